@@ -53,7 +53,7 @@ export class Runtime {
 let module: WebAssembly.Module | undefined;
 let current: Runtime | undefined;
 
-function wasmBytes(): Uint8Array {
+function wasmBytes(): Uint8Array<ArrayBuffer> {
   const bin = atob(wasmBase64);
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);

@@ -1,0 +1,53 @@
+// Activation: y = f(x) elementwise, or softmax over the last axis.   x, y [B, ...]
+
+import type { Slot } from '../runtime/plan.ts';
+import { ActivationFn, type ActivationIdentifier } from './activation-fn.ts';
+import { Layer, size, type LayerArgs, type StepContext } from './layer.ts';
+
+export interface ActivationArgs extends LayerArgs {
+  /** Name of the function, e.g. 'relu', 'sigmoid', 'softmax', 'leakyRelu', 'elu', 'swish', 'gelu'. */
+  activation: ActivationIdentifier;
+  /** leakyRelu slope (default 0.3) or elu alpha (default 1). */
+  alpha?: number;
+  /** swish beta (default 1). */
+  beta?: number;
+}
+
+export class Activation extends Layer {
+  readonly className = 'Activation';
+  readonly fn: ActivationFn;
+
+  constructor(args: ActivationArgs) {
+    super(args, ['activation', 'alpha', 'beta']);
+    this.fn = ActivationFn.parse('Activation', 'activation', args.activation, args.activation === 'swish' ? args.beta : args.alpha);
+  }
+
+  computeOutputShape(inputShape: number[]): number[] {
+    return inputShape.slice();
+  }
+
+  private rowsCols(batch: number): [number, number] {
+    const C = this.inputShape[this.inputShape.length - 1];
+    return [(batch * size(this.inputShape)) / C, C];
+  }
+
+  forward({ k, batch }: StepContext): void {
+    const [R, C] = this.rowsCols(batch);
+    this.fn.forward(k, this.x.ptr, this.y.ptr, R, C);
+  }
+
+  backward({ k, batch }: StepContext, logitsGradGiven = false): void {
+    if (!this.dx || logitsGradGiven) return;
+    const [R, C] = this.rowsCols(batch);
+    this.fn.backward(k, this.x.ptr, this.y.ptr, this.dy.ptr, this.dx.ptr, R, C);
+  }
+
+  override softmaxLogitsGrad(): Slot | null {
+    return this.fn.isSoftmax ? this.dx : null;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    const extra = this.fn.name === 'swish' ? { beta: this.fn.alpha } : this.fn.name === 'leakyRelu' || this.fn.name === 'elu' ? { alpha: this.fn.alpha } : {};
+    return { ...super.getConfig(), activation: this.fn.name, ...extra };
+  }
+}

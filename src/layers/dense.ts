@@ -1,0 +1,110 @@
+// Dense: y = activation(x @ kernel + bias) over the last axis.
+//   x [B, ..., I]   kernel [I, U]   bias [U]   y [B, ..., U]
+// Leading axes other than the batch are folded into the rows (Keras applies Dense to the last axis).
+
+import type { Slot, WorkPlan } from '../runtime/plan.ts';
+import { boolean, positiveInt } from './args.ts';
+import { ActivationFn, FusedActivation, type ActivationIdentifier } from './activation-fn.ts';
+import { checkInitializer, type InitializerName } from './initializers.ts';
+import { Layer, size, type LayerArgs, type StepContext, type WeightSpec } from './layer.ts';
+
+export interface DenseArgs extends LayerArgs {
+  /** Number of output units U. */
+  units: number;
+  /** Activation applied to the output (default 'linear'). */
+  activation?: ActivationIdentifier;
+  /** Slope/alpha/beta of leakyRelu, elu or swish when given as `activation`. */
+  activationAlpha?: number;
+  /** Whether to add a bias (default true). */
+  useBias?: boolean;
+  /** Initializer of the kernel (default 'glorotUniform'). */
+  kernelInitializer?: InitializerName;
+  /** Initializer of the bias (default 'zeros'). */
+  biasInitializer?: InitializerName;
+}
+
+const KEYS = ['units', 'activation', 'activationAlpha', 'useBias', 'kernelInitializer', 'biasInitializer'];
+
+export class Dense extends Layer {
+  readonly className = 'Dense';
+  readonly units: number;
+  readonly activation: ActivationFn;
+  readonly useBias: boolean;
+  readonly kernelInitializer: InitializerName;
+  readonly biasInitializer: InitializerName;
+  private act: FusedActivation;
+  private wt: Slot | null = null;
+
+  constructor(args: DenseArgs) {
+    super(args, KEYS);
+    const o = 'Dense';
+    this.units = positiveInt(o, 'units', args.units);
+    this.activation = ActivationFn.parse(o, 'activation', args.activation, args.activationAlpha);
+    this.useBias = boolean(o, 'useBias', args.useBias, true);
+    this.kernelInitializer = checkInitializer(o, 'kernelInitializer', args.kernelInitializer, 'glorotUniform');
+    this.biasInitializer = checkInitializer(o, 'biasInitializer', args.biasInitializer, 'zeros');
+    this.act = new FusedActivation(this.activation);
+  }
+
+  computeOutputShape(inputShape: number[]): number[] {
+    return [...inputShape.slice(0, -1), this.units];
+  }
+
+  private get inUnits(): number {
+    return this.inputShape[this.inputShape.length - 1];
+  }
+
+  /** Rows of the GEMM per sample (1 for a flat input). */
+  private get rowsPerSample(): number {
+    return size(this.inputShape.slice(0, -1));
+  }
+
+  protected override weightSpecs(): WeightSpec[] {
+    const specs: WeightSpec[] = [{ name: 'kernel', shape: [this.inUnits, this.units], initializer: this.kernelInitializer, trainable: true }];
+    if (this.useBias) specs.push({ name: 'bias', shape: [this.units], initializer: this.biasInitializer, trainable: true });
+    return specs;
+  }
+
+  override plan(plan: WorkPlan, x: Slot, dx: Slot | null): void {
+    super.plan(plan, x, dx);
+    this.act.plan(plan, this.y, this.dy);
+    this.wt = dx ? plan.scratch(this.inUnits * this.units) : null;
+  }
+
+  forward({ k, batch }: StepContext): void {
+    const R = batch * this.rowsPerSample;
+    k.dense_forward(this.x.ptr, this.ptrOf('kernel'), this.ptrOf('bias'), this.act.z.ptr, R, this.inUnits, this.units);
+    this.act.forward(k, this.y, R, this.units);
+  }
+
+  backward({ k, batch }: StepContext, logitsGradGiven = false): void {
+    const R = batch * this.rowsPerSample;
+    const I = this.inUnits;
+    const U = this.units;
+    this.act.backward(k, this.y, this.dy, R, U, logitsGradGiven);
+    const dz = this.act.dz.ptr;
+    const db = this.gradOf('bias');
+    if (db) k.bias_backward(dz, db, R, U);
+    const dw = this.gradOf('kernel');
+    if (dw) k.dense_backward_kernel(this.x.ptr, dz, dw, R, I, U);
+    if (this.dx && this.wt) {
+      k.transpose_f32(I, U, this.ptrOf('kernel'), this.wt.ptr);
+      k.dense_backward_input(dz, this.wt.ptr, this.dx.ptr, R, I, U);
+    }
+  }
+
+  override softmaxLogitsGrad(): Slot | null {
+    return this.act.softmaxLogitsGrad();
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      activation: this.activation.name,
+      useBias: this.useBias,
+      kernelInitializer: this.kernelInitializer,
+      biasInitializer: this.biasInitializer,
+    };
+  }
+}

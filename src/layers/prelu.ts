@@ -1,0 +1,74 @@
+// PReLU: y = x > 0 ? x : alpha * x with a trainable alpha.
+//   x, y [B, L, C]; alpha [C] with sharedAxes [1] (one slope per channel, the usual choice for
+//   signals) or [L, C] without shared axes (Keras' default: one slope per element).
+
+import type { Slot, WorkPlan } from '../runtime/plan.ts';
+import { showValue } from './args.ts';
+import { checkInitializer, type InitializerName } from './initializers.ts';
+import { Layer, size, type LayerArgs, type StepContext, type WeightSpec } from './layer.ts';
+
+export interface PReLUArgs extends LayerArgs {
+  /** Initializer of alpha (default 'zeros', as Keras). */
+  alphaInitializer?: InitializerName;
+  /** Axes (1-based, excluding batch) along which alpha is shared; [1] = per channel. */
+  sharedAxes?: number[];
+}
+
+export class PReLU extends Layer {
+  readonly className = 'PReLU';
+  readonly alphaInitializer: InitializerName;
+  readonly sharedAxes: number[];
+  private alphaSize = 0;
+
+  constructor(args: PReLUArgs = {}) {
+    super(args, ['alphaInitializer', 'sharedAxes']);
+    this.alphaInitializer = checkInitializer('PReLU', 'alphaInitializer', args.alphaInitializer, 'zeros');
+    this.sharedAxes = args.sharedAxes ?? [];
+    if (!Array.isArray(this.sharedAxes) || !this.sharedAxes.every((a) => Number.isInteger(a))) {
+      this.fail(`sharedAxes must be an array of axis numbers, got ${showValue(args.sharedAxes)}`);
+    }
+  }
+
+  computeOutputShape(inputShape: number[]): number[] {
+    const rank = inputShape.length;
+    const shared = [...this.sharedAxes].sort();
+    // alpha is per position of the trailing unshared axes; only a shared leading block is supported
+    const ok = shared.every((a, i) => a === i + 1) && shared.length < rank;
+    if (!ok) this.fail(`sharedAxes ${showValue(this.sharedAxes)} is not supported for input [${inputShape}]: share leading axes only, e.g. [1] for one slope per channel`);
+    this.alphaSize = size(inputShape.slice(shared.length));
+    return inputShape.slice();
+  }
+
+  protected override weightSpecs(): WeightSpec[] {
+    return [{ name: 'alpha', shape: this.inputShape.slice(this.sharedAxes.length), initializer: this.alphaInitializer, trainable: true }];
+  }
+
+  private rows(batch: number): number {
+    return (batch * size(this.inputShape)) / this.alphaSize;
+  }
+
+  forward({ k, batch }: StepContext): void {
+    k.prelu_forward(this.x.ptr, this.ptrOf('alpha'), this.y.ptr, this.rows(batch), this.alphaSize);
+  }
+
+  backward({ k, batch }: StepContext): void {
+    if (!this.dx && !this.gradOf('alpha')) return;
+    // the kernel produces both gradients; the one not wanted lands in scratch
+    const dx = this.dx ?? this.discardDx;
+    const dalpha = this.gradOf('alpha') || this.discardAlpha.ptr;
+    k.prelu_backward(this.x.ptr, this.ptrOf('alpha'), this.dy.ptr, dx.ptr, dalpha, this.rows(batch), this.alphaSize);
+  }
+
+  private discardDx!: Slot;
+  private discardAlpha!: Slot;
+
+  override plan(plan: WorkPlan, x: Slot, dx: Slot | null): void {
+    super.plan(plan, x, dx);
+    this.discardDx = dx ?? plan.scratch(this.y.floats);
+    this.discardAlpha = plan.scratch(this.alphaSize);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), alphaInitializer: this.alphaInitializer, sharedAxes: this.sharedAxes.length ? this.sharedAxes : null };
+  }
+}
