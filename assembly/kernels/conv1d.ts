@@ -8,8 +8,7 @@
 // a contiguous slice, so A = xp_b with row stride S*C and no copy. With D > 1 the K taps are not
 // adjacent and each tap u is its own GEMM over C (A shifted by u*D*C, B = the C rows of tap u).
 
-import { gemm_f32 } from './gemm';
-import { bias_fill } from './bias';
+import { gemm, gemm_f32 } from './gemm';
 
 /** xp[b, padLeft + l, c] = x[b, l, c]; every other xp element = 0. */
 export function conv1d_pad(x: usize, xp: usize, B: i32, L: i32, C: i32, Lp: i32, padLeft: i32): void {
@@ -51,15 +50,14 @@ export function conv1d_unpad_add(dxp: usize, dx: usize, B: i32, L: i32, C: i32, 
 export function conv1d_forward(xp: usize, w: usize, bias: usize, y: usize, B: i32, Lp: i32, C: i32, T: i32, F: i32, K: i32, S: i32, D: i32): void {
   const xpStride = (<usize>Lp * C) << 2;
   const yStride = (<usize>T * F) << 2;
-  bias_fill(y, bias, B * T, F);
   for (let b = 0; b < B; b++) {
     if (D == 1) {
-      // [T, K*C] @ [K*C, F]
-      gemm_f32(T, F, K * C, xp, S * C, 1, w, F, y, F);
+      // [T, K*C] @ [K*C, F], written over y_b with the bias
+      gemm(T, F, K * C, xp, S * C, 1, w, F, y, F, bias, true);
     } else {
+      // tap u: [T, C] @ [C, F]; the first tap writes y_b, the others accumulate
       for (let u = 0; u < K; u++) {
-        // [T, C] (tap u) @ [C, F]
-        gemm_f32(T, F, C, xp + ((<usize>u * D * C) << 2), S * C, 1, w + ((<usize>u * C * F) << 2), F, y, F);
+        gemm(T, F, C, xp + ((<usize>u * D * C) << 2), S * C, 1, w + ((<usize>u * C * F) << 2), F, y, F, u == 0 ? bias : 0, u == 0);
       }
     }
     xp += xpStride;

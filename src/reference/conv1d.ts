@@ -56,17 +56,22 @@ export function conv1dBackwardInput(dy: Floats, wt: Floats, dxp: Floats, B: numb
   }
 }
 
-/** dw[u, c, f] += sum_{b,t} xp[b, t*S + u*D, c] * dy[b, t, f]. */
+/** dw[u, c, f] += sum_{b,t} xp[b, t*S + u*D, c] * dy[b, t, f].
+ *  Sums run in a float64 copy with (b, t) outermost so both inputs are read in order. */
 export function conv1dBackwardKernel(xp: Floats, dy: Floats, dw: Floats, B: number, Lp: number, C: number, T: number, F: number, K: number, S: number, D: number): void {
-  for (let u = 0; u < K; u++) {
-    for (let c = 0; c < C; c++) {
-      for (let f = 0; f < F; f++) {
-        let s = 0;
-        for (let b = 0; b < B; b++) {
-          for (let t = 0; t < T; t++) s += xp[(b * Lp + t * S + u * D) * C + c] * dy[(b * T + t) * F + f];
+  const acc = new Float64Array(K * C * F);
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      const dyRow = (b * T + t) * F;
+      for (let u = 0; u < K; u++) {
+        const row = (b * Lp + t * S + u * D) * C;
+        for (let c = 0; c < C; c++) {
+          const xv = xp[row + c];
+          const out = (u * C + c) * F;
+          for (let f = 0; f < F; f++) acc[out + f] += xv * dy[dyRow + f];
         }
-        dw[(u * C + c) * F + f] += s;
       }
     }
   }
+  for (let i = 0; i < acc.length; i++) dw[i] += acc[i];
 }
