@@ -1,6 +1,6 @@
 // Conv1D and dense kernels at the WORKLOADS.md sizes (batch 32): SIMD WASM vs the plain-TS
 // references, measured in the same run. Each row is checked against the reference first.
-//   node --import tsx bench/kernels.ts
+//   node --import tsx bench/kernels.ts [filter]   (filter: only rows whose name contains it)
 import { runtime } from '../src/runtime/runtime.ts';
 import { Random } from '../src/runtime/random.ts';
 import * as ref from '../src/reference/conv1d.ts';
@@ -50,7 +50,10 @@ interface Row {
 const rows: Row[] = [];
 
 /** Checks `wasm` (writing `out`, n floats) against `reference`, then times both. */
+const filter = process.argv[2] ?? '';
+
 function measure(name: string, flops: number, depth: number, out: number, n: number, wasm: () => void, reference: () => Float32Array): void {
+  if (!name.includes(filter)) return;
   rt.f32(out, n).fill(0);
   wasm();
   const got = rt.download(out, n);

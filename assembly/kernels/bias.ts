@@ -18,31 +18,32 @@ export function bias_fill(y: usize, bias: usize, R: i32, F: i32): void {
 
 /** db[f] += sum_r dy[r, f]   dy [R, F], db [F]. */
 export function bias_backward(dy: usize, db: usize, R: i32, F: i32): void {
+  // Rows outer so dy streams once in order; db (F floats) stays in L1. Two rows per db update.
   const rowBytes = (<usize>F) << 2;
   const F4 = F & ~3;
-  let f = 0;
-  // Two accumulators per 4 columns break the add dependency chain over r.
-  for (; f < F4; f += 4) {
-    let p = dy + (<usize>f << 2);
-    let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
-    let r = 0;
-    for (; r + 1 < R; r += 2) {
-      s0 = f32x4.add(s0, v128.load(p));
-      s1 = f32x4.add(s1, v128.load(p + rowBytes));
-      p += 2 * rowBytes;
+  let r = 0;
+  for (; r + 1 < R; r += 2) {
+    const p = dy + <usize>r * rowBytes;
+    let f = 0;
+    for (; f < F4; f += 4) {
+      const o = <usize>f << 2;
+      v128.store(db + o, f32x4.add(v128.load(db + o), f32x4.add(v128.load(p + o), v128.load(p + rowBytes + o))));
     }
-    if (r < R) s0 = f32x4.add(s0, v128.load(p));
-    const q = db + (<usize>f << 2);
-    v128.store(q, f32x4.add(v128.load(q), f32x4.add(s0, s1)));
+    for (; f < F; f++) {
+      const o = <usize>f << 2;
+      store<f32>(db + o, load<f32>(db + o) + (load<f32>(p + o) + load<f32>(p + rowBytes + o)));
+    }
   }
-  for (; f < F; f++) {
-    let p = dy + (<usize>f << 2);
-    let s: f32 = 0;
-    for (let r = 0; r < R; r++) {
-      s += load<f32>(p);
-      p += rowBytes;
+  if (r < R) {
+    const p = dy + <usize>r * rowBytes;
+    let f = 0;
+    for (; f < F4; f += 4) {
+      const o = <usize>f << 2;
+      v128.store(db + o, f32x4.add(v128.load(db + o), v128.load(p + o)));
     }
-    const q = db + (<usize>f << 2);
-    store<f32>(q, load<f32>(q) + s);
+    for (; f < F; f++) {
+      const o = <usize>f << 2;
+      store<f32>(db + o, load<f32>(db + o) + load<f32>(p + o));
+    }
   }
 }

@@ -39,7 +39,7 @@ const MR = 4;
 
 // C[mr, 8] (+)= A[mr, K] @ B[K, 8]; byte strides. a1..a3 are the A row pointers (aliased to the
 // last valid row when mr < MR); bias points at the 8 bias values of these columns, or is 0.
-function tile8(mr: i32, K: i32, a0: usize, a1: usize, a2: usize, a3: usize, csa: usize, b: usize, ldb: usize, c: usize, ldc: usize, bias: usize, set: bool): void {
+@inline function tile8(mr: i32, K: i32, a0: usize, a1: usize, a2: usize, a3: usize, csa: usize, b: usize, ldb: usize, c: usize, ldc: usize, bias: usize, set: bool): void {
   const i0 = biasVec(bias);
   const i1 = biasVec(bias ? bias + 16 : 0);
   let c00 = i0, c01 = i1, c10 = i0, c11 = i1, c20 = i0, c21 = i1, c30 = i0, c31 = i1;
