@@ -8,7 +8,7 @@
 // a contiguous slice, so A = xp_b with row stride S*C and no copy. With D > 1 the K taps are not
 // adjacent and each tap u is its own GEMM over C (A shifted by u*D*C, B = the C rows of tap u).
 
-import { gemm, gemm_f32 } from './gemm';
+import { gemm_f32, gemm_bias_f32 } from './gemm';
 
 /** xp[b, padLeft + l, c] = x[b, l, c]; every other xp element = 0. */
 export function conv1d_pad(x: usize, xp: usize, B: i32, L: i32, C: i32, Lp: i32, padLeft: i32): void {
@@ -53,11 +53,12 @@ export function conv1d_forward(xp: usize, w: usize, bias: usize, y: usize, B: i3
   for (let b = 0; b < B; b++) {
     if (D == 1) {
       // [T, K*C] @ [K*C, F], written over y_b with the bias
-      gemm(T, F, K * C, xp, S * C, 1, w, F, y, F, bias, true);
+      gemm_bias_f32(T, F, K * C, xp, S * C, 1, w, F, y, F, bias);
     } else {
       // tap u: [T, C] @ [C, F]; the first tap writes y_b, the others accumulate
-      for (let u = 0; u < K; u++) {
-        gemm(T, F, C, xp + ((<usize>u * D * C) << 2), S * C, 1, w + ((<usize>u * C * F) << 2), F, y, F, u == 0 ? bias : 0, u == 0);
+      gemm_bias_f32(T, F, C, xp, S * C, 1, w, F, y, F, bias);
+      for (let u = 1; u < K; u++) {
+        gemm_f32(T, F, C, xp + ((<usize>u * D * C) << 2), S * C, 1, w + ((<usize>u * C * F) << 2), F, y, F);
       }
     }
     xp += xpStride;

@@ -1,11 +1,11 @@
 // Dense (fully connected): y = x @ w + bias.   x [B, I]   w [I, U]   wt [U, I]   bias [U]   y [B, U]
-// Each pass is one gemm_f32 call; see gemm.ts for the tiling.
+// Each pass is one gemm_f32 / gemm_bias_f32 call; see gemm.ts for the tiling.
 
-import { gemm, gemm_f32 } from './gemm';
+import { gemm_f32, gemm_bias_f32 } from './gemm';
 
 /** y = x @ w + bias (overwrites y; bias == 0 means no bias). */
 export function dense_forward(x: usize, w: usize, bias: usize, y: usize, B: i32, I: i32, U: i32): void {
-  gemm(B, U, I, x, I, 1, w, U, y, U, bias, true);
+  gemm_bias_f32(B, U, I, x, I, 1, w, U, y, U, bias);
 }
 
 /** dx += dy @ w^T, given wt = w transposed [U, I]. */

@@ -191,9 +191,8 @@ function tileRows(K: i32, a: usize, rsa: usize, csa: usize, b0: usize, nc: i32, 
   if (nc > 2) putCol(set, c + 8, ldc, f32x4.add(s2, t2));
 }
 
-// C (+)= A @ B with every variant of gemm_f32; set: C = bias + A@B (bias 0: none), rows of C
-// must then not overlap.
-export function gemm(M: i32, N: i32, K: i32, a: usize, rsa: i32, csa: i32, b: usize, ldb: i32, c: usize, ldc: i32, bias: usize, set: bool): void {
+// C += A @ B, or with set: C = bias + A @ B (bias 0: none; rows of C must then not overlap).
+function gemmCore(M: i32, N: i32, K: i32, a: usize, rsa: i32, csa: i32, b: usize, ldb: i32, c: usize, ldc: i32, bias: usize, set: bool): void {
   if (M <= 0 || N <= 0) return;
   const rs = (<usize>rsa) << 2;
   const cs = (<usize>csa) << 2;
@@ -235,7 +234,14 @@ export function gemm(M: i32, N: i32, K: i32, a: usize, rsa: i32, csa: i32, b: us
  *  Strides are in floats. rsa/csa let one kernel serve A (rsa=lda, csa=1) and A^T (rsa=1, csa=lda).
  *  Rows of C may overlap in memory (ldc < N): every element is updated by its own load-add-store. */
 export function gemm_f32(M: i32, N: i32, K: i32, a: usize, rsa: i32, csa: i32, b: usize, ldb: i32, c: usize, ldc: i32): void {
-  gemm(M, N, K, a, rsa, csa, b, ldb, c, ldc, 0, false);
+  gemmCore(M, N, K, a, rsa, csa, b, ldb, c, ldc, 0, false);
+}
+
+/** C[i*ldc + j] = bias[j] + sum_k A[i*rsa + k*csa] * B[k*ldb + j]   (overwrites C; bias == 0 means
+ *  no bias; rows of C must not overlap). The forward passes: saves the separate bias fill and the
+ *  load of C that gemm_f32 would need. */
+export function gemm_bias_f32(M: i32, N: i32, K: i32, a: usize, rsa: i32, csa: i32, b: usize, ldb: i32, c: usize, ldc: i32, bias: usize): void {
+  gemmCore(M, N, K, a, rsa, csa, b, ldb, c, ldc, bias, true);
 }
 
 /** dst[j*R + i] = src[i*Cols + j]: src [R, Cols] -> dst [Cols, R]. */

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withScratch, assertClose, Random, type Scratch } from '../helpers/wasm.ts';
-import { gemmF32, transposeF32 } from '../../src/reference/gemm.ts';
+import { gemmF32, gemmBiasF32, transposeF32 } from '../../src/reference/gemm.ts';
 
 const GUARD = 8;
 const SENTINEL = -777.25;
@@ -61,6 +61,23 @@ test('gemm_f32 with padded strides (rsa > K, ldb > N, ldc > N)', () => {
 test('gemm_f32 with overlapping C rows (ldc < N, the col2im scatter-add)', () => {
   for (const M of [1, 3, 4, 5, 9]) for (const N of [3, 4, 6, 8, 9, 12, 17]) for (const K of [1, 4, 17]) {
     for (const ldc of [1, 2, 3, 4, 5]) if (ldc < N) checkGemm(M, N, K, K, 1, N, ldc, `overlap M=${M} N=${N} K=${K} ldc=${ldc}`);
+  }
+});
+
+test('gemm_bias_f32 overwrites C with bias + A@B, row-major and transposed A, with and without bias', () => {
+  for (const M of SIZES) for (const N of SIZES) for (const K of [1, 4, 17]) for (const [rsa, csa] of [[K + 1, 1], [1, M + 2]]) {
+    withScratch((s) => {
+      const label = `bias M=${M} N=${N} K=${K} rsa=${rsa}`;
+      const a = rng.uniformArray((M - 1) * rsa + (K - 1) * csa + 1);
+      const b = rng.uniformArray((K - 1) * N + N);
+      const bias = (M + N) % 2 ? rng.uniformArray(N) : null;
+      const ldc = N + 3;
+      const expected = rng.uniformArray((M - 1) * ldc + N); // gaps between rows must survive
+      const pc = putGuarded(s, expected);
+      s.k.gemm_bias_f32(M, N, K, s.put(a), rsa, csa, s.put(b), N, pc, ldc, bias ? s.put(bias) : 0);
+      gemmBiasF32(M, N, K, a, rsa, csa, b, N, expected, ldc, bias);
+      assertClose(getGuarded(s, pc, expected.length, label), expected, label, 1e-5 * Math.sqrt(K), 1e-4);
+    });
   }
 });
 
