@@ -1,0 +1,151 @@
+// Conv1D and dense kernels at the WORKLOADS.md sizes (batch 32): SIMD WASM vs the plain-TS
+// references, measured in the same run. Each row is checked against the reference first.
+//   node --import tsx bench/kernels.ts [filter]   (filter: only rows whose name contains it)
+import { runtime } from '../src/runtime/runtime.ts';
+import { Random } from '../src/runtime/random.ts';
+import * as ref from '../src/reference/conv1d.ts';
+import * as dref from '../src/reference/dense.ts';
+import { transposeF32 } from '../src/reference/gemm.ts';
+
+const rt = runtime();
+const k = rt.kernels;
+const rng = new Random(1);
+
+/** Median seconds per call of fn over `reps` timed batches, each at least `minMs` long. */
+function time(fn: () => void, reps: number, minMs: number): number {
+  fn(); // warm-up (and tier-up)
+  let inner = 1;
+  for (;;) {
+    const t0 = performance.now();
+    for (let i = 0; i < inner; i++) fn();
+    if (performance.now() - t0 >= minMs || inner >= 1 << 20) break;
+    inner *= 2;
+  }
+  const times: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < inner; i++) fn();
+    times.push((performance.now() - t0) / inner / 1000);
+  }
+  times.sort((a, b) => a - b);
+  return times[times.length >> 1];
+}
+
+/** Throws when the WASM result differs from the reference beyond float32 tolerance. */
+function check(name: string, got: Float32Array, want: Float32Array, depth: number): void {
+  const atol = 1e-5 * Math.sqrt(depth);
+  for (let i = 0; i < want.length; i++) {
+    if (!(Math.abs(got[i] - want[i]) <= atol + 1e-4 * Math.abs(want[i]))) {
+      throw new Error(`${name}: element ${i} is ${got[i]}, reference ${want[i]}`);
+    }
+  }
+}
+
+interface Row {
+  name: string;
+  flops: number;
+  simd: number; // seconds per call
+  ref: number;
+}
+const rows: Row[] = [];
+
+/** Checks `wasm` (writing `out`, n floats) against `reference`, then times both. */
+const filter = process.argv[2] ?? '';
+
+function measure(name: string, flops: number, depth: number, out: number, n: number, wasm: () => void, reference: () => Float32Array): void {
+  if (!name.includes(filter)) return;
+  rt.f32(out, n).fill(0);
+  wasm();
+  const got = rt.download(out, n);
+  const want = reference();
+  check(name, got, want, depth);
+  rows.push({ name, flops, simd: time(wasm, 9, 50), ref: time(() => void reference(), 3, 0) });
+  process.stderr.write('.');
+}
+
+function put(a: Float32Array): number {
+  return rt.upload(a);
+}
+
+function conv(name: string, B: number, L: number, C: number, F: number, K: number, S: number, padding: 'valid' | 'same'): void {
+  const span = K; // D = 1
+  const T = padding === 'valid' ? Math.floor((L - span) / S) + 1 : Math.ceil(L / S);
+  const Lp = padding === 'valid' ? L : L + Math.max((T - 1) * S + span - L, 0);
+  const flops = 2 * B * T * F * K * C;
+  const xp = rng.uniformArray(B * Lp * C);
+  const w = rng.uniformArray(K * C * F);
+  const wt = new Float32Array(F * K * C);
+  transposeF32(K * C, F, w, wt);
+  const bias = rng.uniformArray(F);
+  const dy = rng.uniformArray(B * T * F);
+  const [pxp, pw, pwt, pb, pdy] = [xp, w, wt, bias, dy].map(put);
+  const py = rt.allocF32(B * T * F);
+  const pdxp = rt.allocF32(B * Lp * C);
+  const pdw = rt.allocF32(K * C * F);
+  const y = new Float32Array(B * T * F);
+  measure(`${name} forward`, flops, K * C, py, y.length, () => k.conv1d_forward(pxp, pw, pb, py, B, Lp, C, T, F, K, S, 1), () => {
+    ref.conv1dForward(xp, w, bias, y, B, Lp, C, T, F, K, S, 1);
+    return y;
+  });
+  const dxp = new Float32Array(B * Lp * C);
+  measure(`${name} backward-input`, flops, F * K, pdxp, dxp.length, () => k.conv1d_backward_input(pdy, pwt, pdxp, B, Lp, C, T, F, K, S, 1), () => {
+    dxp.fill(0);
+    ref.conv1dBackwardInput(dy, wt, dxp, B, Lp, C, T, F, K, S, 1);
+    return dxp;
+  });
+  const dw = new Float32Array(K * C * F);
+  measure(`${name} backward-kernel`, flops, B * T, pdw, dw.length, () => k.conv1d_backward_kernel(pxp, pdy, pdw, B, Lp, C, T, F, K, S, 1), () => {
+    dw.fill(0);
+    ref.conv1dBackwardKernel(xp, dy, dw, B, Lp, C, T, F, K, S, 1);
+    return dw;
+  });
+  for (const p of [pxp, pw, pwt, pb, pdy, py, pdxp, pdw]) rt.release(p);
+}
+
+function dense(name: string, B: number, I: number, U: number): void {
+  const flops = 2 * B * I * U;
+  const x = rng.uniformArray(B * I);
+  const w = rng.uniformArray(I * U);
+  const wt = new Float32Array(U * I);
+  transposeF32(I, U, w, wt);
+  const bias = rng.uniformArray(U);
+  const dy = rng.uniformArray(B * U);
+  const [px, pw, pwt, pb, pdy] = [x, w, wt, bias, dy].map(put);
+  const py = rt.allocF32(B * U);
+  const pdx = rt.allocF32(B * I);
+  const pdw = rt.allocF32(I * U);
+  const y = new Float32Array(B * U);
+  measure(`${name} forward`, flops, I, py, y.length, () => k.dense_forward(px, pw, pb, py, B, I, U), () => {
+    dref.denseForward(x, w, bias, y, B, I, U);
+    return y;
+  });
+  const dx = new Float32Array(B * I);
+  measure(`${name} backward-input`, flops, U, pdx, dx.length, () => k.dense_backward_input(pdy, pwt, pdx, B, I, U), () => {
+    dx.fill(0);
+    dref.denseBackwardInput(dy, wt, dx, B, I, U);
+    return dx;
+  });
+  const dw = new Float32Array(I * U);
+  measure(`${name} backward-kernel`, flops, B, pdw, dw.length, () => k.dense_backward_kernel(px, pdy, pdw, B, I, U), () => {
+    dw.fill(0);
+    dref.denseBackwardKernel(x, dy, dw, B, I, U);
+    return dw;
+  });
+  for (const p of [px, pw, pwt, pb, pdy, py, pdx, pdw]) rt.release(p);
+}
+
+conv('keras-seed conv   B32 L100 C1 F32 K3 valid', 32, 100, 1, 32, 3, 1, 'valid');
+conv('fcn-500 layer 2   B32 L500 C64 F64 K3 same', 32, 500, 64, 64, 3, 1, 'same');
+conv('samplecnn-8k L1   B32 L8000 C1 F32 K3 S3', 32, 8000, 1, 32, 3, 3, 'valid');
+conv('samplecnn-8k mid  B32 L888 C32 F64 K3 same', 32, 888, 32, 64, 3, 1, 'same');
+dense('keras-seed dense  B32 I1568 U128', 32, 1568, 128);
+process.stderr.write('\n');
+
+const gf = (r: Row, s: number) => (r.flops / s / 1e9).toFixed(2);
+const table = [['kernel', 'MFLOP', 'simd ms', 'simd GFLOP/s', 'ref ms', 'ref GFLOP/s', 'ratio']];
+for (const r of rows) {
+  table.push([r.name, (r.flops / 1e6).toFixed(1), (r.simd * 1e3).toFixed(3), gf(r, r.simd), (r.ref * 1e3).toFixed(2), gf(r, r.ref), (r.ref / r.simd).toFixed(1) + 'x']);
+}
+const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
+for (const row of table) console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
+console.log(`all ${rows.length} results checked against the reference; node ${process.version}`);
