@@ -22,3 +22,4 @@ export * from './kernels/activations';
 export * from './kernels/losses';
 export * from './kernels/optimizers';
 export * from './kernels/batchnorm';
+export * from './kernels/dropout';

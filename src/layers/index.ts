@@ -5,13 +5,14 @@ import { BatchNormalization, type BatchNormalizationArgs } from './batchnorm.ts'
 import { Conv1D, type Conv1DArgs } from './conv1d.ts';
 import { Dense, type DenseArgs } from './dense.ts';
 import { Flatten } from './flatten.ts';
+import { Dropout, type DropoutArgs } from './dropout.ts';
 import type { LayerArgs } from './layer.ts';
 import { AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D, type Pooling1DArgs } from './pooling.ts';
 import { PReLU, type PReLUArgs } from './prelu.ts';
 
 export { Layer, type LayerArgs, type Weight } from './layer.ts';
-export { Activation, BatchNormalization, Conv1D, Dense, Flatten, AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D, PReLU };
-export type { ActivationArgs, BatchNormalizationArgs, Conv1DArgs, DenseArgs, Pooling1DArgs, PReLUArgs };
+export { Activation, BatchNormalization, Conv1D, Dense, Dropout, Flatten, AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D, PReLU };
+export type { ActivationArgs, BatchNormalizationArgs, Conv1DArgs, DenseArgs, DropoutArgs, Pooling1DArgs, PReLUArgs };
 export type { ActivationIdentifier } from './activation-fn.ts';
 export type { InitializerName } from './initializers.ts';
 export { ConfigError } from './args.ts';
@@ -26,6 +27,7 @@ export const layers = {
   avgPool1d: (args?: Pooling1DArgs) => new AveragePooling1D(args),
   globalMaxPooling1d: (args?: LayerArgs) => new GlobalMaxPooling1D(args),
   globalAveragePooling1d: (args?: LayerArgs) => new GlobalAveragePooling1D(args),
+  dropout: (args: DropoutArgs) => new Dropout(args),
   activation: (args: ActivationArgs) => new Activation(args),
   prelu: (args?: PReLUArgs) => new PReLU(args),
   batchNormalization: (args?: BatchNormalizationArgs) => new BatchNormalization(args),

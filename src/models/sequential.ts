@@ -14,6 +14,10 @@ import { WorkPlan, type Slot } from '../runtime/plan.ts';
 import { Random } from '../runtime/random.ts';
 import { runtime, type Runtime } from '../runtime/runtime.ts';
 import { snakeCase, uniqueName } from './names.ts';
+import { evaluate, fit, predict, type EvaluateArgs, type FitArgs, type History, type Targets } from './fit.ts';
+import type { TensorLike } from './inputs.ts';
+import type { Tensor } from '../tensor.ts';
+import type { Logs } from './callbacks.ts';
 
 export interface SequentialArgs {
   /** Layers to add, in order. */
@@ -44,6 +48,8 @@ export class Sequential {
   optimizer: Optimizer | null = null;
   loss: Loss | null = null;
   metrics: string[] = [];
+  /** Set by a callback to end fit() after the current epoch. */
+  stopTraining = false;
   protected readonly rt: Runtime = runtime();
   protected rng: Random;
   private built = false;
@@ -172,17 +178,73 @@ export class Sequential {
     return { rt: this.rt, k: this.rt.kernels, batch, training, rng: this.rng };
   }
 
+  // ---- engine: used by fit/evaluate/predict, the golden runner and the gradient checks ----
+
+  /** Plans memory for `batch` samples (and the input gradient, for tests and saliency). */
+  prepare(batch: number, withInputGrad = false): void {
+    this.ensureWork(batch, withInputGrad);
+  }
+
+  /** View of the input buffer for `batch` samples; valid until the next prepare(). */
+  inputView(batch: number): Float32Array {
+    return this.rt.f32(this.input.ptr, batch * size(this.inputShape));
+  }
+
+  /** View of the target buffer (`n` values); valid until the next prepare(). */
+  targetView(n: number): Float32Array {
+    return this.rt.f32(this.target.ptr, n);
+  }
+
+  /** View of the output of the last forward for `batch` samples. */
+  outputView(batch: number): Float32Array {
+    const last = this.layers[this.layers.length - 1];
+    return this.rt.f32(last.y.ptr, batch * size(last.outputShape));
+  }
+
+  /** Runs every layer on the loaded inputs. */
+  runForward(batch: number, training: boolean): void {
+    const ctx = this.context(batch, training);
+    for (const layer of this.layers) layer.forward(ctx);
+  }
+
+  /** Loss of the last forward against the loaded targets; with `backward`, also all gradients
+   *  (zeroed first). Softmax + cross-entropy is fused: the logits gradient is P - y over rows. */
+  runLoss(batch: number, backward: boolean): number {
+    const loss = this.loss!;
+    const last = this.layers[this.layers.length - 1];
+    const outShape = last.outputShape;
+    const C = outShape[outShape.length - 1];
+    const rows = (batch * size(outShape)) / C;
+    const k = this.rt.kernels;
+    if (backward) this.work!.zeroGrads();
+    const value = loss.compute(k, last.y.ptr, this.target.ptr, last.dy.ptr, rows, C);
+    if (!backward) return value;
+    const logitsGrad = loss.fusesWithSoftmax ? last.softmaxLogitsGrad() : null;
+    if (logitsGrad) k.softmax_crossentropy_backward(last.y.ptr, this.target.ptr, logitsGrad.ptr, rows, C, loss.sparse ? 1 : 0);
+    this.backwardLayers(batch, logitsGrad !== null);
+    return value;
+  }
+
+  /** One optimizer step over the whole parameter block. */
+  applyOptimizer(): void {
+    this.optimizer!.step(this.rt, this.paramsPtr, this.paramGrads.ptr, this.paramsFloats);
+  }
+
+  /** Number of target values per sample for the compiled loss. */
+  targetSize(): number {
+    const out = this.outputShape;
+    return this.loss?.sparse ? size(out) / out[out.length - 1] : size(out);
+  }
+
   /** Copies a batch of inputs in and runs the layers. Returns a view of the output (valid until
    *  the next call that may allocate). */
   forwardBatch(x: Float32Array, batch: number, training: boolean, withInputGrad = false): Float32Array {
     const inSize = size(this.inputShape);
     if (x.length !== batch * inSize) throw new ConfigError(`${this.name}: expected ${batch} samples of shape [${this.inputShape}] (${batch * inSize} values), got ${x.length} values`);
     this.ensureWork(batch, withInputGrad);
-    this.rt.f32(this.input.ptr, x.length).set(x);
-    const ctx = this.context(batch, training);
-    for (const layer of this.layers) layer.forward(ctx);
-    const last = this.layers[this.layers.length - 1];
-    return this.rt.f32(last.y.ptr, batch * size(last.outputShape));
+    this.inputView(batch).set(x);
+    this.runForward(batch, training);
+    return this.outputView(batch);
   }
 
   /** Backward from an explicit output gradient (after forwardBatch(training=true)). Gradients of
@@ -206,36 +268,22 @@ export class Sequential {
   /** Loss, gradients and one optimizer step on one batch. x [batch, ...inputShape]; y [batch, ...outputShape]
    *  (or [batch] class indices for a sparse loss). Returns the batch-mean loss before the step. */
   trainOnBatch(x: Float32Array, y: Float32Array, batch: number): number {
-    const loss = this.loss;
-    const optimizer = this.optimizer;
-    if (!loss || !optimizer) throw new ConfigError(`${this.name}: call compile({optimizer, loss}) before training`);
     const value = this.computeLossAndGrads(x, y, batch);
-    optimizer.step(this.rt, this.paramsPtr, this.paramGrads.ptr, this.paramsFloats);
+    this.applyOptimizer();
     return value;
   }
 
   /** Forward in training mode, loss and backward; gradients stay in memory. */
   computeLossAndGrads(x: Float32Array, y: Float32Array, batch: number): number {
     const loss = this.loss;
-    if (!loss) throw new ConfigError(`${this.name}: call compile({optimizer, loss}) before training`);
-    const out = this.forwardBatch(x, batch, true);
-    const last = this.layers[this.layers.length - 1];
-    const outShape = last.outputShape;
-    const C = outShape[outShape.length - 1];
-    const rows = out.length / C;
-    const targetLen = loss.sparse ? rows : out.length;
-    if (y.length !== targetLen) {
-      throw new ConfigError(`${this.name}: loss ${loss.name} expects targets of ${loss.sparse ? `[${batch}] class indices` : `shape [${batch}, ${outShape}]`} (${targetLen} values), got ${y.length} values`);
+    if (!loss || !this.optimizer) throw new ConfigError(`${this.name}: call compile({optimizer, loss}) before training`);
+    this.forwardBatch(x, batch, true);
+    const n = batch * this.targetSize();
+    if (y.length !== n) {
+      throw new ConfigError(`${this.name}: loss ${loss.name} expects ${n} target values for ${batch} samples of output [${this.outputShape}], got ${y.length}`);
     }
-    const work = this.work!;
-    work.zeroGrads();
-    this.rt.f32(this.target.ptr, y.length).set(y);
-    const k = this.rt.kernels;
-    const logitsGrad = loss.fusesWithSoftmax ? last.softmaxLogitsGrad() : null;
-    const value = loss.compute(k, last.y.ptr, this.target.ptr, last.dy.ptr, rows, C);
-    if (logitsGrad) k.softmax_crossentropy_backward(last.y.ptr, this.target.ptr, logitsGrad.ptr, rows, C, loss.sparse ? 1 : 0);
-    this.backwardLayers(batch, logitsGrad !== null);
-    return value;
+    this.targetView(n).set(y);
+    return this.runLoss(batch, true);
   }
 
   /** Gradient w.r.t. the model input of the last backward (needs forwardBatch(..., withInputGrad)). */
@@ -262,6 +310,47 @@ export class Sequential {
       if (v.length !== ws[i].size) throw new ConfigError(`setWeights: weight ${ws[i].name} of shape [${ws[i].shape}] needs ${ws[i].size} values, got ${v.length}`);
     });
     values.forEach((v, i) => this.rt.f32(ws[i].ptr, ws[i].size).set(v));
+  }
+
+  /** Trains the model (Keras/TF.js fit); resolves to the per-epoch history. */
+  fit(x: TensorLike, y: Targets, args?: FitArgs): Promise<History> {
+    return fit(this, x, y, args);
+  }
+
+  /** Loss and metrics on (x, y) as plain numbers, e.g. {loss: 0.31, accuracy: 0.9}. */
+  evaluate(x: TensorLike, y: Targets, args?: EvaluateArgs): Logs {
+    return evaluate(this, x, y, args);
+  }
+
+  /** Outputs [n, ...outputShape] for n samples, computed in batches. */
+  predict(x: TensorLike, args?: EvaluateArgs): Tensor {
+    return predict(this, x, args);
+  }
+
+  /** A table of layers, output shapes and weight counts; printed with printFn (default console.log). */
+  summary(printFn: (line: string) => void = console.log): string {
+    this.build();
+    const rows = this.layers.map((l) => [`${l.name} (${l.className})`, `[null, ${l.outputShape.join(', ')}]`, String(l.weights.reduce((n, w) => n + w.size, 0))]);
+    const head = ['Layer (type)', 'Output shape', 'Param #'];
+    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)) + 2);
+    const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('').trimEnd();
+    const rule = '_'.repeat(widths.reduce((a, b) => a + b, 0));
+    const trainable = this.weights.filter((w) => w.trainable).reduce((n, w) => n + w.size, 0);
+    const total = this.countParams();
+    const text = [
+      `Model: "${this.name}"`,
+      rule,
+      line(head),
+      '='.repeat(rule.length),
+      ...rows.map(line),
+      '='.repeat(rule.length),
+      `Total params: ${total}`,
+      `Trainable params: ${trainable}`,
+      `Non-trainable params: ${total - trainable}`,
+      rule,
+    ].join('\n');
+    printFn(text);
+    return text;
   }
 
   /** Releases all memory of the model (weights, work, optimizer state). */

@@ -1,0 +1,54 @@
+// Dropout (inverted): in training each element is kept with probability 1-rate and scaled by
+// 1/(1-rate); in inference y = x. The mask of a step is saved for the backward.
+//   x, y, mask [B, ...]
+
+import type { Slot, WorkPlan } from '../runtime/plan.ts';
+import { Random } from '../runtime/random.ts';
+import { finiteNumber } from './args.ts';
+import { Layer, size, type LayerArgs, type StepContext } from './layer.ts';
+
+export interface DropoutArgs extends LayerArgs {
+  /** Fraction of the inputs to drop, in [0, 1). */
+  rate: number;
+  /** Seed of this layer's masks (default: drawn from the model seed). */
+  seed?: number;
+}
+
+export class Dropout extends Layer {
+  readonly className = 'Dropout';
+  readonly rate: number;
+  readonly seed?: number;
+  private mask!: Slot;
+  private rng: Random | null;
+
+  constructor(args: DropoutArgs) {
+    super(args, ['rate', 'seed']);
+    this.rate = finiteNumber('Dropout', 'rate', args?.rate, NaN, 0, 1);
+    if (Number.isNaN(this.rate) || this.rate >= 1) this.fail(`rate must be a number in [0, 1), got ${args?.rate}`);
+    this.seed = args.seed;
+    this.rng = args.seed === undefined ? null : new Random(args.seed);
+  }
+
+  computeOutputShape(inputShape: number[]): number[] {
+    return inputShape.slice();
+  }
+
+  override plan(plan: WorkPlan, x: Slot, dx: Slot | null): void {
+    super.plan(plan, x, dx);
+    this.mask = plan.act(this.y.floats);
+  }
+
+  forward({ k, batch, training, rng }: StepContext): void {
+    const n = batch * size(this.inputShape);
+    const seed = (this.rng ?? rng).int(2 ** 32);
+    k.dropout_forward(this.x.ptr, this.y.ptr, this.mask.ptr, n, training ? this.rate : 0, seed);
+  }
+
+  backward({ k, batch }: StepContext): void {
+    if (this.dx) k.dropout_backward(this.dy.ptr, this.mask.ptr, this.dx.ptr, batch * size(this.inputShape));
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), rate: this.rate, ...(this.seed !== undefined ? { seed: this.seed } : {}) };
+  }
+}

@@ -1,0 +1,237 @@
+// The training and inference loops over a Sequential's engine: batches are copied straight into
+// the model's input/target buffers (one copy per sample), the forward/backward/update run in the
+// kernels, and only losses and a batch of outputs (for metrics) come back to JS.
+
+import { ConfigError, checkKeys, positiveInt, finiteNumber, boolean, showValue } from '../layers/args.ts';
+import { Random } from '../runtime/random.ts';
+import { Tensor } from '../tensor.ts';
+import type { Callback, Logs } from './callbacks.ts';
+import { getMetric, type Metric } from './metrics.ts';
+import { ProgressLogger } from './progress.ts';
+import { toInputs, toTargets, type TensorLike } from './inputs.ts';
+import type { Sequential } from './sequential.ts';
+
+export type Targets = TensorLike | Int32Array | Uint8Array;
+
+export interface FitArgs {
+  /** Passes over the training data (default 1). */
+  epochs?: number;
+  /** Samples per gradient step (default 32). */
+  batchSize?: number;
+  /** Shuffle the training samples before every epoch (default true). */
+  shuffle?: boolean;
+  /** Fraction of the samples, taken from the end before shuffling, held out for validation (Keras). */
+  validationSplit?: number;
+  /** Explicit validation data [x, y]; takes precedence over validationSplit. */
+  validationData?: [TensorLike, Targets];
+  /** Callbacks (earlyStopping, schedules, or objects with onEpochEnd/onBatchEnd/... hooks). */
+  callbacks?: Callback | Callback[];
+  /** 0 silent, 1 progress bar on a TTY and a line per epoch otherwise (default), 2 a line per epoch. */
+  verbose?: 0 | 1 | 2;
+  /** Seed of the shuffling (default: the model seed); with the model seed it makes runs repeatable. */
+  seed?: number;
+  /** Epoch to start counting from (default 0), to resume training. */
+  initialEpoch?: number;
+}
+
+export interface History {
+  /** Epoch numbers that ran. */
+  epoch: number[];
+  /** Per-epoch values of loss, metrics, val_loss, val_metrics. */
+  history: Record<string, number[]>;
+}
+
+export interface EvaluateArgs {
+  batchSize?: number;
+}
+
+export class TrainingError extends Error {
+  override name = 'TrainingError';
+}
+
+interface Dataset {
+  x: Float32Array;
+  y: Float32Array;
+  n: number;
+  xPer: number;
+  yPer: number;
+}
+
+function dataset(model: Sequential, x: TensorLike, y: Targets, what: string): Dataset {
+  const inputs = toInputs(x, model.inputShape, `${what} x`);
+  const targets = toTargets(y, inputs.n, model.loss!, model.outputShape, `${what} y`);
+  return { x: inputs.data, y: targets, n: inputs.n, xPer: inputs.data.length / Math.max(inputs.n, 1), yPer: model.targetSize() };
+}
+
+/** Copies samples order[start .. start+count) into the model's buffers. */
+function load(model: Sequential, d: Dataset, order: Int32Array | null, start: number, count: number): void {
+  const xv = model.inputView(count);
+  const yv = model.targetView(count * d.yPer);
+  if (!order) {
+    xv.set(d.x.subarray(start * d.xPer, (start + count) * d.xPer));
+    yv.set(d.y.subarray(start * d.yPer, (start + count) * d.yPer));
+    return;
+  }
+  for (let i = 0; i < count; i++) {
+    const s = order[start + i];
+    xv.set(d.x.subarray(s * d.xPer, (s + 1) * d.xPer), i * d.xPer);
+    yv.set(d.y.subarray(s * d.yPer, (s + 1) * d.yPer), i * d.yPer);
+  }
+}
+
+class Accumulator {
+  private lossSum = 0;
+  private count = 0;
+  private readonly sums: number[];
+  private readonly counts: number[];
+  constructor(private readonly metrics: Metric[]) {
+    this.sums = metrics.map(() => 0);
+    this.counts = metrics.map(() => 0);
+  }
+  add(model: Sequential, loss: number, batch: number): void {
+    this.lossSum += loss * batch;
+    this.count += batch;
+    if (this.metrics.length === 0) return;
+    const out = model.outputView(batch);
+    const C = model.outputShape[model.outputShape.length - 1];
+    const yTrue = model.targetView(batch * model.targetSize());
+    this.metrics.forEach((m, i) => {
+      const [s, c] = m.batch(out, yTrue, out.length / C, C);
+      this.sums[i] += s;
+      this.counts[i] += c;
+    });
+  }
+  logs(prefix = ''): Logs {
+    const logs: Logs = { [`${prefix}loss`]: this.lossSum / this.count };
+    this.metrics.forEach((m, i) => (logs[`${prefix}${m.name}`] = this.sums[i] / this.counts[i]));
+    return logs;
+  }
+}
+
+const nextTick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+function checkLoss(value: number, epoch: number, batch: number, step: number): void {
+  if (!Number.isFinite(value)) {
+    throw new TrainingError(
+      `training stopped: the loss became ${value} at epoch ${epoch + 1}, batch ${batch + 1} (step ${step}); ` +
+        'lower the learning rate, normalise the inputs, or check the targets for the loss',
+    );
+  }
+}
+
+export async function fit(model: Sequential, x: TensorLike, y: Targets, args: FitArgs = {}): Promise<History> {
+  checkKeys('fit', args, ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'callbacks', 'verbose', 'seed', 'initialEpoch']);
+  if (!model.loss || !model.optimizer) throw new ConfigError(`fit: call model.compile({optimizer, loss, metrics}) before fit`);
+  const epochs = positiveInt('fit', 'epochs', args.epochs, 1);
+  const batchSize = positiveInt('fit', 'batchSize', args.batchSize, 32);
+  const shuffle = boolean('fit', 'shuffle', args.shuffle, true);
+  const split = finiteNumber('fit', 'validationSplit', args.validationSplit, 0, 0, 1);
+  if (split >= 1) throw new ConfigError(`fit: validationSplit must be < 1, got ${split}`);
+  const verbose = args.verbose ?? 1;
+  if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new ConfigError(`fit: verbose must be 0, 1 or 2, got ${showValue(args.verbose)}`);
+  const initialEpoch = args.initialEpoch === undefined || args.initialEpoch === 0 ? 0 : positiveInt('fit', 'initialEpoch', args.initialEpoch);
+
+  let train = dataset(model, x, y, 'fit');
+  let val: Dataset | null = null;
+  if (args.validationData) {
+    if (!Array.isArray(args.validationData) || args.validationData.length !== 2) throw new ConfigError('fit: validationData must be [x, y]');
+    val = dataset(model, args.validationData[0], args.validationData[1], 'fit validationData');
+  } else if (split > 0) {
+    const nVal = Math.floor(train.n * split);
+    if (nVal < 1 || nVal >= train.n) throw new ConfigError(`fit: validationSplit ${split} of ${train.n} samples leaves ${nVal} validation and ${train.n - nVal} training samples; both must be >= 1`);
+    const nTrain = train.n - nVal;
+    val = { ...train, x: train.x.subarray(nTrain * train.xPer), y: train.y.subarray(nTrain * train.yPer), n: nVal };
+    train = { ...train, x: train.x.subarray(0, nTrain * train.xPer), y: train.y.subarray(0, nTrain * train.yPer), n: nTrain };
+  }
+  if (train.n === 0) throw new ConfigError('fit: no training samples');
+
+  const metrics = model.metrics.map((m) => getMetric(m, model.loss!));
+  const steps = Math.ceil(train.n / batchSize);
+  const cbs: Callback[] = [...(Array.isArray(args.callbacks) ? args.callbacks : args.callbacks ? [args.callbacks] : [])];
+  cbs.push(new ProgressLogger(verbose, epochs, steps, train.n));
+  for (const cb of cbs) {
+    if (typeof cb !== 'object' || cb === null) throw new ConfigError(`fit: callbacks must be objects with hooks such as onEpochEnd, got ${showValue(cb)}`);
+    cb.setModel?.(model);
+  }
+  const rng = new Random(args.seed ?? model.seed ^ 0x5eed);
+  const order = Int32Array.from({ length: train.n }, (_, i) => i);
+  const history: History = { epoch: [], history: {} };
+  model.stopTraining = false;
+  model.prepare(Math.min(batchSize, train.n));
+
+  for (const cb of cbs) await cb.onTrainBegin?.();
+  let step = 0;
+  for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+    for (const cb of cbs) await cb.onEpochBegin?.(epoch);
+    if (shuffle) rng.shuffle(order);
+    const acc = new Accumulator(metrics);
+    let lastYield = performance.now();
+    for (let b = 0; b < steps; b++) {
+      const start = b * batchSize;
+      const count = Math.min(batchSize, train.n - start);
+      for (const cb of cbs) await cb.onBatchBegin?.(b);
+      load(model, train, shuffle ? order : null, start, count);
+      model.runForward(count, true);
+      const value = model.runLoss(count, true);
+      step++;
+      checkLoss(value, epoch, b, step);
+      model.applyOptimizer();
+      acc.add(model, value, count);
+      const logs = acc.logs();
+      for (const cb of cbs) await cb.onBatchEnd?.(b, logs);
+      if (performance.now() - lastYield > 200) {
+        await nextTick(); // keep a browser page (and timers) responsive
+        lastYield = performance.now();
+      }
+    }
+    const logs = acc.logs();
+    if (val) Object.assign(logs, evaluateDataset(model, val, batchSize, metrics, 'val_'));
+    history.epoch.push(epoch);
+    for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
+    for (const cb of cbs) await cb.onEpochEnd?.(epoch, logs);
+    await nextTick();
+  }
+  for (const cb of cbs) await cb.onTrainEnd?.();
+  return history;
+}
+
+function evaluateDataset(model: Sequential, d: Dataset, batchSize: number, metrics: Metric[], prefix = ''): Logs {
+  const acc = new Accumulator(metrics);
+  model.prepare(Math.min(batchSize, d.n));
+  for (let start = 0; start < d.n; start += batchSize) {
+    const count = Math.min(batchSize, d.n - start);
+    load(model, d, null, start, count);
+    model.runForward(count, false);
+    acc.add(model, model.runLoss(count, false), count);
+  }
+  return acc.logs(prefix);
+}
+
+/** Loss and metrics of the model on (x, y), as plain numbers. */
+export function evaluate(model: Sequential, x: TensorLike, y: Targets, args: EvaluateArgs = {}): Logs {
+  checkKeys('evaluate', args, ['batchSize']);
+  if (!model.loss) throw new ConfigError('evaluate: call model.compile({optimizer, loss, metrics}) first');
+  const batchSize = positiveInt('evaluate', 'batchSize', args.batchSize, 32);
+  const d = dataset(model, x, y, 'evaluate');
+  if (d.n === 0) throw new ConfigError('evaluate: no samples');
+  return evaluateDataset(model, d, batchSize, model.metrics.map((m) => getMetric(m, model.loss!)));
+}
+
+/** Outputs for any number of samples, computed in batches (inference mode). */
+export function predict(model: Sequential, x: TensorLike, args: EvaluateArgs = {}): Tensor {
+  checkKeys('predict', args, ['batchSize']);
+  const batchSize = positiveInt('predict', 'batchSize', args.batchSize, 32);
+  const { data, n } = toInputs(x, model.inputShape, 'predict x');
+  const outShape = model.outputShape;
+  const per = outShape.reduce((a, b) => a * b, 1);
+  const inPer = data.length / Math.max(n, 1);
+  const out = new Float32Array(n * per);
+  model.prepare(Math.min(batchSize, Math.max(n, 1)));
+  for (let start = 0; start < n; start += batchSize) {
+    const count = Math.min(batchSize, n - start);
+    model.inputView(count).set(data.subarray(start * inPer, (start + count) * inPer));
+    model.runForward(count, false);
+    out.set(model.outputView(count), start * per);
+  }
+  return new Tensor(out, [n, ...outShape]);
+}
