@@ -10,10 +10,11 @@ export function dropoutHash(x: number): number {
 }
 
 export function dropoutForward(x: Floats, y: Floats, mask: Floats, N: number, rate: number, seed: number): void {
-  const scale = rate < 1 ? Math.fround(1 / Math.fround(1 - rate)) : 0;
+  const r = Math.fround(rate); // the kernel takes rate as f32
+  const scale = r < 1 ? Math.fround(1 / Math.fround(1 - r)) : 0;
   for (let i = 0; i < N; i++) {
     const u = (dropoutHash((seed + i) >>> 0) >>> 8) / 16777216;
-    mask[i] = u >= Math.fround(rate) ? scale : 0;
+    mask[i] = u >= r ? scale : 0;
     y[i] = x[i] * mask[i];
   }
 }
