@@ -1,0 +1,209 @@
+// Layer <-> Keras layer config, as written in a TensorFlow.js layers-model model.json
+// (modelTopology.config.layers[i] = {class_name, config}), snake_case keys as Keras writes them,
+// so tf.loadLayersModel can open what cnn1d saves and cnn1d can open TF.js/Keras Sequential 1D nets.
+
+import { Activation, BatchNormalization, Conv1D, Dense, Dropout, Flatten, AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D, PReLU, type Layer } from '../layers/index.ts';
+import type { InitializerName } from '../layers/initializers.ts';
+import { ConfigError, showValue, suggest } from '../layers/args.ts';
+
+type Json = Record<string, unknown>;
+
+const INIT_CLASS: Record<InitializerName, string> = {
+  glorotUniform: 'GlorotUniform',
+  glorotNormal: 'GlorotNormal',
+  heUniform: 'HeUniform',
+  heNormal: 'HeNormal',
+  leCunUniform: 'LecunUniform',
+  leCunNormal: 'LecunNormal',
+  zeros: 'Zeros',
+  ones: 'Ones',
+  randomUniform: 'RandomUniform',
+  randomNormal: 'RandomNormal',
+};
+
+const initializerJson = (name: InitializerName): Json => ({ class_name: INIT_CLASS[name], config: name.startsWith('glorot') || name.startsWith('he') || name.startsWith('leCun') ? { seed: null } : {} });
+
+function initializerName(v: unknown, fallback: InitializerName): InitializerName {
+  if (v === undefined || v === null) return fallback;
+  const cls = typeof v === 'string' ? v : (v as Json).class_name;
+  const hit = (Object.entries(INIT_CLASS) as [InitializerName, string][]).find(([, c]) => c.toLowerCase() === String(cls).toLowerCase().replace(/_/g, ''));
+  if (!hit) throw new ConfigError(`model.json: unsupported initializer ${showValue(cls)}`);
+  return hit[0];
+}
+
+// Keras activation names <-> cnn1d identifiers
+const ACT_TO_KERAS: Record<string, string> = { leakyRelu: 'leaky_relu', hardSigmoid: 'hard_sigmoid' };
+const ACT_FROM_KERAS: Record<string, string> = { leaky_relu: 'leakyRelu', hard_sigmoid: 'hardSigmoid', hardSigmoid: 'hardSigmoid', leakyRelu: 'leakyRelu' };
+const actOut = (name: string) => ACT_TO_KERAS[name] ?? name;
+const actIn = (name: unknown) => (typeof name === 'string' ? (ACT_FROM_KERAS[name] ?? name) : name);
+const one = (v: unknown) => (Array.isArray(v) ? v[0] : v);
+
+/** The Keras config of a built layer (first layer gets batch_input_shape). */
+export function layerToJson(layer: Layer, first: boolean): Json {
+  const base: Json = { name: layer.name, trainable: layer.trainable, dtype: 'float32' };
+  if (first) base.batch_input_shape = [null, ...layer.inputShape];
+  let config: Json;
+  if (layer instanceof Conv1D) {
+    config = {
+      filters: layer.filters,
+      kernel_size: [layer.kernelSize],
+      strides: [layer.strides],
+      padding: layer.padding,
+      data_format: 'channels_last',
+      dilation_rate: [layer.dilationRate],
+      activation: actOut(layer.activation.name),
+      ...(layer.activation.name === 'leakyRelu' || layer.activation.name === 'elu' || layer.activation.name === 'swish' ? { activation_alpha: layer.activation.alpha } : {}),
+      use_bias: layer.useBias,
+      kernel_initializer: initializerJson(layer.kernelInitializer),
+      bias_initializer: initializerJson(layer.biasInitializer),
+      kernel_regularizer: null,
+      bias_regularizer: null,
+      activity_regularizer: null,
+      kernel_constraint: null,
+      bias_constraint: null,
+    };
+  } else if (layer instanceof Dense) {
+    config = {
+      units: layer.units,
+      activation: actOut(layer.activation.name),
+      ...(layer.activation.name === 'leakyRelu' || layer.activation.name === 'elu' || layer.activation.name === 'swish' ? { activation_alpha: layer.activation.alpha } : {}),
+      use_bias: layer.useBias,
+      kernel_initializer: initializerJson(layer.kernelInitializer),
+      bias_initializer: initializerJson(layer.biasInitializer),
+      kernel_regularizer: null,
+      bias_regularizer: null,
+      activity_regularizer: null,
+      kernel_constraint: null,
+      bias_constraint: null,
+    };
+  } else if (layer instanceof MaxPooling1D || layer instanceof AveragePooling1D) {
+    config = { pool_size: [layer.poolSize], strides: [layer.strides], padding: layer.padding };
+  } else if (layer instanceof GlobalAveragePooling1D || layer instanceof GlobalMaxPooling1D) {
+    config = { data_format: 'channels_last' };
+  } else if (layer instanceof Flatten) {
+    config = { data_format: 'channels_last' };
+  } else if (layer instanceof Dropout) {
+    config = { rate: layer.rate, noise_shape: null, seed: layer.seed ?? null };
+  } else if (layer instanceof Activation) {
+    const fn = layer.fn;
+    config = { activation: actOut(fn.name), ...(fn.name === 'swish' ? { beta: fn.alpha } : fn.name === 'leakyRelu' || fn.name === 'elu' ? { alpha: fn.alpha } : {}) };
+  } else if (layer instanceof PReLU) {
+    config = { alpha_initializer: initializerJson(layer.alphaInitializer), alpha_regularizer: null, alpha_constraint: null, shared_axes: layer.sharedAxes.length ? layer.sharedAxes : null };
+  } else if (layer instanceof BatchNormalization) {
+    const c = layer.getConfig();
+    config = {
+      axis: -1,
+      momentum: layer.momentum,
+      epsilon: layer.epsilon,
+      center: layer.center,
+      scale: layer.scale,
+      beta_initializer: initializerJson(c.betaInitializer as InitializerName),
+      gamma_initializer: initializerJson(c.gammaInitializer as InitializerName),
+      moving_mean_initializer: initializerJson(c.movingMeanInitializer as InitializerName),
+      moving_variance_initializer: initializerJson(c.movingVarianceInitializer as InitializerName),
+      beta_regularizer: null,
+      gamma_regularizer: null,
+      beta_constraint: null,
+      gamma_constraint: null,
+    };
+  } else {
+    throw new ConfigError(`save: layer ${layer.name} of class ${layer.className} cannot be serialized`);
+  }
+  return { class_name: layer.className, config: { ...base, ...config } };
+}
+
+const KNOWN = ['Conv1D', 'Dense', 'MaxPooling1D', 'AveragePooling1D', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'Flatten', 'Dropout', 'Activation', 'PReLU', 'BatchNormalization', 'InputLayer'];
+
+/** A layer from its Keras config (null for an InputLayer, whose shape goes to the next layer). */
+export function layerFromJson(entry: unknown, index: number): { layer: Layer | null; inputShape?: number[] } {
+  const where = `model.json: modelTopology layer ${index}`;
+  if (typeof entry !== 'object' || entry === null) throw new ConfigError(`${where} is not an object`);
+  const { class_name: cls, config } = entry as { class_name?: unknown; config?: Json };
+  if (typeof cls !== 'string' || typeof config !== 'object' || config === null) throw new ConfigError(`${where}: expected {class_name, config}`);
+  const bis = (config.batch_input_shape ?? config.batchInputShape) as (number | null)[] | undefined;
+  const inputShape = Array.isArray(bis) ? (bis.slice(1) as number[]) : undefined;
+  const common = { name: config.name as string | undefined, trainable: config.trainable as boolean | undefined, ...(inputShape ? { inputShape } : {}) };
+  const init = (key: string, fallback: InitializerName) => initializerName(config[key], fallback);
+  try {
+    switch (cls) {
+      case 'InputLayer':
+        return { layer: null, inputShape };
+      case 'Conv1D':
+        return {
+          layer: new Conv1D({
+            ...common,
+            filters: config.filters as number,
+            kernelSize: one(config.kernel_size) as number,
+            strides: one(config.strides ?? 1) as number,
+            padding: config.padding as 'valid',
+            dilationRate: one(config.dilation_rate ?? 1) as number,
+            activation: actIn(config.activation ?? 'linear') as 'linear',
+            ...(config.activation_alpha !== undefined ? { activationAlpha: config.activation_alpha as number } : {}),
+            useBias: (config.use_bias ?? true) as boolean,
+            kernelInitializer: init('kernel_initializer', 'glorotUniform'),
+            biasInitializer: init('bias_initializer', 'zeros'),
+          }),
+        };
+      case 'Dense':
+        return {
+          layer: new Dense({
+            ...common,
+            units: config.units as number,
+            activation: actIn(config.activation ?? 'linear') as 'linear',
+            ...(config.activation_alpha !== undefined ? { activationAlpha: config.activation_alpha as number } : {}),
+            useBias: (config.use_bias ?? true) as boolean,
+            kernelInitializer: init('kernel_initializer', 'glorotUniform'),
+            biasInitializer: init('bias_initializer', 'zeros'),
+          }),
+        };
+      case 'MaxPooling1D':
+      case 'AveragePooling1D': {
+        const args = { ...common, poolSize: one(config.pool_size ?? 2) as number, strides: one(config.strides ?? config.pool_size ?? 2) as number, padding: (config.padding ?? 'valid') as 'valid' };
+        return { layer: cls === 'MaxPooling1D' ? new MaxPooling1D(args) : new AveragePooling1D(args) };
+      }
+      case 'GlobalAveragePooling1D':
+        return { layer: new GlobalAveragePooling1D(common) };
+      case 'GlobalMaxPooling1D':
+        return { layer: new GlobalMaxPooling1D(common) };
+      case 'Flatten':
+        return { layer: new Flatten(common) };
+      case 'Dropout':
+        return { layer: new Dropout({ ...common, rate: config.rate as number, ...(typeof config.seed === 'number' ? { seed: config.seed } : {}) }) };
+      case 'Activation':
+        return {
+          layer: new Activation({
+            ...common,
+            activation: actIn(config.activation) as 'relu',
+            ...(config.alpha !== undefined ? { alpha: config.alpha as number } : {}),
+            ...(config.beta !== undefined ? { beta: config.beta as number } : {}),
+          }),
+        };
+      case 'PReLU':
+        return { layer: new PReLU({ ...common, alphaInitializer: init('alpha_initializer', 'zeros'), sharedAxes: (config.shared_axes as number[] | null) ?? [] }) };
+      case 'BatchNormalization': {
+        const axis = one(config.axis ?? -1);
+        return {
+          layer: new BatchNormalization({
+            ...common,
+            // Keras may write the channel axis as its positive index (2 for [B, L, C]); 1D nets
+            // normalize the last axis, the only one supported, so any other value is rejected
+            ...(axis === -1 || axis === 2 || (axis === 1 && inputShape?.length === 1) ? {} : { axis: axis as number }),
+            momentum: config.momentum as number | undefined,
+            epsilon: config.epsilon as number | undefined,
+            center: config.center as boolean | undefined,
+            scale: config.scale as boolean | undefined,
+            betaInitializer: init('beta_initializer', 'zeros'),
+            gammaInitializer: init('gamma_initializer', 'ones'),
+            movingMeanInitializer: init('moving_mean_initializer', 'zeros'),
+            movingVarianceInitializer: init('moving_variance_initializer', 'ones'),
+          }),
+        };
+      }
+      default:
+        throw new ConfigError(`unsupported layer class "${cls}"${suggest(cls, KNOWN)}; cnn1d reads ${KNOWN.join(', ')}`);
+    }
+  } catch (e) {
+    if (e instanceof ConfigError) throw new ConfigError(`${where} (${cls}): ${e.message}`);
+    throw e;
+  }
+}
