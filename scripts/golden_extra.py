@@ -150,8 +150,8 @@ def loss_value(name, cfg, p, t):
     if name == 'categoricalCrossentropy':
         if cfg["fromLogits"]:
             return -(t * torch.log_softmax(p, -1)).sum(-1).mean()
-        q = p / p.sum(-1, keepdim=True)
-        return -(t * torch.log(q.clamp(eps, 1 - eps))).sum(-1).mean()
+        # as the shared golden set: no renormalisation of p (its gradient is -t/p/B)
+        return -(t * torch.log(p.clamp(eps, 1 - eps))).sum(-1).mean()
     if name == 'binaryCrossentropy':
         if cfg["fromLogits"]:
             return (p.clamp(min=0) - p * t + torch.log1p(torch.exp(-p.abs()))).mean(-1).mean()
