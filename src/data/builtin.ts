@@ -86,11 +86,10 @@ export type BuiltinName = keyof typeof GENERATORS;
 
 /** A built-in dataset by name: 'cbf' or 'sines'. */
 export function load(name: BuiltinName, options: SyntheticOptions): SyntheticDataset {
-  const gen = (GENERATORS as Record<string, (o: SyntheticOptions) => SyntheticDataset>)[name];
   if (typeof name !== 'string' || !Object.hasOwn(GENERATORS, name)) {
     throw new ConfigError(`builtin.load: unknown dataset ${showValue(name)}; known datasets are ${Object.keys(GENERATORS).map((k) => `"${k}"`).join(', ')}`);
   }
-  return gen(options);
+  return GENERATORS[name](options);
 }
 
 /** The synthetic datasets: builtin.cbf, builtin.sines, builtin.load(name, options). */
