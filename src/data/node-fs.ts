@@ -9,7 +9,8 @@ import { DataError } from './errors.ts';
 
 type FS = typeof fs;
 
-function nodeFs(caller: string): FS {
+/** NODE ONLY. The node:fs module, or a clear error outside Node. */
+export function nodeFs(caller: string): FS {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   const mod = proc?.getBuiltinModule?.('node:fs') as FS | undefined;
   if (!mod) {

@@ -18,6 +18,7 @@ import { evaluate, fit, predict, type EvaluateArgs, type FitArgs, type History, 
 import type { TensorLike } from './inputs.ts';
 import type { Tensor } from '../tensor.ts';
 import type { Logs } from './callbacks.ts';
+import { saveModel, type SaveOptions } from '../io/files.ts';
 
 export interface SequentialArgs {
   /** Layers to add, in order. */
@@ -351,6 +352,12 @@ export class Sequential {
     ].join('\n');
     printFn(text);
     return text;
+  }
+
+  /** NODE ONLY. Saves model.json + weights.bin (TF.js layers-model format) into a directory;
+   *  refuses to replace an existing model unless {overwrite: true}. */
+  save(dir: string, options?: SaveOptions): { modelPath: string; weightsPath: string; bytes: number } {
+    return saveModel(this, dir, options);
   }
 
   /** Releases all memory of the model (weights, work, optimizer state). */
