@@ -23,12 +23,22 @@ const INIT_CLASS: Record<InitializerName, string> = {
 
 const initializerJson = (name: InitializerName): Json => ({ class_name: INIT_CLASS[name], config: name.startsWith('glorot') || name.startsWith('he') || name.startsWith('leCun') ? { seed: null } : {} });
 
+/** The initializer of a saved config. Loaded weights replace the initial values, so an
+ *  initializer cnn1d does not have falls back to the layer default rather than failing the load. */
 function initializerName(v: unknown, fallback: InitializerName): InitializerName {
   if (v === undefined || v === null) return fallback;
   const cls = typeof v === 'string' ? v : (v as Json).class_name;
+  if (cls === 'VarianceScaling') {
+    // TF.js writes glorot/he/lecun as VarianceScaling {scale, mode, distribution}
+    const c = ((v as Json).config ?? {}) as Json;
+    const normal = c.distribution !== 'uniform';
+    if (c.mode === 'fan_avg' && c.scale === 1) return normal ? 'glorotNormal' : 'glorotUniform';
+    if (c.mode === 'fan_in' && c.scale === 2) return normal ? 'heNormal' : 'heUniform';
+    if (c.mode === 'fan_in' && c.scale === 1) return normal ? 'leCunNormal' : 'leCunUniform';
+    return fallback;
+  }
   const hit = (Object.entries(INIT_CLASS) as [InitializerName, string][]).find(([, c]) => c.toLowerCase() === String(cls).toLowerCase().replace(/_/g, ''));
-  if (!hit) throw new ConfigError(`model.json: unsupported initializer ${showValue(cls)}`);
-  return hit[0];
+  return hit ? hit[0] : fallback;
 }
 
 // Keras activation names <-> cnn1d identifiers

@@ -99,7 +99,7 @@ export class EarlyStopping extends ModelCallback {
       return;
     }
     this.wait++;
-    if (this.wait > this.patience) {
+    if (this.wait >= this.patience) {
       this.stoppedEpoch = epoch;
       this.model.stopTraining = true;
     }
@@ -220,7 +220,7 @@ export class ReduceLROnPlateau extends ModelCallback {
     if (Number.isNaN(this.best) || improves(key, this.mode, this.minDelta, current, this.best)) {
       this.best = current;
       this.wait = 0;
-    } else if (this.cooling === 0 && ++this.wait > this.patience) {
+    } else if (this.cooling === 0 && ++this.wait >= this.patience) {
       const opt = this.model.optimizer!;
       opt.learningRate = Math.max(this.minLr, opt.learningRate * this.factor);
       this.cooling = this.cooldown;

@@ -14,6 +14,7 @@ import { WorkPlan, type Slot } from '../runtime/plan.ts';
 import { Random } from '../runtime/random.ts';
 import { runtime, type Runtime } from '../runtime/runtime.ts';
 import { snakeCase, uniqueName } from './names.ts';
+import { getMetric } from './metrics.ts';
 import { evaluate, fit, predict, type EvaluateArgs, type FitArgs, type History, type Targets } from './fit.ts';
 import type { TensorLike } from './inputs.ts';
 import type { Tensor } from '../tensor.ts';
@@ -145,6 +146,8 @@ export class Sequential {
     this.optimizer?.dispose();
     this.optimizer = getOptimizer(args.optimizer);
     this.loss = getLoss(args.loss);
+    if (args.metrics !== undefined && !Array.isArray(args.metrics)) throw new ConfigError(`compile: metrics must be an array of names, e.g. ["accuracy"], got ${showValue(args.metrics)}`);
+    for (const m of args.metrics ?? []) getMetric(m, this.loss);
     this.metrics = args.metrics ?? [];
   }
 
