@@ -13,3 +13,4 @@ export type { TensorLike } from './models/inputs.ts';
 export { loadModel, saveModel, type SaveOptions } from './io/files.ts';
 export { toArtifacts, fromArtifacts, ModelFormatError, type ModelArtifacts } from './io/artifacts.ts';
 export * from './data/index.ts';
+export { models, type ZooArgs } from './models/zoo.ts';
