@@ -1,13 +1,24 @@
-// Bundles src/ into dist/index.js (ESM, wasm embedded as base64 so Node and bundlers need no
-// path configuration) and rolls the declarations into dist/index.d.ts.
+// dist/index.js: the library (ESM, wasm embedded as base64, no Node built-ins, so Node and browser
+// bundlers take it as is) with dist/index.d.ts; dist/cli.js: the Node command line, which imports
+// the library from ./index.js.
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
+import { resolve } from 'node:path';
+
+const ts = () => typescript({ tsconfig: './tsconfig.build.json', declaration: false, declarationDir: undefined, outDir: 'dist' });
+const libraryEntry = resolve('src/index.ts');
 
 export default [
   {
     input: 'src/index.ts',
     output: { file: 'dist/index.js', format: 'es', sourcemap: true },
-    plugins: [typescript({ tsconfig: './tsconfig.build.json', declaration: false, declarationDir: undefined, outDir: 'dist' })],
+    plugins: [ts()],
+  },
+  {
+    input: 'src/cli/main.ts',
+    external: (id, importer) => id.startsWith('node:') || (importer !== undefined && resolve(importer, '..', id) === libraryEntry),
+    output: { file: 'dist/cli.js', format: 'es', banner: '#!/usr/bin/env node', paths: (id) => (id.startsWith('node:') ? id : './index.js') },
+    plugins: [ts()],
   },
   {
     input: 'src/index.ts',
