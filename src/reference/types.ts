@@ -1,0 +1,1 @@
+export type Floats = Float32Array | Float64Array;
