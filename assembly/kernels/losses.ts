@@ -26,8 +26,9 @@ const POISSON = 15;
 const MAPE = 16;
 const MSLE = 17;
 
-/** Keras backend epsilon(). */
+/** Keras backend epsilon(). Clipping happens in f64 so that 1 - EPS is not rounded to 1 - 2^-23. */
 const EPS: f32 = 1e-7;
+const EPS64: f64 = 1e-7;
 const LN2: f64 = 0.6931471805599453;
 
 @inline function at(p: usize, i: i32): f32 {
@@ -45,10 +46,10 @@ const LN2: f64 = 0.6931471805599453;
   return e / (1 + e);
 }
 @inline function inClip(p: f32): bool {
-  return p >= EPS && p <= 1 - EPS;
+  return <f64>p >= EPS64 && <f64>p <= 1 - EPS64;
 }
-@inline function clip(p: f32): f32 {
-  return min(max(p, EPS), 1 - EPS);
+@inline function clip(p: f32): f64 {
+  return min(max(<f64>p, EPS64), 1 - EPS64);
 }
 
 /** Row r of the logits z: writes softmax into grad row r, returns log(sum exp(z - max)) + max. */
@@ -99,8 +100,8 @@ function elementwise(kind: i32, p: f32, y: f32, g: usize, scale: f32, param: f32
     }
     case BCE: {
       const q = clip(p);
-      store<f32>(g, inClip(p) ? (-y / q + (1 - y) / (1 - q)) * scale : 0);
-      return -(<f64>y * Math.log(q) + <f64>(1 - y) * Math.log(1 - <f64>q));
+      store<f32>(g, inClip(p) ? <f32>(-<f64>y / q + <f64>(1 - y) / (1 - q)) * scale : 0);
+      return -(<f64>y * Math.log(q) + <f64>(1 - y) * Math.log(1 - q));
     }
     case BCE_LOGITS: {
       // max(z, 0) - z*y + log(1 + exp(-|z|))  (tf.nn.sigmoid_cross_entropy_with_logits)
@@ -158,7 +159,7 @@ export function loss_forward_backward(kind: i32, yPred: usize, yTrue: usize, gra
         // -sum_j y_j log(clip(p_j))
         for (let j = 0; j < C; j++) {
           const q = clip(at(p, j));
-          put(g, j, inClip(at(p, j)) ? -at(y, j) / q * invB : 0);
+          put(g, j, inClip(at(p, j)) ? <f32>(-<f64>at(y, j) / q) * invB : 0);
           total -= <f64>at(y, j) * Math.log(q);
         }
         break;
@@ -167,7 +168,7 @@ export function loss_forward_backward(kind: i32, yPred: usize, yTrue: usize, gra
         const k = <i32>load<f32>(yTrue + (<usize>b << 2));
         for (let j = 0; j < C; j++) put(g, j, 0);
         const q = clip(at(p, k));
-        if (inClip(at(p, k))) put(g, k, -invB / q);
+        if (inClip(at(p, k))) put(g, k, <f32>(-<f64>invB / q));
         total -= Math.log(q);
         break;
       }
