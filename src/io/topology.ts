@@ -48,6 +48,36 @@ const actOut = (name: string) => ACT_TO_KERAS[name] ?? name;
 const actIn = (name: unknown) => (typeof name === 'string' ? (ACT_FROM_KERAS[name] ?? name) : name);
 const one = (v: unknown) => (Array.isArray(v) ? v[0] : v);
 
+/** The keys Conv1D and Dense share after their shape keys: fused activation, bias, initializers,
+ *  and the regularizers/constraints cnn1d does not have (written as null, as Keras does). */
+function kernelLayerJson(layer: Conv1D | Dense): Json {
+  const act = layer.activation;
+  return {
+    activation: actOut(act.name),
+    ...(act.name === 'leakyRelu' || act.name === 'elu' || act.name === 'swish' ? { activation_alpha: act.alpha } : {}),
+    use_bias: layer.useBias,
+    kernel_initializer: initializerJson(layer.kernelInitializer),
+    bias_initializer: initializerJson(layer.biasInitializer),
+    kernel_regularizer: null,
+    bias_regularizer: null,
+    activity_regularizer: null,
+    kernel_constraint: null,
+    bias_constraint: null,
+  };
+}
+
+/** The inverse of kernelLayerJson: the Conv1D/Dense arguments read from those keys, with the
+ *  Keras defaults (linear, bias on, glorotUniform kernel, zeros bias) where a key is missing. */
+function kernelLayerArgs(config: Json) {
+  return {
+    activation: actIn(config.activation ?? 'linear') as 'linear',
+    ...(config.activation_alpha !== undefined ? { activationAlpha: config.activation_alpha as number } : {}),
+    useBias: (config.use_bias ?? true) as boolean,
+    kernelInitializer: initializerName(config.kernel_initializer, 'glorotUniform'),
+    biasInitializer: initializerName(config.bias_initializer, 'zeros'),
+  };
+}
+
 /** The Keras config of a built layer (first layer gets batch_input_shape). */
 export function layerToJson(layer: Layer, first: boolean): Json {
   const base: Json = { name: layer.name, trainable: layer.trainable, dtype: 'float32' };
@@ -61,30 +91,12 @@ export function layerToJson(layer: Layer, first: boolean): Json {
       padding: layer.padding,
       data_format: 'channels_last',
       dilation_rate: [layer.dilationRate],
-      activation: actOut(layer.activation.name),
-      ...(layer.activation.name === 'leakyRelu' || layer.activation.name === 'elu' || layer.activation.name === 'swish' ? { activation_alpha: layer.activation.alpha } : {}),
-      use_bias: layer.useBias,
-      kernel_initializer: initializerJson(layer.kernelInitializer),
-      bias_initializer: initializerJson(layer.biasInitializer),
-      kernel_regularizer: null,
-      bias_regularizer: null,
-      activity_regularizer: null,
-      kernel_constraint: null,
-      bias_constraint: null,
+      ...kernelLayerJson(layer),
     };
   } else if (layer instanceof Dense) {
     config = {
       units: layer.units,
-      activation: actOut(layer.activation.name),
-      ...(layer.activation.name === 'leakyRelu' || layer.activation.name === 'elu' || layer.activation.name === 'swish' ? { activation_alpha: layer.activation.alpha } : {}),
-      use_bias: layer.useBias,
-      kernel_initializer: initializerJson(layer.kernelInitializer),
-      bias_initializer: initializerJson(layer.biasInitializer),
-      kernel_regularizer: null,
-      bias_regularizer: null,
-      activity_regularizer: null,
-      kernel_constraint: null,
-      bias_constraint: null,
+      ...kernelLayerJson(layer),
     };
   } else if (layer instanceof MaxPooling1D || layer instanceof AveragePooling1D) {
     config = { pool_size: [layer.poolSize], strides: [layer.strides], padding: layer.padding };
@@ -147,11 +159,7 @@ export function layerFromJson(entry: unknown, index: number): { layer: Layer | n
             strides: one(config.strides ?? 1) as number,
             padding: config.padding as 'valid',
             dilationRate: one(config.dilation_rate ?? 1) as number,
-            activation: actIn(config.activation ?? 'linear') as 'linear',
-            ...(config.activation_alpha !== undefined ? { activationAlpha: config.activation_alpha as number } : {}),
-            useBias: (config.use_bias ?? true) as boolean,
-            kernelInitializer: init('kernel_initializer', 'glorotUniform'),
-            biasInitializer: init('bias_initializer', 'zeros'),
+            ...kernelLayerArgs(config),
           }),
         };
       case 'Dense':
@@ -159,11 +167,7 @@ export function layerFromJson(entry: unknown, index: number): { layer: Layer | n
           layer: new Dense({
             ...common,
             units: config.units as number,
-            activation: actIn(config.activation ?? 'linear') as 'linear',
-            ...(config.activation_alpha !== undefined ? { activationAlpha: config.activation_alpha as number } : {}),
-            useBias: (config.use_bias ?? true) as boolean,
-            kernelInitializer: init('kernel_initializer', 'glorotUniform'),
-            biasInitializer: init('bias_initializer', 'zeros'),
+            ...kernelLayerArgs(config),
           }),
         };
       case 'MaxPooling1D':

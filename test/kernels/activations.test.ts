@@ -1,28 +1,13 @@
 // Activation, softmax and PReLU kernels vs src/reference/activations.ts: every kind code, sizes
-// hitting every SIMD tail, guard floats past each output, accumulation into non-zero dx.
+// hitting every SIMD tail, guard floats on both sides of each output, accumulation into non-zero dx.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withScratch, assertClose, Random, type Scratch } from '../helpers/wasm.ts';
+import { withScratch, assertClose, Random, guardedBuffer, SIMD_TAIL_SIZES, CHANNELS } from '../helpers/wasm.ts';
 import * as ref from '../../src/reference/activations.ts';
 import { ActivationKind } from '../../src/runtime/codes.ts';
 
-const GUARD = 8;
-const SENTINEL = -12345.5;
-const SIZES = [1, 3, 4, 5, 7, 8, 15, 16, 17, 33];
 /** Parameter passed in `alpha` per kind (leakyRelu slope, elu alpha, swish beta). */
 const ALPHAS: Partial<Record<keyof typeof ActivationKind, number[]>> = { leakyRelu: [0.3, 0.01], elu: [1, 0.5], swish: [1, 1.5] };
-
-function buffer(s: Scratch, init: ArrayLike<number>) {
-  const data = new Float32Array(init.length + GUARD).fill(SENTINEL);
-  data.set(init);
-  const ptr = s.put(data);
-  const n = init.length;
-  return {
-    ptr,
-    read: () => s.get(ptr, n),
-    check: (label: string) => assert.deepEqual([...s.get(ptr + 4 * n, GUARD)], new Array(GUARD).fill(SENTINEL), `${label}: guard overwritten`),
-  };
-}
 
 test('reference: hand-computed activation values', () => {
   const f = (k: keyof typeof ActivationKind, x: number, a = 0) => ref.activation(ActivationKind[k], x, a);
@@ -73,14 +58,14 @@ test('activation_forward/backward match the reference for every kind code', () =
   withScratch((s) => {
     for (const [name, kind] of Object.entries(ActivationKind))
       for (const alpha of ALPHAS[name as keyof typeof ActivationKind] ?? [0])
-        for (const N of SIZES) {
+        for (const N of SIMD_TAIL_SIZES) {
           const label = `${name}(alpha ${alpha}) N${N}`;
           const x = rng.uniformArray(N, -8, 8);
           const dy = rng.uniformArray(N);
           const dx0 = rng.uniformArray(N);
           const xp = s.put(x);
-          const y = buffer(s, new Float32Array(N).fill(777));
-          const dx = buffer(s, dx0);
+          const y = guardedBuffer(s, new Float32Array(N).fill(777));
+          const dx = guardedBuffer(s, dx0);
           s.k.activation_forward(kind, xp, y.ptr, N, alpha);
           s.k.activation_backward(kind, xp, y.ptr, s.put(dy), dx.ptr, N, alpha);
           const ry = new Float64Array(N);
@@ -99,14 +84,14 @@ test('softmax_forward/backward match the reference, including large logits', () 
   const rng = new Random(5);
   withScratch((s) => {
     for (const R of [1, 2, 3])
-      for (const C of SIZES)
+      for (const C of SIMD_TAIL_SIZES)
         for (const scale of [3, 80]) {
           const label = `R${R} C${C} scale ${scale}`;
           const x = rng.uniformArray(R * C, -scale, scale);
           const dy = rng.uniformArray(R * C);
           const dx0 = rng.uniformArray(R * C);
-          const y = buffer(s, new Float32Array(R * C).fill(777));
-          const dx = buffer(s, dx0);
+          const y = guardedBuffer(s, new Float32Array(R * C).fill(777));
+          const dx = guardedBuffer(s, dx0);
           s.k.softmax_forward(s.put(x), y.ptr, R, C);
           const yk = y.read();
           s.k.softmax_backward(y.ptr, s.put(dy), dx.ptr, R, C);
@@ -126,7 +111,7 @@ test('prelu_forward/backward match the reference; dalpha accumulates over row bl
   const rng = new Random(6);
   withScratch((s) => {
     for (const R of [1, 2, 3, 70, 130])
-      for (const C of [1, 3, 4, 5, 8, 9]) {
+      for (const C of CHANNELS) {
         const label = `R${R} C${C}`;
         const x = rng.uniformArray(R * C, -2, 2);
         const alpha = rng.uniformArray(C, 0, 0.5);
@@ -135,9 +120,9 @@ test('prelu_forward/backward match the reference; dalpha accumulates over row bl
         const da0 = rng.uniformArray(C);
         const xp = s.put(x);
         const ap = s.put(alpha);
-        const y = buffer(s, new Float32Array(R * C).fill(777));
-        const dx = buffer(s, dx0);
-        const da = buffer(s, da0);
+        const y = guardedBuffer(s, new Float32Array(R * C).fill(777));
+        const dx = guardedBuffer(s, dx0);
+        const da = guardedBuffer(s, da0);
         s.k.prelu_forward(xp, ap, y.ptr, R, C);
         s.k.prelu_backward(xp, ap, s.put(dy), dx.ptr, da.ptr, R, C);
         const ry = new Float64Array(R * C);

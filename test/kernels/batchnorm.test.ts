@@ -1,27 +1,12 @@
 // Batchnorm kernels vs src/reference/batchnorm.ts over rows x channels hitting every SIMD tail,
-// guard floats past every output, accumulation of dx/dgamma/dbeta, and the accuracy of the
-// statistics over 32*8000 rows.
+// guard floats on both sides of every output, accumulation of dx/dgamma/dbeta, and the accuracy
+// of the statistics over 32*8000 rows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withScratch, assertClose, Random, type Scratch } from '../helpers/wasm.ts';
+import { withScratch, assertClose, Random, guardedBuffer, CHANNELS } from '../helpers/wasm.ts';
 import * as ref from '../../src/reference/batchnorm.ts';
 
-const GUARD = 8;
-const SENTINEL = -12345.5;
 const ROWS = [1, 2, 3, 5, 16, 33, 100];
-const CHANNELS = [1, 3, 4, 5, 8, 9];
-
-function buffer(s: Scratch, init: ArrayLike<number>) {
-  const data = new Float32Array(init.length + GUARD).fill(SENTINEL);
-  data.set(init);
-  const ptr = s.put(data);
-  const n = init.length;
-  return {
-    ptr,
-    read: () => s.get(ptr, n),
-    check: (label: string) => assert.deepEqual([...s.get(ptr + 4 * n, GUARD)], new Array(GUARD).fill(SENTINEL), `${label}: guard overwritten`),
-  };
-}
 
 test('reference: hand-computed batchnorm', () => {
   const y = new Float64Array(2);
@@ -84,11 +69,11 @@ test('batchnorm forward (train, infer) and backward match the reference', () => 
         const db0 = rng.uniformArray(C);
         const [xp, gp, bp] = [s.put(x), s.put(gamma), s.put(beta)];
 
-        const y = buffer(s, new Float32Array(R * C).fill(777));
-        const mean = buffer(s, new Float32Array(C).fill(777));
-        const rstd = buffer(s, new Float32Array(C).fill(777));
-        const mm = buffer(s, mm0);
-        const mv = buffer(s, mv0);
+        const y = guardedBuffer(s, new Float32Array(R * C).fill(777));
+        const mean = guardedBuffer(s, new Float32Array(C).fill(777));
+        const rstd = guardedBuffer(s, new Float32Array(C).fill(777));
+        const mm = guardedBuffer(s, mm0);
+        const mv = guardedBuffer(s, mv0);
         s.k.batchnorm_forward_train(xp, gp, bp, y.ptr, mean.ptr, rstd.ptr, mm.ptr, mv.ptr, R, C, momentum, eps);
         const ry = new Float64Array(R * C);
         const [rmean, rrstd, rmm, rmv] = [new Float64Array(C), new Float64Array(C), Float64Array.from(mm0), Float64Array.from(mv0)];
@@ -99,10 +84,10 @@ test('batchnorm forward (train, infer) and backward match the reference', () => 
         assertClose(mm.read(), rmm, `movMean ${label}`, 1e-6, 1e-6);
         assertClose(mv.read(), rmv, `movVar ${label}`, 1e-6, 1e-6);
 
-        const dx = buffer(s, dx0);
-        const dg = buffer(s, dg0);
-        const db = buffer(s, db0);
-        const scratch = buffer(s, new Float32Array(2 * C));
+        const dx = guardedBuffer(s, dx0);
+        const dg = guardedBuffer(s, dg0);
+        const db = guardedBuffer(s, db0);
+        const scratch = guardedBuffer(s, new Float32Array(2 * C));
         const [meanK, rstdK] = [mean.read(), rstd.read()];
         s.k.batchnorm_backward(xp, gp, mean.ptr, rstd.ptr, s.put(dy), dx.ptr, dg.ptr, db.ptr, scratch.ptr, R, C);
         const [rdx, rdg, rdb] = [Float64Array.from(dx0), Float64Array.from(dg0), Float64Array.from(db0)];
@@ -111,7 +96,7 @@ test('batchnorm forward (train, infer) and backward match the reference', () => 
         assertClose(dg.read(), rdg, `dgamma ${label}`, 1e-5, 1e-5);
         assertClose(db.read(), rdb, `dbeta ${label}`, 1e-5, 1e-5);
 
-        const yi = buffer(s, new Float32Array(R * C).fill(777));
+        const yi = guardedBuffer(s, new Float32Array(R * C).fill(777));
         s.k.batchnorm_forward_infer(xp, gp, bp, s.put(mm0), s.put(mv0), yi.ptr, R, C, eps);
         const ryi = new Float64Array(R * C);
         ref.batchnormForwardInfer(x, gamma, beta, mm0, mv0, ryi, R, C, Math.fround(eps));

@@ -3,27 +3,9 @@
 // small batch. Outputs carry guard regions that must survive; backward outputs start non-zero.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withScratch, assertClose, Random, type Scratch } from '../helpers/wasm.ts';
+import { withScratch, assertClose, Random, putGuarded, getGuarded } from '../helpers/wasm.ts';
 import { conv1dPad, conv1dUnpadAdd, conv1dForward, conv1dBackwardInput, conv1dBackwardKernel } from '../../src/reference/conv1d.ts';
 import { transposeF32 } from '../../src/reference/gemm.ts';
-
-const GUARD = 8;
-const SENTINEL = -777.25;
-
-function putGuarded(s: Scratch, data: ArrayLike<number>): number {
-  const buf = new Float32Array(data.length + 2 * GUARD).fill(SENTINEL);
-  buf.set(data, GUARD);
-  return s.put(buf) + GUARD * 4;
-}
-
-function getGuarded(s: Scratch, ptr: number, n: number, label: string): Float32Array {
-  const all = s.get(ptr - GUARD * 4, n + 2 * GUARD);
-  for (let i = 0; i < GUARD; i++) {
-    assert.equal(all[i], SENTINEL, `${label}: wrote ${GUARD - i} floats before the output`);
-    assert.equal(all[GUARD + n + i], SENTINEL, `${label}: wrote ${i + 1} floats past the output`);
-  }
-  return all.slice(GUARD, GUARD + n);
-}
 
 type Padding = 'valid' | 'same' | 'causal';
 

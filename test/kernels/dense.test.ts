@@ -3,30 +3,11 @@
 // backward outputs start non-zero.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withScratch, assertClose, Random, type Scratch } from '../helpers/wasm.ts';
+import { withScratch, assertClose, Random, putGuarded, getGuarded, TILE_SIZES, TILE_DEPTHS } from '../helpers/wasm.ts';
 import { denseForward, denseBackwardInput, denseBackwardKernel } from '../../src/reference/dense.ts';
 import { biasFill, biasBackward } from '../../src/reference/bias.ts';
 import { transposeF32 } from '../../src/reference/gemm.ts';
 
-const GUARD = 8;
-const SENTINEL = -777.25;
-
-function putGuarded(s: Scratch, data: ArrayLike<number>): number {
-  const buf = new Float32Array(data.length + 2 * GUARD).fill(SENTINEL);
-  buf.set(data, GUARD);
-  return s.put(buf) + GUARD * 4;
-}
-
-function getGuarded(s: Scratch, ptr: number, n: number, label: string): Float32Array {
-  const all = s.get(ptr - GUARD * 4, n + 2 * GUARD);
-  for (let i = 0; i < GUARD; i++) {
-    assert.equal(all[i], SENTINEL, `${label}: wrote ${GUARD - i} floats before the output`);
-    assert.equal(all[GUARD + n + i], SENTINEL, `${label}: wrote ${i + 1} floats past the output`);
-  }
-  return all.slice(GUARD, GUARD + n);
-}
-
-const SIZES = [1, 3, 4, 5, 7, 8, 9, 15, 16, 17];
 const rng = new Random(13);
 
 function checkDense(B: number, I: number, U: number, bias: boolean): void {
@@ -66,7 +47,7 @@ function checkDense(B: number, I: number, U: number, bias: boolean): void {
 
 test('dense kernels match the references over the size grid', () => {
   let n = 0;
-  for (const B of SIZES) for (const I of [1, 3, 4, 5, 8, 17]) for (const U of SIZES) checkDense(B, I, U, n++ % 2 === 0);
+  for (const B of TILE_SIZES) for (const I of TILE_DEPTHS) for (const U of TILE_SIZES) checkDense(B, I, U, n++ % 2 === 0);
 });
 
 test('dense kernels at the workload sizes (small batch)', () => {
@@ -77,7 +58,7 @@ test('dense kernels at the workload sizes (small batch)', () => {
 });
 
 test('bias_fill and bias_backward match the references', () => {
-  for (const R of [1, 2, 3, 5, 8]) for (const F of SIZES) {
+  for (const R of [1, 2, 3, 5, 8]) for (const F of TILE_SIZES) {
     withScratch((s) => {
       const label = `R=${R} F=${F}`;
       const bias = rng.uniformArray(F);

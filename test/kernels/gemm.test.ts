@@ -3,31 +3,9 @@
 // overlapping C rows. Outputs carry guard regions that must survive.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withScratch, assertClose, Random, type Scratch } from '../helpers/wasm.ts';
+import { withScratch, assertClose, Random, putGuarded, getGuarded, TILE_SIZES, TILE_DEPTHS } from '../helpers/wasm.ts';
 import { gemmF32, gemmBiasF32, transposeF32 } from '../../src/reference/gemm.ts';
 
-const GUARD = 8;
-const SENTINEL = -777.25;
-
-/** Uploads data between two guard regions of SENTINEL; returns the address of data[0]. */
-function putGuarded(s: Scratch, data: ArrayLike<number>): number {
-  const buf = new Float32Array(data.length + 2 * GUARD).fill(SENTINEL);
-  buf.set(data, GUARD);
-  return s.put(buf) + GUARD * 4;
-}
-
-/** Reads n floats back and asserts both guard regions are untouched. */
-function getGuarded(s: Scratch, ptr: number, n: number, label: string): Float32Array {
-  const all = s.get(ptr - GUARD * 4, n + 2 * GUARD);
-  for (let i = 0; i < GUARD; i++) {
-    assert.equal(all[i], SENTINEL, `${label}: wrote ${GUARD - i} floats before the output`);
-    assert.equal(all[GUARD + n + i], SENTINEL, `${label}: wrote ${i + 1} floats past the output`);
-  }
-  return all.slice(GUARD, GUARD + n);
-}
-
-const SIZES = [1, 3, 4, 5, 7, 8, 9, 15, 16, 17];
-const DEPTHS = [1, 3, 4, 5, 8, 17];
 const rng = new Random(7);
 
 function checkGemm(M: number, N: number, K: number, rsa: number, csa: number, ldb: number, ldc: number, label: string): void {
@@ -44,11 +22,11 @@ function checkGemm(M: number, N: number, K: number, rsa: number, csa: number, ld
 }
 
 test('gemm_f32 matches the reference, A row-major, every tile edge', () => {
-  for (const M of SIZES) for (const N of SIZES) for (const K of DEPTHS) checkGemm(M, N, K, K, 1, N, N, `M=${M} N=${N} K=${K}`);
+  for (const M of TILE_SIZES) for (const N of TILE_SIZES) for (const K of TILE_DEPTHS) checkGemm(M, N, K, K, 1, N, N, `M=${M} N=${N} K=${K}`);
 });
 
 test('gemm_f32 matches the reference, A transposed (rsa=1, csa=M)', () => {
-  for (const M of SIZES) for (const N of SIZES) for (const K of DEPTHS) checkGemm(M, N, K, 1, M, N, N, `A^T M=${M} N=${N} K=${K}`);
+  for (const M of TILE_SIZES) for (const N of TILE_SIZES) for (const K of TILE_DEPTHS) checkGemm(M, N, K, 1, M, N, N, `A^T M=${M} N=${N} K=${K}`);
 });
 
 test('gemm_f32 with padded strides (rsa > K, ldb > N, ldc > N)', () => {
@@ -65,7 +43,7 @@ test('gemm_f32 with overlapping C rows (ldc < N, the col2im scatter-add)', () =>
 });
 
 test('gemm_bias_f32 overwrites C with bias + A@B, row-major and transposed A, with and without bias', () => {
-  for (const M of SIZES) for (const N of SIZES) for (const K of [1, 4, 17]) for (const [rsa, csa] of [[K + 1, 1], [1, M + 2]]) {
+  for (const M of TILE_SIZES) for (const N of TILE_SIZES) for (const K of [1, 4, 17]) for (const [rsa, csa] of [[K + 1, 1], [1, M + 2]]) {
     withScratch((s) => {
       const label = `bias M=${M} N=${N} K=${K} rsa=${rsa}`;
       const a = rng.uniformArray((M - 1) * rsa + (K - 1) * csa + 1);

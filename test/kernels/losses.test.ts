@@ -1,27 +1,11 @@
 // Loss kernels vs src/reference/losses.ts: every kind code over batch 1..3 and class counts hitting
-// every SIMD tail, guard floats past the gradient; the reference itself against hand values and
-// central differences.
+// every SIMD tail, guard floats on both sides of the gradient; the reference itself against hand
+// values and central differences.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withScratch, assertClose, Random, type Scratch } from '../helpers/wasm.ts';
+import { withScratch, assertClose, Random, guardedBuffer, SIMD_TAIL_SIZES } from '../helpers/wasm.ts';
 import * as ref from '../../src/reference/losses.ts';
 import { LossKind, type LossKindName } from '../../src/runtime/codes.ts';
-
-const GUARD = 8;
-const SENTINEL = -12345.5;
-const SIZES = [1, 3, 4, 5, 7, 8, 15, 16, 17, 33];
-
-function buffer(s: Scratch, init: ArrayLike<number>) {
-  const data = new Float32Array(init.length + GUARD).fill(SENTINEL);
-  data.set(init);
-  const ptr = s.put(data);
-  const n = init.length;
-  return {
-    ptr,
-    read: () => s.get(ptr, n),
-    check: (label: string) => assert.deepEqual([...s.get(ptr + 4 * n, GUARD)], new Array(GUARD).fill(SENTINEL), `${label}: guard overwritten`),
-  };
-}
 
 function softmaxRows(z: Float32Array, B: number, C: number): Float32Array {
   const p = new Float32Array(B * C);
@@ -112,10 +96,10 @@ test('loss_forward_backward matches the reference for every kind code', () => {
   withScratch((s) => {
     for (const [name, kind] of Object.entries(LossKind) as [LossKindName, number][])
       for (const B of [1, 2, 3])
-        for (const C of SIZES) {
+        for (const C of SIMD_TAIL_SIZES) {
           const label = `${name} B${B} C${C}`;
           const [p, y, param] = inputs(name, rng, B, C);
-          const g = buffer(s, new Float32Array(B * C).fill(777));
+          const g = guardedBuffer(s, new Float32Array(B * C).fill(777));
           const v = s.k.loss_forward_backward(kind, s.put(p), s.put(y), g.ptr, B, C, param);
           const rg = new Float64Array(B * C);
           const rv = ref.lossForwardBackward(kind, p, y, rg, B, C, param);
@@ -130,13 +114,13 @@ test('softmax_crossentropy_backward matches the reference (dense and sparse)', (
   const rng = new Random(9);
   withScratch((s) => {
     for (const B of [1, 2, 3])
-      for (const C of SIZES)
+      for (const C of SIMD_TAIL_SIZES)
         for (const sparse of [0, 1]) {
           const label = `B${B} C${C} sparse ${sparse}`;
           const p = softmaxRows(rng.uniformArray(B * C, -3, 3), B, C);
           const [hot, idx] = oneHot(rng, B, C);
           const y = sparse ? idx : C > 1 && B > 1 ? softmaxRows(rng.uniformArray(B * C), B, C) : hot;
-          const dz = buffer(s, new Float32Array(B * C).fill(777));
+          const dz = guardedBuffer(s, new Float32Array(B * C).fill(777));
           s.k.softmax_crossentropy_backward(s.put(p), s.put(y), dz.ptr, B, C, sparse);
           const rdz = new Float64Array(B * C);
           ref.softmaxCrossentropyBackward(p, y, rdz, B, C, sparse);
@@ -158,7 +142,7 @@ test('loss kernels clip probabilities and stay finite at extreme inputs like the
     ];
     for (const [name, p, y] of cases) {
       const [B, C] = [3, 2];
-      const g = buffer(s, new Float32Array(B * C).fill(777));
+      const g = guardedBuffer(s, new Float32Array(B * C).fill(777));
       const v = s.k.loss_forward_backward(LossKind[name], s.put(p), s.put(y), g.ptr, B, C, 0);
       const rg = new Float64Array(B * C);
       const rv = ref.lossForwardBackward(LossKind[name], Float32Array.from(p), Float32Array.from(y), rg, B, C, 0);

@@ -1,25 +1,9 @@
 // Optimizer kernels vs src/reference/optimizers.ts over region sizes hitting every SIMD tail,
-// several consecutive steps, with guard floats past every updated buffer.
+// several consecutive steps, with guard floats on both sides of every updated buffer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withScratch, assertClose, Random, type Scratch } from '../helpers/wasm.ts';
+import { withScratch, assertClose, Random, guardedBuffer, SIMD_TAIL_SIZES } from '../helpers/wasm.ts';
 import * as ref from '../../src/reference/optimizers.ts';
-
-const GUARD = 8;
-const SENTINEL = -12345.5;
-const SIZES = [1, 3, 4, 5, 7, 8, 15, 16, 17, 33];
-
-function buffer(s: Scratch, init: ArrayLike<number>) {
-  const data = new Float32Array(init.length + GUARD).fill(SENTINEL);
-  data.set(init);
-  const ptr = s.put(data);
-  const n = init.length;
-  return {
-    ptr,
-    read: () => s.get(ptr, n),
-    check: (label: string) => assert.deepEqual([...s.get(ptr + 4 * n, GUARD)], new Array(GUARD).fill(SENTINEL), `${label}: guard overwritten`),
-  };
-}
 
 test('reference: hand-computed optimizer steps', () => {
   const p = Float64Array.of(1);
@@ -38,13 +22,13 @@ test('reference: hand-computed optimizer steps', () => {
 test('sgd_update matches the reference (momentum 0 and 0.9, nesterov off and on)', () => {
   const rng = new Random(10);
   withScratch((s) => {
-    for (const N of SIZES)
+    for (const N of SIMD_TAIL_SIZES)
       for (const [momentum, nesterov] of [[0, 0], [0.9, 0], [0.9, 1]]) {
         const label = `N${N} momentum ${momentum} nesterov ${nesterov}`;
         const p0 = rng.uniformArray(N);
         const v0 = rng.uniformArray(N, -0.1, 0.1);
-        const p = buffer(s, p0);
-        const vel = buffer(s, v0);
+        const p = guardedBuffer(s, p0);
+        const vel = guardedBuffer(s, v0);
         const rp = Float64Array.from(p0);
         const rv = Float64Array.from(v0);
         for (let step = 0; step < 3; step++) {
@@ -63,13 +47,13 @@ test('sgd_update matches the reference (momentum 0 and 0.9, nesterov off and on)
 test('adam_update matches the reference over consecutive steps', () => {
   const rng = new Random(11);
   withScratch((s) => {
-    for (const N of SIZES) {
+    for (const N of SIMD_TAIL_SIZES) {
       const label = `N${N}`;
       const [lr, b1, b2, eps] = [1e-3, 0.9, 0.999, 1e-7].map(Math.fround);
       const p0 = rng.uniformArray(N);
-      const p = buffer(s, p0);
-      const m = buffer(s, new Float32Array(N));
-      const v = buffer(s, new Float32Array(N));
+      const p = guardedBuffer(s, p0);
+      const m = guardedBuffer(s, new Float32Array(N));
+      const v = guardedBuffer(s, new Float32Array(N));
       const rp = Float64Array.from(p0);
       const rm = new Float64Array(N);
       const rv = new Float64Array(N);

@@ -2,29 +2,11 @@
 // every SIMD tail; outputs carry guard floats that must stay untouched; backward accumulates.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withScratch, assertClose, Random, type Scratch } from '../helpers/wasm.ts';
+import { withScratch, assertClose, Random, guardedBuffer, SIMD_TAIL_SIZES, CHANNELS } from '../helpers/wasm.ts';
 import * as ref from '../../src/reference/pool1d.ts';
 
-const GUARD = 8;
-const SENTINEL = -12345.5;
-const LENGTHS = [1, 3, 4, 5, 7, 8, 15, 16, 17, 33];
-const CHANNELS = [1, 3, 4, 5, 8, 9];
 // [P, S]: P > S (overlapping), P == S, S > P.
 const WINDOWS = [[2, 2], [3, 2], [3, 1], [2, 3], [4, 2], [3, 3], [5, 2], [1, 1]];
-
-/** n floats of `init` followed by GUARD sentinels; check() asserts the guard is intact. */
-function buffer(s: Scratch, init: ArrayLike<number>) {
-  const data = new Float32Array(init.length + GUARD).fill(SENTINEL);
-  data.set(init);
-  const ptr = s.put(data);
-  const n = init.length;
-  return {
-    ptr,
-    read: () => s.get(ptr, n),
-    readI32: () => s.getI32(ptr, n),
-    check: (label: string) => assert.deepEqual([...s.get(ptr + 4 * n, GUARD)], new Array(GUARD).fill(SENTINEL), `${label}: guard overwritten`),
-  };
-}
 
 /** Random values; quantized ones make ties frequent so "first max wins" is exercised. */
 function input(rng: Random, n: number, quantized: boolean): Float32Array {
@@ -64,7 +46,7 @@ test('maxpool1d and avgpool1d forward/backward match the reference', () => {
   let clipped = 0;
   let cases = 0;
   withScratch((s) => {
-    for (const L of LENGTHS)
+    for (const L of SIMD_TAIL_SIZES)
       for (const C of CHANNELS)
         for (const [P, S] of WINDOWS)
           for (const same of [false, true]) {
@@ -81,9 +63,9 @@ test('maxpool1d and avgpool1d forward/backward match the reference', () => {
             const xp = s.put(x);
             const dyp = s.put(dy);
 
-            const y = buffer(s, new Float32Array(B * T * C).fill(777));
-            const idx = buffer(s, new Float32Array(B * T * C));
-            const dx = buffer(s, dx0);
+            const y = guardedBuffer(s, new Float32Array(B * T * C).fill(777));
+            const idx = guardedBuffer(s, new Float32Array(B * T * C));
+            const dx = guardedBuffer(s, dx0);
             s.k.maxpool1d_forward(xp, y.ptr, idx.ptr, B, L, C, T, P, S, padLeft);
             s.k.maxpool1d_backward(dyp, idx.ptr, dx.ptr, B, L, C, T);
             const ry = new Float64Array(B * T * C);
@@ -96,8 +78,8 @@ test('maxpool1d and avgpool1d forward/backward match the reference', () => {
             assertClose(dx.read(), rdx, `max dx ${label}`, 1e-6, 1e-6);
             for (const b of [y, idx, dx]) b.check(`max ${label}`);
 
-            const ya = buffer(s, new Float32Array(B * T * C).fill(777));
-            const dxa = buffer(s, dx0);
+            const ya = guardedBuffer(s, new Float32Array(B * T * C).fill(777));
+            const dxa = guardedBuffer(s, dx0);
             s.k.avgpool1d_forward(xp, ya.ptr, B, L, C, T, P, S, padLeft);
             s.k.avgpool1d_backward(dyp, dxa.ptr, B, L, C, T, P, S, padLeft);
             const rya = new Float64Array(B * T * C);
@@ -116,7 +98,7 @@ test('maxpool1d and avgpool1d forward/backward match the reference', () => {
 test('global max/avg pooling forward/backward match the reference', () => {
   const rng = new Random(2);
   withScratch((s) => {
-    for (const L of LENGTHS)
+    for (const L of SIMD_TAIL_SIZES)
       for (const C of CHANNELS)
         for (const B of [1, 2, 3]) {
           const label = `B${B} L${L} C${C}`;
@@ -126,9 +108,9 @@ test('global max/avg pooling forward/backward match the reference', () => {
           const xp = s.put(x);
           const dyp = s.put(dy);
 
-          const y = buffer(s, new Float32Array(B * C).fill(777));
-          const idx = buffer(s, new Float32Array(B * C));
-          const dx = buffer(s, dx0);
+          const y = guardedBuffer(s, new Float32Array(B * C).fill(777));
+          const idx = guardedBuffer(s, new Float32Array(B * C));
+          const dx = guardedBuffer(s, dx0);
           s.k.global_maxpool1d_forward(xp, y.ptr, idx.ptr, B, L, C);
           s.k.global_maxpool1d_backward(dyp, idx.ptr, dx.ptr, B, L, C);
           const ry = new Float64Array(B * C);
@@ -141,8 +123,8 @@ test('global max/avg pooling forward/backward match the reference', () => {
           assertClose(dx.read(), rdx, `gmax dx ${label}`, 1e-6, 1e-6);
           for (const b of [y, idx, dx]) b.check(`gmax ${label}`);
 
-          const ya = buffer(s, new Float32Array(B * C).fill(777));
-          const dxa = buffer(s, dx0);
+          const ya = guardedBuffer(s, new Float32Array(B * C).fill(777));
+          const dxa = guardedBuffer(s, dx0);
           s.k.global_avgpool1d_forward(xp, ya.ptr, B, L, C);
           s.k.global_avgpool1d_backward(dyp, dxa.ptr, B, L, C);
           const rya = new Float64Array(B * C);
