@@ -6,14 +6,15 @@
 // kernels see only "valid" windows; dxp is its gradient, folded back into dx.
 
 import type { Slot, WorkPlan } from '../runtime/plan.ts';
-import { boolean, oneOf, positiveInt } from './args.ts';
-import { ActivationFn, FusedActivation, type ActivationIdentifier } from './activation-fn.ts';
-import { checkInitializer, type InitializerName } from './initializers.ts';
+import { oneOf, positiveInt } from './args.ts';
+import { FusedActivation, type ActivationFn } from './activation-fn.ts';
+import { KERNEL_LAYER_KEYS, parseKernelLayerArgs, type KernelLayerArgs } from './kernel-args.ts';
+import type { InitializerName } from './initializers.ts';
 import { Layer, type LayerArgs, type StepContext, type WeightSpec } from './layer.ts';
 
 export type Conv1DPadding = 'valid' | 'same' | 'causal';
 
-export interface Conv1DArgs extends LayerArgs {
+export interface Conv1DArgs extends LayerArgs, KernelLayerArgs {
   /** Number of output channels F. */
   filters: number;
   /** Window length K (a number or [K]). */
@@ -24,19 +25,9 @@ export interface Conv1DArgs extends LayerArgs {
   padding?: Conv1DPadding;
   /** Spacing D between kernel taps (default 1). Unlike Keras, strides and dilationRate may both exceed 1. */
   dilationRate?: number | [number];
-  /** Activation applied to the output (default 'linear'). */
-  activation?: ActivationIdentifier;
-  /** Slope/alpha/beta of leakyRelu, elu or swish when given as `activation`. */
-  activationAlpha?: number;
-  /** Whether to add a bias (default true). */
-  useBias?: boolean;
-  /** Initializer of the kernel (default 'glorotUniform'). */
-  kernelInitializer?: InitializerName;
-  /** Initializer of the bias (default 'zeros'). */
-  biasInitializer?: InitializerName;
 }
 
-const KEYS = ['filters', 'kernelSize', 'strides', 'padding', 'dilationRate', 'activation', 'activationAlpha', 'useBias', 'kernelInitializer', 'biasInitializer'];
+const KEYS = ['filters', 'kernelSize', 'strides', 'padding', 'dilationRate', ...KERNEL_LAYER_KEYS];
 
 /** Output length and padding of a 1D window op (conv or pool) with effective window span W. */
 export function windowGeometry(L: number, span: number, S: number, padding: Conv1DPadding): { T: number; padLeft: number; Lp: number } {
@@ -82,10 +73,7 @@ export class Conv1D extends Layer {
     this.strides = positiveInt(o, 'strides', args.strides, 1);
     this.padding = oneOf(o, 'padding', args.padding, ['valid', 'same', 'causal'] as const, 'valid');
     this.dilationRate = positiveInt(o, 'dilationRate', args.dilationRate, 1);
-    this.activation = ActivationFn.parse(o, 'activation', args.activation, args.activationAlpha);
-    this.useBias = boolean(o, 'useBias', args.useBias, true);
-    this.kernelInitializer = checkInitializer(o, 'kernelInitializer', args.kernelInitializer, 'glorotUniform');
-    this.biasInitializer = checkInitializer(o, 'biasInitializer', args.biasInitializer, 'zeros');
+    ({ activation: this.activation, useBias: this.useBias, kernelInitializer: this.kernelInitializer, biasInitializer: this.biasInitializer } = parseKernelLayerArgs(o, args));
     this.act = new FusedActivation(this.activation);
   }
 

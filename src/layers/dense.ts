@@ -3,27 +3,18 @@
 // Leading axes other than the batch are folded into the rows (Keras applies Dense to the last axis).
 
 import type { Slot, WorkPlan } from '../runtime/plan.ts';
-import { boolean, positiveInt } from './args.ts';
-import { ActivationFn, FusedActivation, type ActivationIdentifier } from './activation-fn.ts';
-import { checkInitializer, type InitializerName } from './initializers.ts';
+import { positiveInt } from './args.ts';
+import { FusedActivation, type ActivationFn } from './activation-fn.ts';
+import { KERNEL_LAYER_KEYS, parseKernelLayerArgs, type KernelLayerArgs } from './kernel-args.ts';
+import type { InitializerName } from './initializers.ts';
 import { Layer, size, type LayerArgs, type StepContext, type WeightSpec } from './layer.ts';
 
-export interface DenseArgs extends LayerArgs {
+export interface DenseArgs extends LayerArgs, KernelLayerArgs {
   /** Number of output units U. */
   units: number;
-  /** Activation applied to the output (default 'linear'). */
-  activation?: ActivationIdentifier;
-  /** Slope/alpha/beta of leakyRelu, elu or swish when given as `activation`. */
-  activationAlpha?: number;
-  /** Whether to add a bias (default true). */
-  useBias?: boolean;
-  /** Initializer of the kernel (default 'glorotUniform'). */
-  kernelInitializer?: InitializerName;
-  /** Initializer of the bias (default 'zeros'). */
-  biasInitializer?: InitializerName;
 }
 
-const KEYS = ['units', 'activation', 'activationAlpha', 'useBias', 'kernelInitializer', 'biasInitializer'];
+const KEYS = ['units', ...KERNEL_LAYER_KEYS];
 
 export class Dense extends Layer {
   readonly className = 'Dense';
@@ -39,10 +30,7 @@ export class Dense extends Layer {
     super(args, KEYS);
     const o = 'Dense';
     this.units = positiveInt(o, 'units', args.units);
-    this.activation = ActivationFn.parse(o, 'activation', args.activation, args.activationAlpha);
-    this.useBias = boolean(o, 'useBias', args.useBias, true);
-    this.kernelInitializer = checkInitializer(o, 'kernelInitializer', args.kernelInitializer, 'glorotUniform');
-    this.biasInitializer = checkInitializer(o, 'biasInitializer', args.biasInitializer, 'zeros');
+    ({ activation: this.activation, useBias: this.useBias, kernelInitializer: this.kernelInitializer, biasInitializer: this.biasInitializer } = parseKernelLayerArgs(o, args));
     this.act = new FusedActivation(this.activation);
   }
 
