@@ -39,8 +39,9 @@ export class BatchNormalization extends Layer {
   private rstd!: Slot;
   private scratch!: Slot;
   private discardDx!: Slot;
-  private constGamma!: Slot; // ones when scale=false
-  private constBeta!: Slot; // zeros when center=false
+  private constGamma: Slot | null = null; // ones, planned only when scale=false
+  private constBeta: Slot | null = null; // zeros (planned zeroed), only when center=false
+  private constGammaFilled = false;
 
   constructor(args: BatchNormalizationArgs = {}) {
     super(args, KEYS);
@@ -83,26 +84,32 @@ export class BatchNormalization extends Layer {
     this.rstd = plan.act(C);
     this.scratch = plan.scratch(4 * C); // [kernel scratch 2C | discarded dgamma C | discarded dbeta C]
     this.discardDx = dx ?? plan.scratch(this.y.floats);
-    this.constGamma = plan.act(C);
-    this.constBeta = plan.act(C);
+    this.constGamma = this.scale ? null : plan.act(C);
+    this.constBeta = this.center ? null : plan.act(C);
+    this.constGammaFilled = false;
   }
 
   private rows(batch: number): number {
     return (batch * size(this.inputShape)) / this.channels;
   }
 
+  /** gamma, or a ones-vector filled once per plan when the layer has no scale. */
   private gammaPtr(ctx: StepContext): number {
-    if (this.scale) return this.ptrOf('gamma');
-    ctx.rt.f32(this.constGamma.ptr, this.channels).fill(1);
+    if (!this.constGamma) return this.ptrOf('gamma');
+    if (!this.constGammaFilled) {
+      ctx.rt.f32(this.constGamma.ptr, this.channels).fill(1);
+      this.constGammaFilled = true;
+    }
     return this.constGamma.ptr;
   }
+
 
   forward(ctx: StepContext): void {
     const { k, batch, training } = ctx;
     const C = this.channels;
     const R = this.rows(batch);
     const gamma = this.gammaPtr(ctx);
-    const beta = this.center ? this.ptrOf('beta') : this.constBeta.ptr;
+    const beta = this.constBeta ? this.constBeta.ptr : this.ptrOf('beta');
     const mm = this.ptrOf('moving_mean');
     const mv = this.ptrOf('moving_variance');
     if (training) k.batchnorm_forward_train(this.x.ptr, gamma, beta, this.y.ptr, this.mean.ptr, this.rstd.ptr, mm, mv, R, C, this.momentum, this.epsilon);

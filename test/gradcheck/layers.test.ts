@@ -78,6 +78,7 @@ test('activation, prelu and batchnorm layers (float32 WASM)', () => {
   }
   checkLayer('prelu per channel', layers.prelu({ sharedAxes: [1], inputShape: [6, 3] }), [6, 3], 2, offZero);
   checkLayer('batchnorm', layers.batchNormalization({ inputShape: [8, 4] }), [8, 4], 3);
+  checkLayer('batchnorm without scale/center', layers.batchNormalization({ scale: false, center: false, inputShape: [8, 4] }), [8, 4], 3);
 });
 
 /** Checks d loss / d every parameter of a compiled model on one batch. */
