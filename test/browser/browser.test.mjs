@@ -3,7 +3,7 @@
 // predicts, so the embedded wasm, the memory and the training loop work outside Node.
 // Needs /usr/bin/chromium (`apt-get install chromium`; .ci/run installs it). Skipped, visibly,
 // only outside CI when it is missing.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
@@ -40,11 +40,10 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>cnn1d browser test</ti
   window.result = (${scenario.toString()})(lib).catch((e) => ({ error: String((e && e.stack) || e) }));
 </script>`;
 
-test('dist/index.js trains and predicts in headless Chromium', { timeout: 120_000 }, async (t) => {
+test('dist/index.js trains and predicts in headless Chromium', { timeout: 120_000 }, async (ctx) => {
   if (!existsSync(CHROMIUM)) {
     if (process.env.CI) assert.fail(`${CHROMIUM} not found; .ci/run must apt-get install chromium`);
-    t.skip(`${CHROMIUM} not found (apt-get install chromium)`);
-    return;
+    ctx.skip(`${CHROMIUM} not found (apt-get install chromium)`);
   }
   const { chromium } = await import('playwright-core');
   const server = createServer((req, res) => {

@@ -1,6 +1,6 @@
 // The data module is reachable from the package index, which rollup bundles for browsers: no
 // module of src/data may import a Node built-in at run time (type-only imports are erased).
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { tensor } from '../../src/tensor.ts';
 import { padOrCrop, shuffleIndices, stratifiedSplit, toCategorical, zNormalize } from '../../src/data/index.ts';

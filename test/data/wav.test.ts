@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { readdirSync, statSync } from 'node:fs';
 import { readWav } from '../../src/data/index.ts';

@@ -1,6 +1,6 @@
 // The golden runner itself: a case it does not understand, or a malformed file, fails the run
 // (it is never skipped), and a correct case in a new directory passes.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
@@ -14,9 +14,10 @@ const runner = join(here, 'golden.test.ts');
 function run(files: Record<string, string>): { code: number | null; out: string } {
   const dir = mkdtempSync(join(tmpdir(), 'cnn1d-golden-'));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  // a nested node --test must not inherit the parent's test-runner context
-  const { NODE_TEST_CONTEXT: _ctx, ...env } = process.env;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', runner], { env: { ...env, CNN1D_GOLDEN_DIR: dir }, encoding: 'utf8', cwd: resolve(here, '../..') });
+  // a nested vitest run of the golden file alone, without coverage, reading the new directory
+  const root = resolve(here, '../..');
+  const vitest = join(root, 'node_modules/vitest/vitest.mjs');
+  const r = spawnSync(process.execPath, [vitest, 'run', runner, '--coverage.enabled=false', '--reporter=verbose', '--silent=false'], { env: { ...process.env, CNN1D_GOLDEN_DIR: dir }, encoding: 'utf8', cwd: root });
   return { code: r.status, out: r.stdout + r.stderr };
 }
 

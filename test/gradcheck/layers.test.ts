@@ -3,7 +3,7 @@
 // parameters (fused softmax + cross-entropy included). float32 central differences are noisy,
 // so tolerances are loose; kinks (relu, max-pool ties) are kept away from on purpose.
 
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { layers, sequential, type Layer, type Sequential } from '../../src/index.ts';
 import { Random } from '../../src/runtime/random.ts';
 import { checkGradient, project } from './fd.ts';

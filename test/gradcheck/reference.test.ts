@@ -1,7 +1,7 @@
 // Finite-difference checks of the float64 reference path (src/reference): every differentiable
 // op's input and parameter gradients, tight tolerances. Kinks are kept away from on purpose.
 
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { Random } from '../../src/runtime/random.ts';
 import { ActivationKind, LossKind } from '../../src/runtime/codes.ts';

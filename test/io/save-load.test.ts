@@ -1,6 +1,6 @@
 // Save/load in the TensorFlow.js layers-model format: exact round trips, files TF.js itself opens
 // with the same predictions, refusal to overwrite, and clear errors for corrupt files.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';

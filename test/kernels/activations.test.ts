@@ -1,6 +1,6 @@
 // Activation, softmax and PReLU kernels vs src/reference/activations.ts: every kind code, sizes
 // hitting every SIMD tail, guard floats on both sides of each output, accumulation into non-zero dx.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { withScratch, assertClose, Random, guardedBuffer, SIMD_TAIL_SIZES, CHANNELS } from '../helpers/wasm.ts';
 import * as ref from '../../src/reference/activations.ts';

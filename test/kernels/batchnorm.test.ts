@@ -1,7 +1,7 @@
 // Batchnorm kernels vs src/reference/batchnorm.ts over rows x channels hitting every SIMD tail,
 // guard floats on both sides of every output, accumulation of dx/dgamma/dbeta, and the accuracy
 // of the statistics over 32*8000 rows.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { withScratch, assertClose, Random, guardedBuffer, CHANNELS } from '../helpers/wasm.ts';
 import * as ref from '../../src/reference/batchnorm.ts';

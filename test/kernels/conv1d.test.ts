@@ -1,7 +1,7 @@
 // conv1d kernels against the direct-loop references over batch, length, channels, filters,
 // kernel size, stride, dilation and valid/same/causal padding, then at the workload sizes with a
 // small batch. Outputs carry guard regions that must survive; backward outputs start non-zero.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { withScratch, assertClose, Random, putGuarded, getGuarded } from '../helpers/wasm.ts';
 import { conv1dPad, conv1dUnpadAdd, conv1dForward, conv1dBackwardInput, conv1dBackwardKernel } from '../../src/reference/conv1d.ts';

@@ -1,7 +1,7 @@
 // dense and bias kernels against the direct-loop references, over sizes that hit every tile edge
 // and at the workload sizes with a small batch. Outputs carry guard regions that must survive;
 // backward outputs start non-zero.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { withScratch, assertClose, Random, putGuarded, getGuarded, TILE_SIZES, TILE_DEPTHS } from '../helpers/wasm.ts';
 import { denseForward, denseBackwardInput, denseBackwardKernel } from '../../src/reference/dense.ts';

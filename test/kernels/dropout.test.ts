@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { dropoutBackward, dropoutForward } from '../../src/reference/dropout.ts';
 import { Random, assertClose, withScratch, guardedBuffer, SIMD_TAIL_SIZES } from '../helpers/wasm.ts';

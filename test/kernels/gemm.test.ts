@@ -1,7 +1,7 @@
 // gemm_f32 and transpose_f32 against the plain references, over sizes that hit every tile edge
 // (4-row tiles, 8- and 4-column vector tiles, scalar columns), plus strided, transposed A and
 // overlapping C rows. Outputs carry guard regions that must survive.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { withScratch, assertClose, Random, putGuarded, getGuarded, TILE_SIZES, TILE_DEPTHS } from '../helpers/wasm.ts';
 import { gemmF32, gemmBiasF32, transposeF32 } from '../../src/reference/gemm.ts';

@@ -1,7 +1,7 @@
 // Loss kernels vs src/reference/losses.ts: every kind code over batch 1..3 and class counts hitting
 // every SIMD tail, guard floats on both sides of the gradient; the reference itself against hand
 // values and central differences.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { withScratch, assertClose, Random, guardedBuffer, SIMD_TAIL_SIZES } from '../helpers/wasm.ts';
 import * as ref from '../../src/reference/losses.ts';

@@ -1,6 +1,6 @@
 // Optimizer kernels vs src/reference/optimizers.ts over region sizes hitting every SIMD tail,
 // several consecutive steps, with guard floats on both sides of every updated buffer.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { withScratch, assertClose, Random, guardedBuffer, SIMD_TAIL_SIZES } from '../helpers/wasm.ts';
 import * as ref from '../../src/reference/optimizers.ts';

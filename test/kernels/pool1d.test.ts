@@ -1,6 +1,6 @@
 // pool1d kernels vs src/reference/pool1d.ts over lengths, channels, windows and paddings that hit
 // every SIMD tail; outputs carry guard floats that must stay untouched; backward accumulates.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { withScratch, assertClose, Random, guardedBuffer, SIMD_TAIL_SIZES, CHANNELS } from '../helpers/wasm.ts';
 import * as ref from '../../src/reference/pool1d.ts';

@@ -1,6 +1,6 @@
 // BatchNormalization without learned scale/offset (scale: false, center: false): the constant
 // gamma = 1 / beta = 0 buffers stand in for the missing weights across steps and re-plans.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { layers, sequential } from '../../src/index.ts';
 import { Random } from '../../src/runtime/random.ts';

@@ -1,5 +1,5 @@
 // Bad input gets a clear error naming the layer or argument, the value and what was expected.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { layers, optimizers, sequential, tensor, Tensor, losses } from '../../src/index.ts';
 

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { callbacks, layers, optimizers, sequential, tensor, Tensor, type Sequential } from '../../src/index.ts';
 import { twoSines } from './helpers.ts';

@@ -1,6 +1,6 @@
 // The cnn1d command line as installed (dist/cli.js): train on built-in data, save, evaluate and
 // predict from the saved directory, and clear errors for bad arguments.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, existsSync, readFileSync, writeFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 // The built package as a user gets it: `import ... from 'cnn1d'` resolves dist/ through the
 // package's own "exports" (Node self-reference), with the wasm embedded, no path configuration.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { layers, sequential, ready } from 'cnn1d';

@@ -1,6 +1,6 @@
 // The README's usage example, run as written against the built package: a newcomer's script
 // that trains, evaluates, saves, reloads and predicts.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
