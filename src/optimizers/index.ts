@@ -25,7 +25,7 @@ export abstract class Optimizer {
    *  serves one parameter block (one model) until dispose(). */
   step(rt: Runtime, p: number, g: number, N: number): void {
     const o = `${this.className}.step`;
-    if (!Number.isSafeInteger(N) || N < 1) throw new ConfigError(`${o}: N must be a positive integer, got ${showValue(N)}`);
+    if (!Number.isSafeInteger(N) || N < 0) throw new ConfigError(`${o}: N must be a non-negative integer, got ${showValue(N)}`);
     const bytes = 4 * N;
     for (const [what, ptr] of [['parameters p', p], ['gradients g', g]] as const) {
       if (!rt.arena.holds(ptr, bytes)) throw new ConfigError(`${o}: ${what} (address ${showValue(ptr)}) must be ${N} floats inside one region allocated by the arena`);
