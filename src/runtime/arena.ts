@@ -39,8 +39,9 @@ export class Arena {
     return total;
   }
 
-  /** Whether `bytes` more could be handed out without passing the 4 GiB address limit (the engine
-   *  may still refuse to grow); for rejecting absurd plans before allocating any part of them. */
+  /** Whether `bytes` more could be handed out past the current top without passing the 4 GiB
+   *  address limit (conservative: free blocks are not counted; the engine may still refuse to
+   *  grow). For rejecting absurd plans before allocating any part of them. */
   fits(bytes: number): boolean {
     return Number.isFinite(bytes) && bytes >= 0 && this.top + roundUp(bytes, ALIGN) <= MAX_MEMORY_BYTES;
   }
