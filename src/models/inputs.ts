@@ -39,6 +39,21 @@ export function checkLabels(labels: ArrayLike<number>, classes: number, what: st
   }
 }
 
+/** A plain or typed array of numbers (what the engine entry points take as flat batches). */
+export const isNumbers = (v: unknown): v is ArrayLike<number> => Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
+
+/** "12 values" for an array, the value itself otherwise (for messages). */
+export const describe = (v: unknown): string => (isNumbers(v) ? `${v.length} values` : showValue(v));
+
+/** Flat targets of `batch` samples, `per` values each, for trainOnBatch/computeLossAndGrads:
+ *  class indices in 0..classes-1 for a sparse loss, finite values otherwise. */
+export function checkFlatTargets(y: unknown, batch: number, per: number, loss: Loss, outputShape: number[], what: string): void {
+  const n = Number.isSafeInteger(batch) && batch > 0 ? batch * per : NaN;
+  if (!isNumbers(y) || y.length !== n) throw new ConfigError(`${what}: loss ${loss.name} expects ${n} target values for ${showValue(batch)} samples of output [${outputShape}], got ${describe(y)}`);
+  if (loss.sparse) checkLabels(y, outputShape[outputShape.length - 1], what);
+  else checkFinite(y, per, what);
+}
+
 /** Inputs [n, ...inputShape]; [n, L] is accepted for inputShape [L, 1]. */
 export function toInputs(x: TensorLike, inputShape: number[], what: string): { data: Float32Array; n: number } {
   const t = asTensor(x, what);

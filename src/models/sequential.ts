@@ -20,7 +20,7 @@ import { runtime, type Runtime } from '../runtime/runtime.ts';
 import { snakeCase, uniqueName } from './names.ts';
 import { getMetric } from './metrics.ts';
 import { evaluate, fit, predict, type EvaluateArgs, type FitArgs, type History, type Targets } from './fit.ts';
-import { checkFinite, checkLabels, type TensorLike } from './inputs.ts';
+import { checkFinite, checkFlatTargets, checkLabels, describe, isNumbers, type TensorLike } from './inputs.ts';
 import { ModelMemory, ModelStateError, track, untrack } from './ownership.ts';
 import type { Tensor } from '../tensor.ts';
 import type { Logs } from './callbacks.ts';
@@ -380,21 +380,11 @@ export class Sequential {
     this.checkAlive(method);
     const loss = this.loss;
     if (!loss || !this.optimizer) throw new ConfigError(`model "${this.name}": ${method}: call compile({optimizer, loss}) before training`);
-    this.checkTargets(y, batch, loss, method);
+    const out = this.outputShape;
+    checkFlatTargets(y, batch, this.targetSize(), loss, out, `model "${this.name}": ${method} y`);
     this.forwardBatch(x, batch, true);
     this.targetView(y.length).set(y);
     return this.runLoss(batch, true);
-  }
-
-  /** y: batch * targetSize() values; class indices in 0..classes-1 for a sparse loss, else finite. */
-  private checkTargets(y: Float32Array, batch: number, loss: Loss, method: string): void {
-    const what = `model "${this.name}": ${method} y`;
-    const per = this.targetSize();
-    const n = Number.isSafeInteger(batch) && batch > 0 ? batch * per : NaN;
-    if (!isNumbers(y) || y.length !== n) throw new ConfigError(`${what}: loss ${loss.name} expects ${n} target values for ${showValue(batch)} samples of output [${this.outputShape}], got ${describe(y)}`);
-    const out = this.outputShape;
-    if (loss.sparse) checkLabels(y, out[out.length - 1], what);
-    else checkFinite(y, per, what);
   }
 
   /** Gradient w.r.t. the model input of the last backward (needs forwardBatch(..., withInputGrad)). */
@@ -503,8 +493,6 @@ export class Sequential {
   }
 }
 
-const isNumbers = (v: unknown): v is ArrayLike<number> => Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
-const describe = (v: unknown) => (isNumbers(v) ? `${v.length} values` : showValue(v));
 
 /** A model from a list of layers: sequential({layers: [...]}) or sequential([...]). */
 export function sequential(args?: SequentialArgs | Layer[]): Sequential {
