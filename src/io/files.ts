@@ -155,7 +155,7 @@ export function loadModel(path: string, options?: LoadOptions): Sequential {
     });
     return finishLoad(plan, groupBytes);
   } catch (e) {
-    if (e instanceof ModelFormatError) throw new ModelFormatError(`${at}: ${e.message}`);
+    if (e instanceof ModelFormatError) throw new ModelFormatError(`${at}: ${e.message.replace(/^model\.json: /, '')}`);
     throw e;
   }
 }

@@ -128,7 +128,7 @@ export function finishLoad(plan: LoadPlan, groupBytes: Uint8Array[]): Sequential
     if (got !== g.bytes) throw new ModelFormatError(`weights: weightsManifest[${gi}] describes ${g.bytes} bytes of float32 weights, the weight data has ${got} bytes (truncated or corrupt file?)`);
   });
   const weights = plan.model.layers.flatMap((l) => l.weights);
-  const values = decodeWeights(groupBytes, plan.placed, weights);
+  const values = decodeWeights(plan.groups, groupBytes, plan.placed, weights);
   const model = plan.model;
   try {
     model.build();

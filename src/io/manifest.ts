@@ -95,16 +95,17 @@ export function matchManifest(groups: ManifestGroup[], weights: Weight[]): [numb
 
 /** The values of every model weight, read from its group's bytes (little-endian float32), checked
  *  finite, and non-negative for batch-norm moving variances. */
-export function decodeWeights(groupBytes: Uint8Array[], placed: [number, ManifestEntry][], weights: Weight[]): Float32Array[] {
+export function decodeWeights(groups: ManifestGroup[], groupBytes: Uint8Array[], placed: [number, ManifestEntry][], weights: Weight[]): Float32Array[] {
   return placed.map(([gi, e], i) => {
+    const file = groups[gi].paths.join(', ');
     const bytes = groupBytes[gi];
     const view = new DataView(bytes.buffer, bytes.byteOffset + e.offset, 4 * e.floats);
     const data = new Float32Array(e.floats);
     const variance = weights[i].spec.name === 'moving_variance';
     for (let j = 0; j < data.length; j++) {
       const v = view.getFloat32(4 * j, true);
-      if (!Number.isFinite(v)) throw new ModelFormatError(`weights: "${e.name}" contains ${v} at index ${j}; weights must be finite`);
-      if (variance && v < 0) throw new ModelFormatError(`weights: "${e.name}" contains ${v} at index ${j}; a moving variance must be >= 0`);
+      if (!Number.isFinite(v)) throw new ModelFormatError(`${file}: "${e.name}" contains ${v} at index ${j}; weights must be finite`);
+      if (variance && v < 0) throw new ModelFormatError(`${file}: "${e.name}" contains ${v} at index ${j}; a moving variance must be >= 0`);
       data[j] = v;
     }
     return data;

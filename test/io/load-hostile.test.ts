@@ -150,7 +150,7 @@ test('wrong shapes, dtypes and malformed entries are refused', () => {
 test('non-finite weights and a negative moving variance are refused', () => {
   const nan = Uint8Array.from(saved.weights);
   new DataView(nan.buffer).setFloat32(offsetOf('dense/kernel') + 8, NaN, true);
-  refuses(() => loadModel(folder(undefined, nan)), ModelFormatError, /weights: "dense\/kernel" contains NaN at index 2; weights must be finite/);
+  refuses(() => loadModel(folder(undefined, nan)), ModelFormatError, /weights\.bin: "dense\/kernel" contains NaN at index 2; weights must be finite/);
   const inf = Uint8Array.from(saved.weights);
   new DataView(inf.buffer).setFloat32(offsetOf('batch_normalization/moving_mean'), -Infinity, true);
   refuses(() => loadModel(folder(undefined, inf)), ModelFormatError, /"batch_normalization\/moving_mean" contains -Infinity at index 0/);
