@@ -77,9 +77,10 @@ export function parseManifest(json: Record<string, unknown>): ManifestGroup[] {
 export function matchManifest(groups: ManifestGroup[], weights: Weight[]): [number, ManifestEntry][] {
   const byName = new Map<string, [number, ManifestEntry]>();
   groups.forEach((g, gi) => g.entries.forEach((e) => byName.set(e.name, [gi, e])));
+  const listed = [...byName.keys()].join(', ') || 'no weights';
   const found = weights.map((w) => {
     const hit = byName.get(w.name);
-    if (!hit) throw new ModelFormatError(`model.json: weightsManifest has no weight "${w.name}", which layer "${w.layer.name}" needs with shape [${w.spec.shape}] (the manifest lists ${[...byName.keys()].join(', ') || 'no weights'})`);
+    if (!hit) throw new ModelFormatError(`model.json: weightsManifest has no weight "${w.name}", which layer "${w.layer.name}" needs with shape [${w.spec.shape}] (the manifest lists ${listed})`);
     if (hit[1].shape.join() !== w.spec.shape.join()) {
       throw new ModelFormatError(`model.json: weightsManifest[${hit[0]}]: "${w.name}" has shape [${hit[1].shape}] in the manifest, the layer needs [${w.spec.shape}]`);
     }
