@@ -219,3 +219,16 @@ test('save refuses to replace a lone weights.bin or to write into a file, and le
   assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.tmp-')), []);
   model.dispose();
 });
+
+test('fromArtifacts (in memory, browser-safe) applies the same checks and limits', () => {
+  const json = () => JSON.parse(saved.json) as Json;
+  refuses(() => fromArtifacts({ modelJson: json(), weightData: saved.weights.subarray(4) }), ModelFormatError, new RegExp(`the manifest describes ${saved.weights.length} bytes of float32 weights, the weight data has ${saved.weights.length - 4} bytes`));
+  refuses(() => fromArtifacts({ modelJson: json(), weightData: saved.weights.buffer as never }), ModelFormatError, /weightData must be a Uint8Array, got \[object ArrayBuffer\]/);
+  refuses(() => fromArtifacts({ modelJson: json(), weightData: saved.weights }, { maxParams: 5 }), ModelFormatError, /more than 5 weights/);
+  const late = json();
+  late.modelTopology.config.layers.splice(2, 0, { class_name: 'InputLayer', config: { batch_input_shape: [null, 14, 4] } });
+  refuses(() => fromArtifacts({ modelJson: late, weightData: saved.weights }), ModelFormatError, /layer 2 is an InputLayer after other layers; it may only come first/);
+  const m = fromArtifacts({ modelJson: json(), weightData: saved.weights });
+  assert.deepEqual([...m.predict(saved.x).data], saved.y);
+  m.dispose();
+});
