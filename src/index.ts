@@ -13,6 +13,6 @@ export { callbacks, EarlyStopping, LearningRateScheduler, ReduceLROnPlateau, typ
 export { TrainingError, type FitArgs, type History, type EvaluateArgs, type Targets } from './models/fit.ts';
 export type { TensorLike } from './models/inputs.ts';
 export { loadModel, saveModel, type SaveOptions } from './io/files.ts';
-export { toArtifacts, fromArtifacts, ModelFormatError, type ModelArtifacts } from './io/artifacts.ts';
+export { toArtifacts, fromArtifacts, ModelFormatError, type ModelArtifacts, type LoadOptions } from './io/artifacts.ts';
 export * from './data/index.ts';
 export { models, type ZooArgs } from './models/zoo.ts';

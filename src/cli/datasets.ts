@@ -22,8 +22,16 @@ export interface Source {
   length: number;
 }
 
+/** A bad command line, data source or output folder: printed as one line, exit code 1 (with the
+ *  usage text after it when `showUsage`). */
 export class UsageError extends Error {
   override name = 'UsageError';
+  constructor(
+    message: string,
+    readonly showUsage = false,
+  ) {
+    super(message);
+  }
 }
 
 function labeled(x: Tensor, y: ArrayLike<number>, classes: (string | number)[]): LabeledSet {

@@ -1,60 +1,161 @@
 // NODE ONLY. model.save(dir) / loadModel(dir): model.json + weights.bin in a directory, the layout
-// tf.loadLayersModel('file://dir/model.json') reads. Files are written to temporaries and renamed,
-// and an existing model is never overwritten unless asked.
+// tf.loadLayersModel('file://dir/model.json') reads. Saving writes temporaries renamed at the end
+// (removed if anything fails) and never replaces model.json or weights.bin unless asked. Loading
+// reads only regular files named by plain file names inside the model folder, and never more
+// bytes than model.json's manifest describes.
 
-import { isDirectory, joinPath, nodeFs, readFileBytes, readFileText } from '../data/node-fs.ts';
-import { ConfigError } from '../layers/args.ts';
+import type * as fsTypes from 'node:fs';
+import { joinPath, nodeFs } from '../data/node-fs.ts';
+import { checkKeys, ConfigError, boolean, showValue } from '../layers/args.ts';
 import type { Sequential } from '../models/sequential.ts';
-import { ModelFormatError, WEIGHTS_FILE, fromArtifacts, toArtifacts, weightPaths } from './artifacts.ts';
+import { WEIGHTS_FILE, toArtifacts } from './artifacts.ts';
+import { ModelFormatError } from './errors.ts';
+import { finishLoad, planLoad, type LoadOptions } from './load.ts';
+
+type FS = typeof fsTypes;
 
 export interface SaveOptions {
-  /** Replace a model.json already in the directory (default false). */
+  /** Replace a model.json or weights.bin already in the directory (default false). */
   overwrite?: boolean;
 }
 
+/** model.json larger than this is refused unread (a topology is a few kilobytes). */
+export const MAX_MODEL_JSON_BYTES = 16 * 1024 * 1024;
+
 const stripScheme = (p: string) => p.replace(/^file:\/\//, '');
+const errno = (e: unknown) => (e as { code?: string }).code ?? (e as Error).message;
+
+function statOrNull(fs: FS, path: string): fsTypes.Stats | null {
+  try {
+    return fs.statSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/** Writes `files` into `dir` (created if missing) through temporaries renamed at the end; on any
+ *  failure the temporaries are removed and a ConfigError names the file. */
+function writeAll(fs: FS, dir: string, files: { name: string; data: Uint8Array | string }[]): void {
+  const tag = `.tmp-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  const temps: string[] = [];
+  let current = dir;
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    for (const f of files) {
+      current = joinPath(dir, f.name) + tag;
+      fs.writeFileSync(current, f.data, { flag: 'wx' });
+      temps.push(current);
+    }
+    for (const f of files) {
+      current = joinPath(dir, f.name);
+      fs.renameSync(current + tag, current);
+      temps.splice(temps.indexOf(current + tag), 1);
+    }
+  } catch (e) {
+    for (const t of temps) fs.rmSync(t, { force: true });
+    throw new ConfigError(`save: cannot write ${current}: ${errno(e)}`);
+  }
+}
 
 /** Writes model.json and weights.bin into `dir` (created if missing). */
 export function saveModel(model: Sequential, dir: string, options: SaveOptions = {}): { modelPath: string; weightsPath: string; bytes: number } {
+  checkKeys('save', options, ['overwrite']);
+  const overwrite = boolean('save', 'overwrite', options?.overwrite, false);
+  if (typeof dir !== 'string' || dir === '') throw new ConfigError(`save: the directory must be a non-empty string, got ${showValue(dir)}`);
   const fs = nodeFs('save');
   const target = stripScheme(dir);
   const modelPath = joinPath(target, 'model.json');
   const weightsPath = joinPath(target, WEIGHTS_FILE);
-  if (fs.existsSync(modelPath) && !options.overwrite) {
-    throw new ConfigError(`save: ${modelPath} already exists; pass {overwrite: true} to replace it`);
+  const st = statOrNull(fs, target);
+  if (st && !st.isDirectory()) throw new ConfigError(`save: ${target} exists and is not a directory; expected a directory to hold model.json and ${WEIGHTS_FILE}`);
+  for (const path of [modelPath, weightsPath]) {
+    if (!overwrite && statOrNull(fs, path)) throw new ConfigError(`save: ${path} already exists; pass {overwrite: true} to replace it`);
   }
   const { modelJson, weightData } = toArtifacts(model);
-  fs.mkdirSync(target, { recursive: true });
-  const tmp = `.tmp-${process.pid}-${Date.now()}`;
-  fs.writeFileSync(weightsPath + tmp, weightData);
-  fs.writeFileSync(modelPath + tmp, JSON.stringify(modelJson, null, 1));
-  fs.renameSync(weightsPath + tmp, weightsPath);
-  fs.renameSync(modelPath + tmp, modelPath);
+  writeAll(fs, target, [
+    { name: WEIGHTS_FILE, data: weightData },
+    { name: 'model.json', data: JSON.stringify(modelJson, null, 1) },
+  ]);
   return { modelPath, weightsPath, bytes: weightData.byteLength };
 }
 
-/** Reads a model saved by save() (or by TF.js/Keras as a Sequential layers-model): a directory or
- *  the path of its model.json. */
-export function loadModel(path: string): Sequential {
-  const p = stripScheme(path);
-  const modelPath = isDirectory(p, 'loadModel') ? joinPath(p, 'model.json') : p;
-  const dir = modelPath.replace(/[\\/][^\\/]*$/, '') || '.';
-  const text = readFileText(modelPath, 'loadModel');
-  let json: Record<string, unknown>;
+/** Exactly `bytes` bytes of a regular file whose size is `bytes` (re-checked on the open file, so
+ *  a file swapped for a device or a FIFO after the stat is still refused; O_NONBLOCK keeps a FIFO
+ *  from blocking the open). */
+function readExactly(fs: FS, path: string, bytes: number, what: string): Uint8Array {
+  let fd: number;
   try {
-    json = JSON.parse(text);
+    fd = fs.openSync(path, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
   } catch (e) {
-    throw new ModelFormatError(`loadModel: ${modelPath} is not valid JSON (${(e as Error).message}); the file may be truncated or corrupt`);
+    throw new ModelFormatError(`${what}: cannot open ${path}: ${errno(e)}`);
   }
-  const shards = weightPaths(json).map((name) => readFileBytes(joinPath(dir, name), 'loadModel'));
-  const total = shards.reduce((n, s) => n + s.byteLength, 0);
-  const weightData = new Uint8Array(total);
-  let o = 0;
-  for (const s of shards) (weightData.set(s, o), (o += s.byteLength));
   try {
-    return fromArtifacts({ modelJson: json, weightData });
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) throw new ModelFormatError(`${what}: ${path} is not a regular file`);
+    if (st.size !== bytes) throw new ModelFormatError(`${what}: ${path} changed size while loading (${st.size} bytes, expected ${bytes})`);
+    const out = new Uint8Array(bytes);
+    let o = 0;
+    while (o < bytes) {
+      const n = fs.readSync(fd, out, o, bytes - o, o);
+      if (n === 0) break;
+      o += n;
+    }
+    if (o !== bytes) throw new ModelFormatError(`${what}: ${path} ended after ${o} of ${bytes} bytes`);
+    return out;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function regularFile(fs: FS, path: string, what: string): fsTypes.Stats {
+  const st = statOrNull(fs, path);
+  if (!st) throw new ModelFormatError(`${what}: ${path} does not exist`);
+  if (!st.isFile()) throw new ModelFormatError(`${what}: ${path} is not a regular file (a directory, device or pipe)`);
+  return st;
+}
+
+/** Reads a model saved by save() (or by TF.js/Keras as a Sequential layers-model): a directory or
+ *  the path of its model.json. Everything is checked before any memory is allocated: model.json is
+ *  a JSON object; shard paths are plain file names in the model folder; each shard is a regular
+ *  file and the shards of each manifest group hold exactly the bytes the manifest describes; every
+ *  weight of the topology is listed once, with its shape, and nothing else; values are finite and
+ *  batch-norm moving variances >= 0; the model is within `options` limits (default 50 M weights
+ *  and 50 M activation values per sample). Bad files throw ModelFormatError, bad arguments
+ *  ConfigError; on failure nothing stays allocated. */
+export function loadModel(path: string, options?: LoadOptions): Sequential {
+  if (typeof path !== 'string' || path === '') throw new ConfigError(`loadModel: path must be a non-empty string (a model folder or its model.json), got ${showValue(path)}`);
+  const fs = nodeFs('loadModel');
+  const p = stripScheme(path);
+  const st = statOrNull(fs, p);
+  if (!st) throw new ConfigError(`loadModel: no such file or directory: ${p}`);
+  const modelPath = st.isDirectory() ? joinPath(p, 'model.json') : p;
+  const dir = st.isDirectory() ? p : p.replace(/[\\/][^\\/]*$/, '') || '.';
+  const at = `loadModel ${modelPath}`;
+  try {
+    const jsonStat = regularFile(fs, modelPath, 'model.json');
+    if (jsonStat.size > MAX_MODEL_JSON_BYTES) throw new ModelFormatError(`model.json: ${modelPath} has ${jsonStat.size} bytes, more than the ${MAX_MODEL_JSON_BYTES} a model.json may have`);
+    const text = new TextDecoder().decode(readExactly(fs, modelPath, jsonStat.size, 'model.json'));
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
+      throw new ModelFormatError(`model.json is not valid JSON (${(e as Error).message}); the file may be truncated or corrupt`);
+    }
+    const plan = planLoad(json, options);
+    const groupBytes = plan.groups.map((g, gi) => {
+      const shards = g.paths.map((name) => ({ path: joinPath(dir, name), size: regularFile(fs, joinPath(dir, name), `weightsManifest[${gi}]`).size }));
+      const total = shards.reduce((n, s) => n + s.size, 0);
+      if (total !== g.bytes) {
+        throw new ModelFormatError(`weightsManifest[${gi}] describes ${g.bytes} bytes of float32 weights, the weight data has ${total} bytes in ${g.paths.join(', ')} (truncated or corrupt file?)`);
+      }
+      const bytes = new Uint8Array(g.bytes);
+      let o = 0;
+      for (const s of shards) (bytes.set(readExactly(fs, s.path, s.size, `weightsManifest[${gi}]`), o), (o += s.size));
+      return bytes;
+    });
+    return finishLoad(plan, groupBytes);
   } catch (e) {
-    if (e instanceof ModelFormatError) throw new ModelFormatError(`loadModel ${modelPath}: ${e.message}`);
+    if (e instanceof ModelFormatError) throw new ModelFormatError(`${at}: ${e.message.replace(/^model\.json: /, '')}`);
     throw e;
   }
 }

@@ -5,6 +5,7 @@
 import { Activation, BatchNormalization, Conv1D, Dense, Dropout, Flatten, AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D, PReLU, type Layer } from '../layers/index.ts';
 import type { InitializerName } from '../layers/initializers.ts';
 import { ConfigError, showValue, suggest } from '../layers/args.ts';
+import { hasOwn, isRecord, jsonKind } from './errors.ts';
 
 type Json = Record<string, unknown>;
 
@@ -45,7 +46,7 @@ function initializerName(v: unknown, fallback: InitializerName): InitializerName
 const ACT_TO_KERAS: Record<string, string> = { leakyRelu: 'leaky_relu', hardSigmoid: 'hard_sigmoid' };
 const ACT_FROM_KERAS: Record<string, string> = { leaky_relu: 'leakyRelu', hard_sigmoid: 'hardSigmoid', hardSigmoid: 'hardSigmoid', leakyRelu: 'leakyRelu' };
 const actOut = (name: string) => ACT_TO_KERAS[name] ?? name;
-const actIn = (name: unknown) => (typeof name === 'string' ? (ACT_FROM_KERAS[name] ?? name) : name);
+const actIn = (name: unknown) => (typeof name === 'string' && hasOwn(ACT_FROM_KERAS, name) ? ACT_FROM_KERAS[name] : name);
 const one = (v: unknown) => (Array.isArray(v) ? v[0] : v);
 
 /** The keys Conv1D and Dense share after their shape keys: fused activation, bias, initializers,
@@ -139,11 +140,16 @@ const KNOWN = ['Conv1D', 'Dense', 'MaxPooling1D', 'AveragePooling1D', 'GlobalAve
 /** A layer from its Keras config (null for an InputLayer, whose shape goes to the next layer). */
 export function layerFromJson(entry: unknown, index: number): { layer: Layer | null; inputShape?: number[] } {
   const where = `model.json: modelTopology layer ${index}`;
-  if (typeof entry !== 'object' || entry === null) throw new ConfigError(`${where} is not an object`);
-  const { class_name: cls, config } = entry as { class_name?: unknown; config?: Json };
-  if (typeof cls !== 'string' || typeof config !== 'object' || config === null) throw new ConfigError(`${where}: expected {class_name, config}`);
-  const bis = (config.batch_input_shape ?? config.batchInputShape) as (number | null)[] | undefined;
+  if (!isRecord(entry)) throw new ConfigError(`${where} must be an object {class_name, config}, got ${jsonKind(entry)}`);
+  const { class_name: cls, config } = entry;
+  if (typeof cls !== 'string' || !isRecord(config)) throw new ConfigError(`${where}: expected {class_name: string, config: object}, got class_name ${showValue(cls)} and config ${jsonKind(config)}`);
+  const bis = config.batch_input_shape ?? config.batchInputShape;
+  if (bis !== undefined && bis !== null && (!Array.isArray(bis) || bis.length < 2 || !bis.slice(1).every((d) => Number.isSafeInteger(d) && (d as number) > 0))) {
+    throw new ConfigError(`${where} (${cls}): batch_input_shape must be [null, ...positive integers], got ${showValue(bis)}`);
+  }
   const inputShape = Array.isArray(bis) ? (bis.slice(1) as number[]) : undefined;
+  if (config.name !== undefined && typeof config.name !== 'string') throw new ConfigError(`${where} (${cls}): name must be a string, got ${showValue(config.name)}`);
+  if (config.trainable !== undefined && typeof config.trainable !== 'boolean') throw new ConfigError(`${where} (${cls}): trainable must be true or false, got ${showValue(config.trainable)}`);
   const common = { name: config.name as string | undefined, trainable: config.trainable as boolean | undefined, ...(inputShape ? { inputShape } : {}) };
   const init = (key: string, fallback: InitializerName) => initializerName(config[key], fallback);
   try {

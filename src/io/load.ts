@@ -1,0 +1,164 @@
+// Loading a layers-model in two steps so that nothing is allocated until everything is checked:
+//   planLoad    model.json -> layers built for their shapes only (no memory), size limits, the
+//               manifest matched weight by weight; yields the bytes each shard group must hold
+//   finishLoad  shard bytes -> values checked (finite, variances >= 0), then the model is built,
+//               filled and compiled; if anything fails after the build, the model is disposed.
+
+import { ConfigError, checkKeys, showValue } from '../layers/args.ts';
+import { size, type Layer } from '../layers/layer.ts';
+import { Loss } from '../losses/index.ts';
+import { Sequential } from '../models/sequential.ts';
+import { Adam, SGD } from '../optimizers/index.ts';
+import { hasOwn, isRecord, jsonKind, ModelFormatError } from './errors.ts';
+import { decodeWeights, matchManifest, parseManifest, type ManifestEntry, type ManifestGroup } from './manifest.ts';
+import { layerFromJson } from './topology.ts';
+
+export interface LoadOptions {
+  /** Most weights (trainable and not) a loaded model may have; default 50,000,000 (200 MB). */
+  maxParams?: number;
+  /** Most activation values per sample (the input and every layer output summed); default
+   *  50,000,000 (200 MB per sample in the batch). */
+  maxActivations?: number;
+}
+
+export const DEFAULT_LOAD_LIMITS: Required<LoadOptions> = { maxParams: 50_000_000, maxActivations: 50_000_000 };
+
+export interface LoadPlan {
+  /** Layers built for their shapes; no memory allocated yet. */
+  model: Sequential;
+  groups: ManifestGroup[];
+  placed: [number, ManifestEntry][];
+  json: Record<string, unknown>;
+}
+
+function limitsOf(options: LoadOptions | undefined): Required<LoadOptions> {
+  checkKeys('loadModel', options, Object.keys(DEFAULT_LOAD_LIMITS));
+  const limits = { ...DEFAULT_LOAD_LIMITS };
+  for (const key of Object.keys(DEFAULT_LOAD_LIMITS) as (keyof LoadOptions)[]) {
+    const v = options?.[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !(v === Infinity || (Number.isSafeInteger(v) && v >= 1))) throw new ConfigError(`loadModel: ${key} must be a positive integer or Infinity, got ${showValue(v)}`);
+    limits[key] = v;
+  }
+  return limits;
+}
+
+/** The layer list of a Sequential topology (Keras 2 nests it in model_config; older files have
+ *  config = layers). */
+function layerList(json: Record<string, unknown>): { entries: unknown[]; name: string } {
+  const topo = json.modelTopology;
+  if (!isRecord(topo)) throw new ModelFormatError(`model.json: "modelTopology" must be an object, got ${hasOwn(json, 'modelTopology') ? jsonKind(topo) : 'nothing'}`);
+  const inner = hasOwn(topo, 'model_config') ? topo.model_config : topo;
+  if (!isRecord(inner)) throw new ModelFormatError(`model.json: modelTopology.model_config must be an object, got ${jsonKind(inner)}`);
+  if (inner.class_name !== 'Sequential') throw new ModelFormatError(`model.json: only Sequential models are supported, got class_name ${showValue(inner.class_name)}`);
+  const config = inner.config;
+  const entries = Array.isArray(config) ? config : isRecord(config) ? config.layers : undefined;
+  if (!Array.isArray(entries) || entries.length === 0) throw new ModelFormatError('model.json: modelTopology has no layers (expected config.layers, a non-empty array)');
+  const name = isRecord(config) && typeof config.name === 'string' && /^[A-Za-z0-9_.\-]+$/.test(config.name) ? config.name : 'sequential';
+  return { entries, name };
+}
+
+function toModel(json: Record<string, unknown>): Sequential {
+  const { entries, name } = layerList(json);
+  const layers: Layer[] = [];
+  let pendingShape: number[] | undefined;
+  try {
+    entries.forEach((entry, i) => {
+      const parsed = layerFromJson(entry, i);
+      if (!parsed.layer) {
+        if (layers.length > 0) throw new ConfigError(`model.json: modelTopology layer ${i} is an InputLayer after other layers; it may only come first`);
+        pendingShape = parsed.inputShape;
+        return;
+      }
+      if (layers.length === 0 && !parsed.layer.declaredInputShape && pendingShape) {
+        (parsed.layer as { declaredInputShape?: number[] }).declaredInputShape = pendingShape;
+      }
+      layers.push(parsed.layer);
+    });
+    if (layers.length === 0) throw new ConfigError('model.json: modelTopology has only an InputLayer');
+    return new Sequential({ layers, name, seed: 0 });
+  } catch (e) {
+    if (e instanceof ConfigError) throw new ModelFormatError(e.message.startsWith('model.json') ? e.message : `model.json: ${e.message}`);
+    throw e;
+  }
+}
+
+/** Builds each layer for its input shape (shapes and weight specs only, no memory) and refuses a
+ *  model over the limits before anything is allocated. */
+function checkShapes(model: Sequential, limits: Required<LoadOptions>): void {
+  let shape = model.inputShape;
+  let params = 0;
+  let activations = size(shape);
+  for (const layer of model.layers) {
+    try {
+      layer.build(shape);
+    } catch (e) {
+      if (e instanceof ConfigError) throw new ModelFormatError(`model.json: ${e.message}`);
+      throw e;
+    }
+    shape = layer.outputShape;
+    params += layer.weights.reduce((n, w) => n + w.size, 0);
+    activations += size(shape);
+    if (params > limits.maxParams) {
+      throw new ModelFormatError(`model.json: the model has more than ${limits.maxParams} weights (${params} up to ${layer.label}); loadModel refuses it before allocating (raise the limit with {maxParams})`);
+    }
+    if (activations > limits.maxActivations) {
+      throw new ModelFormatError(`model.json: the model needs more than ${limits.maxActivations} activation values per sample (${activations} up to ${layer.label}, output [${shape}]); loadModel refuses it before allocating (raise the limit with {maxActivations})`);
+    }
+  }
+}
+
+/** Everything that can be checked from model.json alone; allocates nothing. */
+export function planLoad(modelJson: unknown, options?: LoadOptions): LoadPlan {
+  const limits = limitsOf(options);
+  if (!isRecord(modelJson)) throw new ModelFormatError(`model.json: expected a JSON object {format, modelTopology, weightsManifest}, got ${jsonKind(modelJson)}`);
+  if (hasOwn(modelJson, 'format') && modelJson.format !== 'layers-model') throw new ModelFormatError(`model.json: format is ${showValue(modelJson.format)}, expected "layers-model"`);
+  const groups = parseManifest(modelJson);
+  const model = toModel(modelJson);
+  checkShapes(model, limits);
+  const placed = matchManifest(groups, model.layers.flatMap((l) => l.weights));
+  return { model, groups, placed, json: modelJson };
+}
+
+/** Checks the values of each group's bytes (groupBytes[g].byteLength === groups[g].bytes), then
+ *  allocates the model, sets its weights and restores its training configuration. */
+export function finishLoad(plan: LoadPlan, groupBytes: Uint8Array[]): Sequential {
+  plan.groups.forEach((g, gi) => {
+    const got = groupBytes[gi]?.byteLength ?? 0;
+    if (got !== g.bytes) throw new ModelFormatError(`weights: weightsManifest[${gi}] describes ${g.bytes} bytes of float32 weights, the weight data has ${got} bytes (truncated or corrupt file?)`);
+  });
+  const weights = plan.model.layers.flatMap((l) => l.weights);
+  const values = decodeWeights(plan.groups, groupBytes, plan.placed, weights);
+  const model = plan.model;
+  try {
+    model.build();
+    model.setWeights(values);
+    restoreTraining(model, plan.json.trainingConfig);
+    return model;
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+}
+
+const snakeToCamel = (s: string) => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+/** Compiles the model as its trainingConfig says, when cnn1d knows the optimizer and loss; a
+ *  training config it cannot read leaves the model uncompiled (the weights are intact). */
+function restoreTraining(model: Sequential, tc: unknown): void {
+  if (!isRecord(tc) || typeof tc.loss !== 'string' || !isRecord(tc.optimizer_config)) return;
+  const cls = tc.optimizer_config.class_name;
+  const raw = isRecord(tc.optimizer_config.config) ? tc.optimizer_config.config : {};
+  const known = cls === 'Adam' ? ['learningRate', 'beta1', 'beta2', 'epsilon'] : ['learningRate', 'momentum', 'nesterov'];
+  const args = Object.fromEntries(Object.entries(raw).map(([k, v]) => [snakeToCamel(k), v]).filter(([k]) => known.includes(k as string)));
+  let optimizer: Adam | SGD | null = null;
+  try {
+    optimizer = cls === 'Adam' ? new Adam(args) : cls === 'SGD' ? new SGD(args) : null;
+    const loss = Loss.create(snakeToCamel(tc.loss), tc.loss_from_logits === true ? { fromLogits: true } : {});
+    const metrics = Array.isArray(tc.metrics) && tc.metrics.every((m) => typeof m === 'string') ? (tc.metrics as string[]) : [];
+    if (optimizer) model.compile({ optimizer, loss, metrics });
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    if (optimizer && model.optimizer !== optimizer) optimizer.dispose();
+  }
+}
