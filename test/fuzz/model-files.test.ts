@@ -32,7 +32,7 @@ async function saveOnce(): Promise<Saved> {
   const src = join(root, 'source');
   m.save(src);
   m.dispose();
-  const saved = savedFrom(readFileSync(join(src, 'model.json'), 'utf8'), readFileSync(join(src, 'weights.bin')));
+  const saved = savedFrom(readFileSync(join(src, 'model.json'), 'utf8'), Uint8Array.from(readFileSync(join(src, 'weights.bin'))));
   writeFileSync(outside, saved.weights); // a valid shard outside the model folder, for ../ paths
   return saved;
 }

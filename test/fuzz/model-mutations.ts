@@ -117,7 +117,7 @@ function setOwn(o: Json, key: string | number, value: Json): void {
 /** The mutated files. `outside` replaces OUTSIDE_ABS (an absolute path outside the folder). */
 export function applyMutations(saved: Saved, ms: Mutation[], outside: string): { jsonBytes: Uint8Array; weights: Uint8Array } {
   let root = clone(saved.json);
-  let weights = saved.weights.slice();
+  let weights = Uint8Array.from(saved.weights); // a copy (Buffer.slice would be a view)
   const textOps: Mutation[] = [];
   for (const m of ms) {
     const at = 'path' in m ? parentOf(root, m.path) : null;
