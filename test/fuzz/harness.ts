@@ -1,7 +1,7 @@
 // The fuzz harness: seeded fast-check runs where every attempt must end in a clean error of a
 // documented class (non-empty message) or in a result the caller checks, and afterwards the arena
 // is back at its baseline, Object.prototype is untouched, and a sentinel model built before the
-// fuzzing still predicts bit-identical outputs on a fixed input.
+// fuzzing still predicts bit-identical outputs on a fixed input, and the arena can still allocate.
 // An attempt that breaks an invariant marks the library copy as poisoned; the next attempt (a
 // shrinking step, too) gets a fresh copy (own WebAssembly memory and arena, via vi.resetModules),
 // so a minimal counterexample is not an artefact of earlier damage.
@@ -78,6 +78,19 @@ export class Env {
     return this.lib.runtime().arena.bytesInUse;
   }
 
+  /** Throws a Violation unless the arena can still hand out (and take back) 1 MiB: a failed
+   *  allocation must leave it as it was. */
+  checkArena(): void {
+    const arena = this.lib.runtime().arena;
+    let ptr: number;
+    try {
+      ptr = arena.alloc(1 << 20);
+    } catch (e) {
+      throw new Violation(`the arena can no longer allocate 1 MiB: ${(e as Error).message}`);
+    }
+    arena.release(ptr);
+  }
+
   /** Throws a Violation unless the sentinel predicts exactly as before the fuzzing. */
   checkSentinel(): void {
     let out: Float32Array;
@@ -109,7 +122,7 @@ export class Tally {
   line(): string {
     const parts = [...this.counts].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${v} ${k}`);
     const bad = this.violations ? `, ${this.violations} broke an invariant (shrinking included)` : '';
-    return `fuzz ${this.name}: ${this.attempts} attempts: ${parts.join(', ')}${bad}`;
+    return `fuzz ${this.name}: ${this.attempts} attempts: ${parts.join(', ') || 'none ended'}${bad}`;
   }
 }
 
@@ -147,6 +160,7 @@ export async function fuzz<T>(spec: FuzzSpec<T>): Promise<Tally> {
       }
       const leaked = env.bytesInUse() - env.baseline;
       expect(leaked === 0, `leak: ${leaked} bytes still in use in the arena after the attempt (outcome ${outcome})`);
+      env.checkArena();
       checkPrototypes();
       if (tally.attempts % every === 0) env.checkSentinel();
       if (outcome) tally.add(outcome);
