@@ -13,7 +13,7 @@ const L = 16;
 const C = 2;
 const CLASSES = 4;
 const PER = L * C;
-const allowed = ['ConfigError', 'TrainingError', 'RangeError'];
+const allowed = ['ConfigError', 'TrainingError', 'ModelStateError', 'OutOfMemoryError', 'RangeError'];
 
 type Fill = 'finite' | 'NaN' | 'Infinity' | '-Infinity' | 'huge';
 type XSpec = { kind: 'tensor'; shape: 'ok' | 'noChannel' | 'swapped' | 'flat' | 'rank4'; n: number; fill: Fill } | { kind: 'garbage'; value: unknown };

@@ -14,9 +14,14 @@ type ErrorClass = abstract new (...args: never[]) => Error;
 /** The message start of the one RangeError the runtime documents: a failed memory.grow. */
 const OOM = 'cnn1d: cannot grow WebAssembly memory';
 
-/** Error classes of the public API, by name, for a library copy. */
+/** Error classes of the public API, by name, for a library copy. OutOfMemoryError (a RangeError)
+ *  and ModelStateError (use after dispose or a failed build) count once the library exports them;
+ *  before that, only a RangeError with the runtime's out-of-memory message counts. */
 export function documented(lib: Lib): Record<string, ErrorClass> {
-  return { ConfigError: lib.ConfigError, ModelFormatError: lib.ModelFormatError, TrainingError: lib.TrainingError, DataError: lib.DataError, RangeError };
+  const optional = lib as unknown as Record<string, ErrorClass | undefined>;
+  const classes: Record<string, ErrorClass> = { ConfigError: lib.ConfigError, ModelFormatError: lib.ModelFormatError, TrainingError: lib.TrainingError, DataError: lib.DataError, RangeError };
+  for (const name of ['OutOfMemoryError', 'ModelStateError']) if (optional[name]) classes[name] = optional[name]!;
+  return classes;
 }
 
 /** A broken invariant (not a clean error): fails the property. */
@@ -33,7 +38,7 @@ export function classify(e: unknown, lib: Lib, allowed: readonly string[]): stri
   if (e instanceof Violation) throw e;
   const classes = documented(lib);
   const err = e as Error;
-  const name = allowed.find((n) => e instanceof classes[n] && (n !== 'RangeError' || err.message.startsWith(OOM)));
+  const name = allowed.find((n) => classes[n] && e instanceof classes[n] && (n !== 'RangeError' || err.message.startsWith(OOM) || err.name === 'OutOfMemoryError'));
   if (!name) throw new Violation(`crash: ${err?.constructor?.name ?? typeof e}: ${err?.message ?? String(e)}`);
   if (typeof err.message !== 'string' || err.message.trim() === '') throw new Violation(`${name} with an empty message`);
   return name;

@@ -38,7 +38,7 @@ async function saveOnce(): Promise<Saved> {
 }
 
 let saved: Saved | undefined;
-const loaderErrors = ['ModelFormatError', 'ConfigError', 'DataError', 'RangeError'];
+const loaderErrors = ['ModelFormatError', 'ConfigError', 'DataError', 'OutOfMemoryError', 'RangeError'];
 // one property per family of mutations, so each failing family reports its own counterexample
 const families: [Family, number][] = [['bytes', 120], ['values', 150], ['structure', 80], ['keys', 60], ['paths', 60]];
 
