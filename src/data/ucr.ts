@@ -33,6 +33,8 @@ interface RawUCR {
   length: number;
 }
 
+const FLOAT32_MAX = 3.4028234663852886e38;
+
 function splitFields(line: string): string[] {
   if (line.includes('\t')) return line.split('\t').map((f) => f.trim());
   if (line.includes(',')) return line.split(',').map((f) => f.trim());
@@ -93,6 +95,8 @@ function parseRaw(text: string, source: string, missing: 'error' | 'interpolate'
         nans++;
       } else if (f === '' || !Number.isFinite(v)) {
         throw new DataError(`${where}, column ${j + 2}: not a number: ${showValue(f)}`);
+      } else if (Math.abs(v) > FLOAT32_MAX) {
+        throw new DataError(`${where}, column ${j + 2}: ${f} is beyond the float32 range (|x| <= ${FLOAT32_MAX.toPrecision(8)}); samples are stored as float32`);
       } else {
         row[j] = v;
       }

@@ -51,6 +51,7 @@ function parseFmt(view: DataView, at: number, size: number, src: string): Fmt {
   const okBits = format === PCM ? [8, 16, 24, 32] : [32, 64];
   if (!okBits.includes(bits)) throw new DataError(`${src}: unsupported ${format === PCM ? 'PCM' : 'float'} sample size ${bits} bits; supported are ${okBits.join(', ')}`);
   if (channels < 1) throw new DataError(`${src}: fmt chunk declares ${channels} channels`);
+  if (sampleRate < 1) throw new DataError(`${src}: fmt chunk declares a sample rate of ${sampleRate} Hz`);
   if (blockAlign < (channels * bits) / 8) throw new DataError(`${src}: block align ${blockAlign} is smaller than ${channels} channels x ${bits / 8} bytes`);
   return { format, channels, sampleRate, blockAlign, bits };
 }
@@ -68,6 +69,16 @@ function sampleReader(view: DataView, fmt: Fmt): (p: number) => number {
     default:
       return (p) => view.getInt32(p, true) / 2147483648;
   }
+}
+
+/** Float samples must be finite (a NaN or Infinity in IEEE-float audio means a corrupt file);
+ *  float64 values beyond the float32 range become Infinity here, so they are caught too. */
+function checkFinite(channelData: Float32Array[], src: string): void {
+  channelData.forEach((ch, c) => {
+    for (let i = 0; i < ch.length; i++) {
+      if (!Number.isFinite(ch[i])) throw new DataError(`${src}: sample ${i} of channel ${c} is ${ch[i]}; float audio must be finite (corrupt file?)`);
+    }
+  });
 }
 
 function toView(bytes: Uint8Array | ArrayBuffer): DataView {
@@ -113,6 +124,7 @@ export function decodeWav(bytes: Uint8Array | ArrayBuffer, source = 'WAV bytes')
     const out = channelData[c];
     for (let i = 0, p = dataAt + c * width; i < frames; i++, p += fmt.blockAlign) out[i] = read(p);
   }
+  if (fmt.format === FLOAT) checkFinite(channelData, source);
   let samples = channelData[0];
   if (fmt.channels > 1) {
     samples = new Float32Array(frames);

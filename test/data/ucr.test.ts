@@ -44,6 +44,12 @@ test('malformed rows give errors naming the line (and column)', () => {
   assert.throws(() => parseUCR('1\t2\n', { missing: 'drop' as never }), /missing must be one of "error", "interpolate", got "drop"/);
 });
 
+test('samples beyond the float32 range are refused, not stored as Infinity (found by the fuzz suite)', () => {
+  assert.throws(() => parseUCR('1\t0.5\t1e39\n'), /line 1, column 3: 1e39 is beyond the float32 range/);
+  assert.throws(() => parseUCR('1,-3.5e38,0\n'), /line 1, column 2: -3.5e38 is beyond the float32 range/);
+  assert.equal(parseUCR('1\t3.4e38\n').x.data[0], Math.fround(3.4e38));
+});
+
 test("missing: 'interpolate' fills NaN runs linearly and holds the ends", () => {
   const d = parseUCR('1\tNaN\t1\tNaN\tNaN\t4\tNaN\n', { missing: 'interpolate' });
   assert.deepEqual([...d.x.data], [1, 1, 2, 3, 4, 4]);

@@ -81,3 +81,12 @@ test('corrupt and truncated bytes give clear errors', () => {
   assert.throws(() => readWav(buildWav({ format: 1, bits: 16, channels: [[0]], omit: 'data' })), /missing data chunk/);
   assert.throws(() => readWav(42 as never), /expected a path, a Uint8Array or an ArrayBuffer, got 42/);
 });
+
+test('float samples that are NaN or Infinity, and a zero sample rate, are corrupt files (found by the fuzz suite)', () => {
+  for (const [bits, bad] of [[32, NaN], [64, Infinity], [64, -1e39]] as const) {
+    // -1e39 is a finite float64 that does not fit in float32
+    assert.throws(() => readWav(buildWav({ format: 3, bits, channels: [[0, 0.5], [0.25, bad]] })), new RegExp(`sample 1 of channel 1 is ${bad < -1e38 ? '-Infinity' : bad}; float audio must be finite`));
+  }
+  assert.throws(() => readWav(buildWav({ format: 1, bits: 16, sampleRate: 0, channels: [[0]] })), /fmt chunk declares a sample rate of 0 Hz/);
+  assert.equal(readWav(buildWav({ format: 3, bits: 64, channels: [[3e38, -0.5]] })).samples[0], Math.fround(3e38), 'the largest float32 values stay');
+});
