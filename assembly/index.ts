@@ -23,3 +23,4 @@ export * from './kernels/losses';
 export * from './kernels/optimizers';
 export * from './kernels/batchnorm';
 export * from './kernels/dropout';
+export * from './kernels/merge';

@@ -170,8 +170,14 @@ export abstract class Layer {
       this.fail(`apply: expects ${want} input${hi === 1 ? '' : 's'}, got ${xs.length} (${xs.map((x) => `[${x.shape}]`).join(', ')})`);
     }
     const shapes = xs.map((x) => x.shape);
-    if (!this.built) this.build(shapes);
-    else if (shapes.length !== this.inputShapes.length || shapes.some((s, i) => s.join() !== this.inputShapes[i].join())) {
+    if (!this.built) {
+      try {
+        this.build(shapes);
+      } catch (e) {
+        if (!(e instanceof ConfigError) || xs.length < 2) throw e;
+        throw new ConfigError(`${e.message} (inputs: ${xs.map((x) => x.label).join(', ')})`);
+      }
+    } else if (shapes.length !== this.inputShapes.length || shapes.some((s, i) => s.join() !== this.inputShapes[i].join())) {
       this.fail(`a shared layer must get the same input shapes at every application: built for ${this.inputShapes.map((s) => `[${s}]`).join(', ')}, now applied to ${xs.map((x) => x.label).join(', ')}`);
     }
     const node = new Node(this, xs, this.outputShape);
