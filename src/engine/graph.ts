@@ -47,7 +47,7 @@ export class Graph {
       }
       if (node.layer instanceof InputLayer) {
         const by = reader ? `${reader.layer.label} reads ${node.output.label}` : `output ${node.output.label} is`;
-        fail(`graph disconnected: ${by} from input "${node.layer.name || '(unnamed)'}" [${node.output.shape}], which is not among the model's inputs (${inputs.map((t) => `"${t.node.layer.name || '(unnamed)'}" [${t.shape}]`).join(', ')}); was it made for another model?`);
+        fail(`graph disconnected: ${by} from input "${node.layer.name || '(unnamed)'}" [${node.output.shape.join(', ')}], which is not among the model's inputs (${inputs.map((t) => `"${t.node.layer.name || '(unnamed)'}" [${t.shape.join(', ')}]`).join(', ')}); was it made for another model?`);
       }
       state.set(node, 'open');
       for (const x of node.inputs) visit(x.node, node, [...path, node]);
@@ -59,7 +59,7 @@ export class Graph {
     this.nodes.forEach((n, i) => n.inputs.forEach((x) => this.consumers[this.index.get(x.node)!].push(i)));
     inputs.forEach((t) => {
       const i = this.index.get(t.node)!;
-      if (this.consumers[i].length === 0 && !outputs.includes(t)) fail(`input "${t.node.layer.name || '(unnamed)'}" [${t.shape}] is not connected to any output`);
+      if (this.consumers[i].length === 0 && !outputs.includes(t)) fail(`input "${t.node.layer.name || '(unnamed)'}" [${t.shape.join(', ')}] is not connected to any output`);
     });
   }
 

@@ -18,7 +18,8 @@ export class SymbolicTensor {
 
   /** "dense_1 output [8]" for messages. */
   get label(): string {
-    return `${this.node.layer.name || this.node.layer.className} output [${this.shape.join(', ')}]`;
+    const { name, className } = this.node.layer;
+    return `${name || (className === 'InputLayer' ? 'input' : className)} output [${this.shape.join(', ')}]`;
   }
 }
 

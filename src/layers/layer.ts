@@ -167,7 +167,7 @@ export abstract class Layer {
     const [lo, hi] = this.arity;
     if (xs.length < lo || xs.length > hi) {
       const want = lo === hi ? `${lo}` : hi === Infinity ? `at least ${lo}` : `${lo} to ${hi}`;
-      this.fail(`apply: expects ${want} input${hi === 1 ? '' : 's'}, got ${xs.length} (${xs.map((x) => `[${x.shape}]`).join(', ')})`);
+      this.fail(`apply: expects ${want} input${hi === 1 ? '' : 's'}, got ${xs.length} (${xs.map((x) => `[${x.shape.join(', ')}]`).join(', ')})`);
     }
     const shapes = xs.map((x) => x.shape);
     if (!this.built) {
@@ -178,7 +178,7 @@ export abstract class Layer {
         throw new ConfigError(`${e.message} (inputs: ${xs.map((x) => x.label).join(', ')})`);
       }
     } else if (shapes.length !== this.inputShapes.length || shapes.some((s, i) => s.join() !== this.inputShapes[i].join())) {
-      this.fail(`a shared layer must get the same input shapes at every application: built for ${this.inputShapes.map((s) => `[${s}]`).join(', ')}, now applied to ${xs.map((x) => x.label).join(', ')}`);
+      this.fail(`a shared layer must get the same input shapes at every application: built for ${this.inputShapes.map((s) => `[${s.join(', ')}]`).join(', ')}, now applied to ${xs.map((x) => x.label).join(', ')}`);
     }
     const node = new Node(this, xs, this.outputShape);
     this.inboundNodes.push(node);

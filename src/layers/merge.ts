@@ -27,7 +27,7 @@ export class ElementwiseMerge extends Layer {
   }
 
   override computeOutputShapes(shapes: number[][]): number[] {
-    const show = () => shapes.map((s, i) => `input ${i} [${s}]`).join(', ');
+    const show = () => shapes.map((s, i) => `input ${i} [${s.join(', ')}]`).join(', ');
     const C = shapes[0][shapes[0].length - 1];
     const ok = shapes.every((s) => (s.length === 1 || s.length === 2) && s[s.length - 1] === C);
     const full = shapes.filter((s) => rows(s) > 1);
@@ -94,7 +94,7 @@ export class Concatenate extends Layer {
     const rank = shapes[0].length;
     const a = this.axisOf(rank);
     const fits = shapes.every((s) => s.length === rank && s.every((d, i) => i === a || d === shapes[0][i]));
-    if (!fits) this.fail(`inputs must match on every axis but axis ${this.axis}; got ${shapes.map((s, i) => `input ${i} [${s}]`).join(', ')}`);
+    if (!fits) this.fail(`inputs must match on every axis but axis ${this.axis}; got ${shapes.map((s, i) => `input ${i} [${s.join(', ')}]`).join(', ')}`);
     const out = shapes[0].slice();
     out[a] = shapes.reduce((n, s) => n + s[a], 0);
     return out;

@@ -129,7 +129,9 @@ export class LayersModel {
     if (this.built) return;
     void this.graph; // a Sequential makes its graph (and builds its layers) here
     const ls = this.layers;
-    for (const l of ls) {
+    // a layer's weights live in one model's memory; layers without weights are shared freely
+    const weighted = ls.filter((l) => l.weights.length > 0);
+    for (const l of weighted) {
       if (l.owner && l.owner !== this) {
         throw new ConfigError(`model "${this.name}": ${l.label} already belongs to model "${l.owner.name}", whose memory holds its weights; create a new layer, or dispose() the other model first`);
       }
@@ -156,7 +158,7 @@ export class LayersModel {
       }
       initialize(w.spec.initializer, this.rt.f32(w.ptr, w.size), w.shape, this.rng);
     }
-    for (const l of ls) l.owner = this;
+    for (const l of weighted) l.owner = this;
     this.built = true;
   }
 
