@@ -3,7 +3,8 @@
 shapes and configurations the shared set does not have, computed independently in float64 by
 PyTorch autograd (Debian's python3-torch). Keras conventions are implemented explicitly: channels
 last, 'same' padding with the smaller half on the left, pools that ignore padding, batch-norm moving
-statistics from the biased variance, SGD vel = m*vel - lr*g, Adam with eps outside the root.
+statistics from the biased variance, SGD vel = m*vel - lr*g (Nesterov: p += m*vel - lr*g), Adam
+with eps outside the root, max pooling routing the gradient to the first maximum of a window.
 
 Run: /usr/bin/python3 scripts/golden_extra.py   (only to regenerate; CI reads the JSON)."""
 import json, math, os
@@ -220,7 +221,7 @@ def batchnorm_cases():
     return [tr, inf]
 
 
-def network_case(name, spec, x, y, params, forward, loss):
+def network_case(name, spec, x, y, params, forward, loss, nesterov=False):
     def run(ps):
         return forward(x, ps)
 
@@ -239,8 +240,9 @@ def network_case(name, spec, x, y, params, forward, loss):
         with torch.no_grad():
             for (k, p), gk in zip(ps.items(), g):
                 vel[k] = m * vel[k] - lr * gk
-                p += vel[k]
-    case["afterSgd3"] = {"config": {"learningRate": lr, "momentum": m}, "params": {k: T(v) for k, v in ps.items()}}
+                p += m * vel[k] - lr * gk if nesterov else vel[k]
+    sgd = {"learningRate": lr, "momentum": m, **({"nesterov": True} if nesterov else {})}
+    case["afterSgd3"] = {"config": sgd, "params": {k: T(v) for k, v in ps.items()}}
     lr, b1, b2, eps = 0.01, 0.9, 0.999, 1e-7
     ps = {k: v.clone().requires_grad_(True) for k, v in params.items()}
     mm = {k: torch.zeros_like(v) for k, v in params.items()}
@@ -286,10 +288,136 @@ def network_cases():
     return [a, b]
 
 
+# ---- cases added later: drawn after every case above, from their own seed, so the cases above keep
+# their values when the script is rerun ---------------------------------------------------------
+
+def max_first(windows):
+    """Max over the last axis with the gradient routed to the FIRST maximum (tutorial eq. 7):
+    torch.argmax returns the first maximal index; gather passes the gradient to it alone."""
+    i = windows.argmax(-1, keepdim=True)
+    return windows.gather(-1, i).squeeze(-1)
+
+
+def maxpool_first(x, P, S, padding):
+    """x [B, L, C] -> [B, T, C]; padded positions are -inf, never the winner."""
+    _, pl, pr = geometry(x.shape[1], P, S, padding)
+    xp = F.pad(x.transpose(1, 2), (pl, pr), value=-math.inf)
+    return max_first(xp.unfold(2, P, S)).transpose(1, 2)
+
+
+def tie_cases():
+    out = []
+    for P, S, pad, shape in [(3, 1, 'valid', (2, 9, 3)), (4, 2, 'same', (2, 11, 2)), (2, 2, 'valid', (1, 8, 4))]:
+        x = f32(torch.randint(-2, 3, shape, dtype=D) * 0.5)  # five levels: most windows hold equal maxima
+        c = layer_case(f"extra maxpool1d ties {shape} size{P} s{S} {pad} (first maximum wins)", 'pool1d',
+                       {"kind": "max", "poolSize": P, "strides": S, "padding": pad}, x, {},
+                       lambda x, p, P=P, S=S, pad=pad: maxpool_first(x, P, S, pad))
+        # observable: routing to the last maximum instead gives another gradInput
+        xl = x.flip(1).clone().requires_grad_(True)
+        _, pl, pr = geometry(shape[1], P, S, pad)
+        yl = max_first(F.pad(xl.transpose(1, 2), (pr, pl), value=-math.inf).unfold(2, P, S)).transpose(1, 2).flip(1)
+        (yl * torch.tensor(c["gradOutput"]["data"], dtype=D).reshape(yl.shape)).sum().backward()
+        assert not torch.allclose(xl.grad.flip(1), torch.tensor(c["gradInput"]["data"], dtype=D).reshape(shape)), "ties not observable"
+        out.append(c)
+    x = f32(torch.randint(-1, 2, (3, 6, 4), dtype=D))
+    out.append(layer_case("extra global max ties (3, 6, 4) (first maximum wins)", 'globalPool1d', {"kind": "max"}, x, {},
+                          lambda x, p: max_first(x.transpose(1, 2))))
+    return out
+
+
+def dense3d_cases():
+    out = []
+    for shape, U, bias in [((2, 7, 5), 3, True), ((3, 4, 6), 9, False), ((2, 2, 3, 4), 5, True)]:
+        I = shape[-1]
+        params = {"kernel": rnd(I, U, lo=-0.5, hi=0.5)}
+        if bias:
+            params["bias"] = rnd(U, lo=-0.2, hi=0.2)
+        out.append(layer_case(f"extra dense on {shape} -> {U} (every position a row)", 'dense', {"units": U, "useBias": bias}, rnd(*shape), params,
+                              lambda x, p: x @ p["kernel"] + (p["bias"] if "bias" in p else 0)))
+    return out
+
+
+def more_activation_cases():
+    # hardSigmoid as cnn1d, TF.js and Keras 2 define it: clip(0.2x + 0.5, 0, 1) (Keras 3 uses relu6(x + 3) / 6)
+    x = rnd(4, 6, 3, lo=-4, hi=4)
+    x = torch.where((x.abs() - 2.5).abs() < 1e-2, x + 0.05, x)  # never at a kink
+    hs = layer_case("extra hardSigmoid clip(0.2x + 0.5, 0, 1)", 'activation', {"activation": "hardSigmoid"}, x, {},
+                    lambda x, p: torch.clamp(0.2 * x + 0.5, 0, 1))
+    assert (x.abs() > 2.5).any() and (x.abs() < 2.5).any()
+    mish = layer_case("extra mish (5, 8) wide range", 'activation', {"activation": "mish"}, rnd(5, 8, lo=-9, hi=5), {},
+                      lambda x, p: x * torch.tanh(F.softplus(x)))
+    return [hs, mish]
+
+
+def more_loss_cases():
+    eps = 1e-7
+    B, C = 5, 4
+    onehot = F.one_hot(torch.randint(0, C, (B,)), C).to(D)
+    specs = [
+        ('categoricalHinge', rnd(B, C, lo=-1, hi=2), onehot,
+         lambda p, t: torch.clamp(((1 - t) * p).max(-1).values - (t * p).sum(-1) + 1, min=0).mean()),
+        ('kullbackLeiblerDivergence', f32(torch.softmax(rnd(B, C, lo=-2, hi=2), -1)), f32(torch.softmax(rnd(B, C, lo=-2, hi=2), -1)),
+         lambda p, t: (t.clamp(eps, 1) * torch.log(t.clamp(eps, 1) / p.clamp(eps, 1))).sum(-1).mean()),
+        ('poisson', rnd(B, C, lo=0.1, hi=3), f32(torch.randint(0, 4, (B, C)).to(D)),
+         lambda p, t: (p - t * torch.log(p + eps)).mean(-1).mean()),
+        ('meanAbsolutePercentageError', rnd(B, C, lo=-2, hi=2), rnd(B, C, lo=0.2, hi=2) * torch.where(torch.rand(B, C) < 0.5, -1.0, 1.0).to(D),
+         lambda p, t: (100 * (t - p).abs() / t.abs().clamp(min=eps)).mean(-1).mean()),
+        ('meanSquaredLogarithmicError', rnd(B, C, lo=0, hi=3), rnd(B, C, lo=0, hi=3),
+         lambda p, t: ((torch.log(p.clamp(min=eps) + 1) - torch.log(t.clamp(min=eps) + 1)) ** 2).mean(-1).mean()),
+    ]
+    out = []
+    for name, p, t, fn in specs:
+        p = p.clone().requires_grad_(True)
+        v = fn(p, t)
+        v.backward()
+        out.append({"name": f"extra {name}", "op": "loss", "config": {"loss": name}, "yPred": T(p), "yTrue": T(t), "value": float(v), "gradYPred": T(p.grad)})
+    return out
+
+
+def optimizer_cases():
+    """Keras SGD with Nesterov momentum, step by step with a different gradient each step:
+    vel = m*vel - lr*g; p += m*vel - lr*g."""
+    out = []
+    for shape, lr, m, steps in [((3, 5), 0.1, 0.9, 5), ((17,), 0.05, 0.5, 4)]:
+        p = rnd(*shape)
+        grads = rnd(steps, *shape, lo=-2, hi=2)
+        vel = torch.zeros_like(p)
+        q = p.clone()
+        after = []
+        for g in grads:
+            vel = m * vel - lr * g
+            q = q + m * vel - lr * g
+            after.append(q.clone())
+        out.append({"name": f"extra sgd nesterov {shape} lr{lr} m{m} x{steps}", "op": "optimizer",
+                    "config": {"optimizer": "sgd", "learningRate": lr, "momentum": m, "nesterov": True},
+                    "params": T(p), "grads": T(grads), "paramsAfter": T(torch.stack(after))})
+    return out
+
+
+def nesterov_network_case():
+    x = rnd(3, 12, 2)
+    y = F.one_hot(torch.tensor([1, 0, 1]), 2).to(D)
+    params = {"k1": rnd(3, 2, 4, lo=-0.5, hi=0.5), "b1": rnd(4, lo=-0.1, hi=0.1), "w": rnd(4, 2, lo=-0.5, hi=0.5), "b": rnd(2, lo=-0.1, hi=0.1)}
+
+    def fwd(x, p):
+        h = torch.tanh(conv1d(x, p["k1"], p["b1"], 2, 1, 'same'))
+        return torch.softmax(h.mean(1) @ p["w"] + p["b"], -1)
+
+    return network_case("extra sgd-nesterov conv-gap-dense", "Conv1D(4,3,same,tanh,strides=2) > GlobalAvgPool1D > Dense(2,softmax); loss categoricalCrossentropy",
+                        x, y, params, fwd, lambda o, t: -(t * torch.log(o)).sum(-1).mean(), nesterov=True)
+
+
 if __name__ == '__main__':
     os.makedirs(OUT, exist_ok=True)
     files = {"conv1d.json": conv_cases(), "pool1d.json": pool_cases(), "dense.json": dense_cases(), "activations.json": activation_cases(),
              "losses.json": loss_cases(), "batchnorm.json": batchnorm_cases(), "networks.json": network_cases()}
+    torch.manual_seed(5678)
+    files["pool1d.json"] += tie_cases()
+    files["dense.json"] += dense3d_cases()
+    files["activations.json"] += more_activation_cases()
+    files["losses.json"] += more_loss_cases()
+    files["networks.json"].append(nesterov_network_case())
+    files["optimizers.json"] = optimizer_cases()
     for name, cases in files.items():
         with open(os.path.join(OUT, name), 'w') as f:
             json.dump({"cases": cases}, f)

@@ -181,6 +181,38 @@ const runNetwork: Runner = (c) => {
   }
 };
 
+/** An optimizer case: `params` [...shape], `grads` [steps, ...shape], `paramsAfter` [steps, ...shape]
+ *  (the parameters after each step), run step by step through optimizers.sgd/adam(config). */
+const runOptimizer: Runner = (c) => {
+  const { optimizer: name, ...options } = c.config;
+  if (name !== 'sgd' && name !== 'adam') throw new GoldenFormatError(`case "${c.name}": config.optimizer must be "sgd" or "adam", got ${String(name)}`);
+  const params = tensor(c, 'params');
+  const grads = tensor(c, 'grads');
+  const after = tensor(c, 'paramsAfter');
+  const N = params.data.length;
+  const steps = grads.shape[0];
+  if (grads.data.length !== steps * N || after.data.length !== steps * N) {
+    throw new GoldenFormatError(`case "${c.name}": grads [${grads.shape}] and paramsAfter [${after.shape}] must be [steps, ${params.shape}]`);
+  }
+  const opt = optimizers[name](options as never);
+  const rt = runtime();
+  const p = rt.upload(params.data);
+  const g = rt.allocF32(N);
+  try {
+    const errors: string[] = [];
+    for (let s = 0; s < steps; s++) {
+      rt.f32(g, N).set(grads.data.slice(s * N, (s + 1) * N));
+      opt.step(rt, p, g, N);
+      const e = mismatch(rt.download(p, N), after.data.slice(s * N, (s + 1) * N), `paramsAfter[${s}]`);
+      if (e) errors.push(e);
+    }
+    return errors;
+  } finally {
+    opt.dispose();
+    [p, g].forEach((ptr) => rt.release(ptr));
+  }
+};
+
 export const RUNNERS: Record<string, Runner> = {
   conv1d: runLayer,
   dense: runLayer,
@@ -192,4 +224,5 @@ export const RUNNERS: Record<string, Runner> = {
   batchNorm: runLayer,
   loss: runLoss,
   network: runNetwork,
+  optimizer: runOptimizer,
 };

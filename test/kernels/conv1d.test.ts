@@ -1,8 +1,11 @@
 // conv1d kernels against the direct-loop references over batch, length, channels, filters,
 // kernel size, stride, dilation and valid/same/causal padding, then at the workload sizes with a
 // small batch. Outputs carry guard regions that must survive; backward outputs start non-zero.
+// Geometries without an output (T < 1: 'valid' with L shorter than the kernel span) never reach
+// the kernels: the Conv1D layer refuses them when built, which is asserted instead.
 import { test } from 'vitest';
 import assert from 'node:assert/strict';
+import { ConfigError, layers, sequential } from '../../src/index.ts';
 import { withScratch, assertClose, Random, putGuarded, getGuarded } from '../helpers/wasm.ts';
 import { conv1dPad, conv1dUnpadAdd, conv1dForward, conv1dBackwardInput, conv1dBackwardKernel } from '../../src/reference/conv1d.ts';
 import { transposeF32 } from '../../src/reference/gemm.ts';
@@ -25,10 +28,31 @@ interface Case {
   B: number; L: number; C: number; F: number; K: number; S: number; D: number; padding: Padding; bias: boolean;
 }
 
-function checkConv({ B, L, C, F, K, S, D, padding, bias }: Case): void {
+/** Building layers.conv1d on an input shorter than its span throws a ConfigError naming the layer,
+ *  the input length and the minimum length (the span). */
+function assertRefused({ L, C, F, K, S, D, padding, bias }: Case, label: string): void {
+  const model = sequential({ layers: [layers.conv1d({ filters: F, kernelSize: K, strides: S, dilationRate: D, padding, useBias: bias, inputShape: [L, C] })] });
+  try {
+    assert.throws(() => model.build(), (e: unknown) => {
+      assert.ok(e instanceof ConfigError, `${label}: expected a ConfigError, got ${String(e)}`);
+      for (const part of ['Conv1D layer "conv1d', `input length ${L}`, `kernel span ${(K - 1) * D + 1}`]) assert.ok(e.message.includes(part), `${label}: "${e.message}" does not name ${part}`);
+      return true;
+    }, `${label}: T < 1 but the layer built`);
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Checks every kernel of one geometry; returns false when it has no output (T < 1) and the
+ *  layer refused it instead. */
+function checkConv(c: Case): boolean {
+  const { B, L, C, F, K, S, D, padding, bias } = c;
   const { T, Lp, padLeft } = geometry(L, K, S, D, padding);
-  if (T < 1) return;
   const label = `B=${B} L=${L} C=${C} F=${F} K=${K} S=${S} D=${D} ${padding}`;
+  if (T < 1) {
+    assertRefused(c, label);
+    return false;
+  }
   const tol = (n: number) => 1e-5 * Math.sqrt(n);
   withScratch((s) => {
     const x = rng.uniformArray(B * L * C);
@@ -80,24 +104,31 @@ function checkConv({ B, L, C, F, K, S, D, padding, bias }: Case): void {
     s.k.conv1d_backward_kernel(pxp, pdy, pdw, B, Lp, C, T, F, K, S, D);
     assertClose(getGuarded(s, pdw, dw.length, `${label} backward_kernel`), dw, `${label} backward_kernel`, tol(B * T), 1e-4);
   });
+  return true;
 }
 
 test('conv1d kernels match the references over the size grid', () => {
   const Ls = [1, 2, 4, 7, 9, 13];
   let n = 0;
+  let refused = 0;
   for (const C of [1, 3, 4, 5, 8]) for (const F of [1, 3, 4, 7, 8, 9, 16, 17]) for (const K of [1, 2, 3, 5]) {
     for (const S of [1, 2, 3]) for (const D of [1, 2, 3]) for (const padding of ['valid', 'same', 'causal'] as const) {
       n++;
-      checkConv({ B: 1 + (n % 3), L: Ls[n % Ls.length], C, F, K, S, D, padding, bias: n % 2 === 0 });
+      if (!checkConv({ B: 1 + (n % 3), L: Ls[n % Ls.length], C, F, K, S, D, padding, bias: n % 2 === 0 })) refused++;
     }
   }
+  // 4320 geometries; the 560 'valid' ones with L < (K-1)*D + 1 are refused by the layer
+  assert.deepEqual([n, refused], [4320, 560]);
 });
 
 test('conv1d kernels over every length at one shape per padding', () => {
+  let refused = 0;
   for (let L = 1; L <= 12; L++) for (const padding of ['valid', 'same', 'causal'] as const) {
-    checkConv({ B: 2, L, C: 3, F: 5, K: 3, S: 2, D: 2, padding, bias: true });
-    checkConv({ B: 1, L, C: 4, F: 9, K: 5, S: 1, D: 1, padding, bias: false });
+    if (!checkConv({ B: 2, L, C: 3, F: 5, K: 3, S: 2, D: 2, padding, bias: true })) refused++;
+    if (!checkConv({ B: 1, L, C: 4, F: 9, K: 5, S: 1, D: 1, padding, bias: false })) refused++;
   }
+  // both spans are 5: 'valid' refuses L = 1..4 for each shape
+  assert.equal(refused, 8);
 });
 
 test('conv1d kernels at the workload sizes (small batch)', () => {
