@@ -24,3 +24,4 @@ export * from './kernels/optimizers';
 export * from './kernels/batchnorm';
 export * from './kernels/dropout';
 export * from './kernels/merge';
+export * from './kernels/check';

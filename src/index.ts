@@ -9,6 +9,8 @@ export { SymbolicTensor } from './engine/symbolic.ts';
 export { losses, Loss, type LossName, type LossOptions, type LossIdentifier } from './losses/index.ts';
 export { optimizers, Optimizer, SGD, Adam, type SGDArgs, type AdamArgs, type OptimizerIdentifier } from './optimizers/index.ts';
 export { ready, runtime, Runtime } from './runtime/runtime.ts';
+export { OutOfMemoryError } from './runtime/arena.ts';
+export { ModelStateError } from './models/ownership.ts';
 export { Tensor, tensor, type NestedArray } from './tensor.ts';
 export { callbacks, EarlyStopping, LearningRateScheduler, ReduceLROnPlateau, type Callback, type Logs, type EarlyStoppingArgs, type ReduceLROnPlateauArgs, type ExponentialDecayArgs, type StepDecayArgs } from './models/callbacks.ts';
 export { TrainingError, type FitArgs, type History, type EvaluateArgs, type Targets } from './models/fit.ts';

@@ -121,12 +121,21 @@ export class MemoryPlan {
     });
     this.targets = options.targetFloats.map((f) => work.act(f));
     this.lossGrads = graph.outputs.map((t) => this.grads[graph.valueIndex(t)] ?? work.scratch(capacity * size(t.shape)));
-    const pool = pack(pooled);
-    this.poolFloats = pool;
-    const poolSlot = pool > 0 ? work.act(pool) : null;
-    work.allocate();
-    for (const p of pooled) p.slot.ptr = poolSlot!.ptr + 4 * p.offset;
-    for (const [s, v] of this.constants) rt.f32(s.ptr, s.floats).fill(v);
+    this.poolFloats = pack(pooled);
+    this.pooled = pooled;
+    this.poolSlot = this.poolFloats > 0 ? work.act(this.poolFloats) : null;
+    this.rt = rt;
+  }
+
+  private readonly pooled: Pooled[];
+  private readonly poolSlot: Slot | null;
+  private readonly rt: Runtime;
+
+  /** Makes the arena regions (all or nothing, see WorkPlan.allocate) and resolves every address. */
+  allocate(): void {
+    this.work.allocate();
+    for (const p of this.pooled) p.slot.ptr = this.poolSlot!.ptr + 4 * p.offset;
+    for (const [s, v] of this.constants) this.rt.f32(s.ptr, s.floats).fill(v);
   }
 
   /** Per value: its gradient, null when none is planned (inference, or an input without). */
@@ -144,6 +153,7 @@ export class MemoryPlan {
 
   dispose(): void {
     this.work.dispose();
+    for (const p of this.pooled) p.slot.ptr = 0;
   }
 }
 

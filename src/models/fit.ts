@@ -119,6 +119,19 @@ function checkLoss(value: number, epoch: number, batch: number, step: number): v
   }
 }
 
+/** After every epoch: a weight or moving statistic that overflowed (e.g. a batch-norm variance of
+ *  inputs around 1e20) leaves a model that predicts NaN and cannot be loaded, while the loss
+ *  may still look finite. One counting kernel per block keeps the check cheap. */
+function checkWeights(model: LayersModel, epoch: number): void {
+  const bad = model.firstNonFiniteWeight();
+  if (bad) {
+    throw new TrainingError(
+      `training stopped: weight ${bad.name} became ${bad.value} (at index ${bad.index}) during epoch ${epoch + 1}; ` +
+        'lower the learning rate, normalise the inputs (their scale reaches the batch-norm moving variance), or check the data for extreme values',
+    );
+  }
+}
+
 export async function fit(model: LayersModel, x: TensorLike, y: Targets, args: FitArgs = {}): Promise<History> {
   checkKeys('fit', args, ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'callbacks', 'verbose', 'seed', 'initialEpoch']);
   if (!model.loss || !model.optimizer) throw new ConfigError(`fit: call model.compile({optimizer, loss, metrics}) before fit`);
@@ -184,6 +197,7 @@ export async function fit(model: LayersModel, x: TensorLike, y: Targets, args: F
         lastYield = performance.now();
       }
     }
+    checkWeights(model, epoch);
     const logs = acc.logs();
     if (val) Object.assign(logs, evaluateDataset(model, val, batchSize, metrics, 'val_'));
     history.epoch.push(epoch);

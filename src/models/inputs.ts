@@ -19,13 +19,39 @@ function asTensor(v: TensorLike, what: string): Tensor {
 }
 
 /** Throws naming the first NaN/Infinity (sample and position). */
-export function checkFinite(data: Float32Array, perSample: number, what: string): void {
+export function checkFinite(data: ArrayLike<number>, perSample: number, what: string): void {
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
     if (v - v !== 0) {
       throw new ConfigError(`${what}: value ${v} at sample ${Math.floor(i / perSample)}, position ${i % perSample}; inputs must be finite (replace or interpolate missing values first)`);
     }
   }
+}
+
+/** Throws naming the first label that is not an integer in 0..classes-1 (the sparse loss kernels
+ *  index by label, so this check is what keeps them inside the model's memory). */
+export function checkLabels(labels: ArrayLike<number>, classes: number, what: string): void {
+  for (let i = 0; i < labels.length; i++) {
+    const c = labels[i];
+    if (!Number.isInteger(c) || c < 0 || c >= classes) {
+      throw new ConfigError(`${what}: label ${c} of sample ${i} is out of range: the model has ${classes} output classes, so labels must be integers 0..${classes - 1}`);
+    }
+  }
+}
+
+/** A plain or typed array of numbers (what the engine entry points take as flat batches). */
+export const isNumbers = (v: unknown): v is ArrayLike<number> => Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
+
+/** "12 values" for an array, the value itself otherwise (for messages). */
+export const describe = (v: unknown): string => (isNumbers(v) ? `${v.length} values` : showValue(v));
+
+/** Flat targets of `batch` samples, `per` values each, for trainOnBatch/computeLossAndGrads:
+ *  class indices in 0..classes-1 for a sparse loss, finite values otherwise. */
+export function checkFlatTargets(y: unknown, batch: number, per: number, loss: Loss, outputShape: number[], what: string): void {
+  const n = Number.isSafeInteger(batch) && batch > 0 ? batch * per : NaN;
+  if (!isNumbers(y) || y.length !== n) throw new ConfigError(`${what}: loss ${loss.name} expects ${n} target values for ${showValue(batch)} samples of output [${outputShape}], got ${describe(y)}`);
+  if (loss.sparse) checkLabels(y, outputShape[outputShape.length - 1], what);
+  else checkFinite(y, per, what);
 }
 
 /** Inputs [n, ...inputShape]; [n, L] is accepted for inputShape [L, 1]. */
@@ -50,12 +76,7 @@ export function toTargets(y: TensorLike | Int32Array | Uint8Array, n: number, lo
   const isLabels = t.shape.length === 1 || (t.shape.length === 2 && t.shape[1] === 1 && classes > 1);
   if (loss.sparse || (isLabels && loss.name === 'categoricalCrossentropy' && outputShape.length === 1)) {
     if (!isLabels) throw new ConfigError(`${what}: ${loss.name} with class indices expects targets of shape [n] (integers 0..${classes - 1}), got [${t.shape}]; use categoricalCrossentropy for one-hot targets`);
-    for (let i = 0; i < n; i++) {
-      const c = t.data[i];
-      if (!Number.isInteger(c) || c < 0 || c >= classes) {
-        throw new ConfigError(`${what}: label ${c} of sample ${i} is out of range: the model has ${classes} output classes, so labels must be integers 0..${classes - 1}`);
-      }
-    }
+    checkLabels(t.data.subarray(0, n), classes, what);
     if (loss.sparse) return t.data;
     const onehot = new Float32Array(n * classes);
     for (let i = 0; i < n; i++) onehot[i * classes + t.data[i]] = 1;

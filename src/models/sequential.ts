@@ -1,5 +1,6 @@
 // Sequential: a stack of layers with one input and one output, built as a graph on first use
-// (input({shape}) then layer.apply in order). Everything else is LayersModel's (model.ts).
+// (input({shape}) then layer.apply in order). Everything else (memory ownership, the engine,
+// fit/evaluate/predict) is LayersModel's (model.ts).
 
 import { ConfigError, showValue } from '../layers/args.ts';
 import { input } from '../layers/input.ts';
@@ -26,6 +27,7 @@ export class Sequential extends LayersModel {
   }
 
   add(layer: Layer): void {
+    this.checkAlive('add');
     if (!(layer instanceof Layer)) throw new ConfigError(`Sequential.add: expected a layer (e.g. layers.conv1d({...})), got ${showValue(layer)}`);
     if (this.graphMade) throw new ConfigError(`Sequential.add: the model "${this.name}" is already built; add layers before compile/build`);
     if (this.stack.length === 0 && !layer.declaredInputShape) {
@@ -64,6 +66,7 @@ export class Sequential extends LayersModel {
   /** NODE ONLY. Saves model.json + weights.bin (TF.js layers-model format) into a directory;
    *  refuses to replace an existing model unless {overwrite: true}. */
   save(dir: string, options?: SaveOptions): { modelPath: string; weightsPath: string; bytes: number } {
+    this.checkAlive('save');
     return saveModel(this, dir, options);
   }
 }

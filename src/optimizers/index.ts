@@ -14,36 +14,63 @@ export abstract class Optimizer {
   protected state: number[] = [];
   protected rt: Runtime | null = null;
   protected n = 0;
+  private params = 0; // the parameter block the state belongs to
 
   constructor(learningRate: number) {
     this.learningRate = learningRate;
   }
 
-  /** Updates N parameters at p with gradients g. */
+  /** Updates N parameters at p with gradients g (byte addresses of two disjoint arena regions of
+   *  at least N floats). The state is allocated on the first step for (p, N); an optimizer
+   *  serves one parameter block (one model) until dispose(). */
   step(rt: Runtime, p: number, g: number, N: number): void {
-    if (this.rt !== rt || this.n !== N) this.allocState(rt, N);
+    const o = `${this.className}.step`;
+    if (!Number.isSafeInteger(N) || N < 0) throw new ConfigError(`${o}: N must be a non-negative integer, got ${showValue(N)}`);
+    const bytes = 4 * N;
+    for (const [what, ptr] of [['parameters p', p], ['gradients g', g]] as const) {
+      if (!rt.arena.holds(ptr, bytes)) throw new ConfigError(`${o}: ${what} (address ${showValue(ptr)}) must be ${N} floats inside one region allocated by the arena`);
+    }
+    if (Math.abs(p - g) < bytes) throw new ConfigError(`${o}: parameters (address ${p}) and gradients (address ${g}) overlap for N = ${N}`);
+    if (this.rt && (this.rt !== rt || this.n !== N || this.params !== p)) {
+      throw new ConfigError(`${o}: this optimizer holds state for ${this.n} parameters at address ${this.params}, got ${N} at ${p}; give each model its own optimizer (or dispose() it first)`);
+    }
+    if (!this.rt) this.allocState(rt, p, N);
     this.iterations++;
     this.apply(rt, p, g, N);
+  }
+
+  /** The parameter block (byte address) the state was allocated for, 0 without state. */
+  get stateOwner(): number {
+    return this.rt ? this.params : 0;
   }
 
   protected abstract stateCount(): number;
   protected abstract apply(rt: Runtime, p: number, g: number, N: number): void;
   abstract getConfig(): Record<string, unknown>;
 
-  private allocState(rt: Runtime, N: number): void {
-    this.dispose();
+  private allocState(rt: Runtime, p: number, N: number): void {
+    const state: number[] = [];
+    try {
+      for (let i = 0; i < this.stateCount(); i++) state.push(rt.allocF32(N));
+    } catch (e) {
+      for (const ptr of state) rt.release(ptr);
+      throw e;
+    }
     this.rt = rt;
     this.n = N;
-    this.state = Array.from({ length: this.stateCount() }, () => rt.allocF32(N));
+    this.params = p;
+    this.state = state;
     this.iterations = 0;
   }
 
-  /** Releases the optimizer state. */
+  /** Releases the optimizer state (once; later calls do nothing). */
   dispose(): void {
-    if (this.rt) for (const p of this.state) this.rt.release(p);
-    this.state = [];
+    const rt = this.rt;
     this.rt = null;
+    if (rt) for (const p of this.state) rt.release(p);
+    this.state = [];
     this.n = 0;
+    this.params = 0;
   }
 }
 

@@ -1,9 +1,19 @@
 // The arena: one allocator over the kernel module's linear memory. A model plans all its regions
 // (parameters, gradients, optimizer state, activations, scratch) when it is built, so training
 // steps allocate nothing. Addresses are byte offsets, 16-byte aligned for v128 loads.
+// A failed alloc() changes nothing: the new top is computed and the memory grown first, and only
+// then is the region recorded, so a caught OutOfMemoryError leaves every other model intact.
 
 const ALIGN = 16;
 const PAGE = 65536;
+/** wasm32 addresses end at 4 GiB (65536 pages); engines may refuse to grow earlier. */
+export const MAX_MEMORY_BYTES = 2 ** 32;
+
+/** The WebAssembly memory cannot hold a request (a RangeError, so `instanceof RangeError` holds).
+ *  Nothing was allocated; a smaller batch size or model may still fit. */
+export class OutOfMemoryError extends RangeError {
+  override name = 'OutOfMemoryError';
+}
 
 interface FreeBlock {
   ptr: number;
@@ -29,31 +39,44 @@ export class Arena {
     return total;
   }
 
-  /** Allocates `bytes` (rounded up to 16), zero-filled; grows the memory when needed. */
+  /** Whether `bytes` more could be handed out past the current top without passing the 4 GiB
+   *  address limit (conservative: free blocks are not counted; the engine may still refuse to
+   *  grow). For rejecting absurd plans before allocating any part of them. */
+  fits(bytes: number): boolean {
+    return Number.isFinite(bytes) && bytes >= 0 && this.top + roundUp(bytes, ALIGN) <= MAX_MEMORY_BYTES;
+  }
+
+  /** Allocates `bytes` (rounded up to 16), zero-filled; grows the memory when needed. Throws an
+   *  OutOfMemoryError, with the arena unchanged, when the memory cannot hold it. */
   alloc(bytes: number): number {
-    if (!Number.isInteger(bytes) || bytes < 0) throw new RangeError(`Arena.alloc: bytes must be a non-negative integer, got ${bytes}`);
+    if (!Number.isSafeInteger(bytes) || bytes < 0) throw new RangeError(`Arena.alloc: bytes must be a non-negative integer, got ${bytes}`);
     const size = Math.max(ALIGN, roundUp(bytes, ALIGN));
+    const fresh = this.memory.buffer.byteLength; // bytes past this are zero from memory.grow
     let ptr = -1;
-    for (let i = 0; i < this.free.length; i++) {
+    const i = this.free.findIndex((b) => b.bytes >= size);
+    if (i >= 0) {
       const block = this.free[i];
-      if (block.bytes >= size) {
-        ptr = block.ptr;
-        if (block.bytes === size) this.free.splice(i, 1);
-        else {
-          block.ptr += size;
-          block.bytes -= size;
-        }
-        break;
+      ptr = block.ptr;
+      if (block.bytes === size) this.free.splice(i, 1);
+      else {
+        block.ptr += size;
+        block.bytes -= size;
       }
-    }
-    if (ptr < 0) {
+    } else {
       ptr = this.top;
-      this.top += size;
-      this.ensure(this.top);
+      this.ensure(ptr + size, bytes); // throws before anything changed
+      this.top = ptr + size;
     }
     this.used.set(ptr, size);
-    new Uint8Array(this.memory.buffer, ptr, size).fill(0);
+    if (ptr < fresh) new Uint8Array(this.memory.buffer, ptr, Math.min(size, fresh - ptr)).fill(0);
     return ptr;
+  }
+
+  /** Whether [ptr, ptr + bytes) lies inside one region handed out by alloc(). */
+  holds(ptr: number, bytes: number): boolean {
+    if (!Number.isSafeInteger(ptr) || !Number.isSafeInteger(bytes) || bytes < 0) return false;
+    for (const [start, size] of this.used) if (ptr >= start && ptr + bytes <= start + size) return true;
+    return false;
   }
 
   /** Returns a region from alloc() to the arena. */
@@ -84,14 +107,18 @@ export class Arena {
     }
   }
 
-  private ensure(end: number): void {
+  /** Grows the memory to at least `end` bytes; `wanted` is the request, for the message. */
+  private ensure(end: number, wanted: number): void {
     const have = this.memory.buffer.byteLength;
     if (end <= have) return;
-    const pages = Math.ceil((end - have) / PAGE);
+    const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
+    const fail = (why: string) =>
+      new OutOfMemoryError(`cnn1d: cannot allocate ${mib(wanted)}: the WebAssembly memory would grow to ${mib(end)} (${why}); use a smaller batch size or model`);
+    if (end > MAX_MEMORY_BYTES) throw fail('past the 4096 MiB limit of 32-bit WebAssembly');
     try {
-      this.memory.grow(pages);
+      this.memory.grow(Math.ceil((end - have) / PAGE));
     } catch (e) {
-      throw new RangeError(`cnn1d: cannot grow WebAssembly memory to ${(end / 2 ** 20).toFixed(1)} MiB (${(e as Error).message}); use a smaller batch size or model`);
+      throw fail((e as Error).message);
     }
   }
 }

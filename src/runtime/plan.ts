@@ -4,11 +4,12 @@
 // The gradient block holds [parameter gradients | activation gradients] so a training step zeroes
 // every gradient with a single fill (backward kernels accumulate, as in llm.c).
 
+import { OutOfMemoryError } from './arena.ts';
 import type { Runtime } from './runtime.ts';
 
 export type BlockName = 'act' | 'grad' | 'scratch';
 
-/** A planned buffer; `ptr` (byte address) is valid once its plan is allocated. */
+/** A planned buffer; `ptr` (byte address) is valid while its plan is live (allocated, not disposed). */
 export class Slot {
   ptr = 0;
   constructor(
@@ -18,6 +19,7 @@ export class Slot {
   ) {}
 }
 
+const BLOCKS: readonly BlockName[] = ['act', 'grad', 'scratch'];
 const round4 = (n: number) => Math.ceil(n / 4) * 4; // keep every slot 16-byte aligned
 
 export class WorkPlan {
@@ -50,15 +52,36 @@ export class WorkPlan {
     return this.request('scratch', floats);
   }
 
-  /** Makes the arena regions and resolves every slot's address. */
+  /** Makes the arena regions and resolves every slot's address: all or nothing. A plan too large
+   *  for the memory is refused before any region is made; a region refused later releases the
+   *  ones made before it. Either way the plan stays unallocated and its slots keep no address. */
   allocate(): void {
-    for (const b of ['act', 'grad', 'scratch'] as BlockName[]) this.bases[b] = this.rt.arena.alloc(this.sizes[b] * 4);
+    if (this.allocated) throw new Error('WorkPlan: already allocated');
+    if (!this.rt.arena.fits(this.bytes)) throw new OutOfMemoryError(`WorkPlan: ${this.bytes} bytes cannot fit in 32-bit WebAssembly memory (4 GiB)`);
+    const got: number[] = [];
+    try {
+      for (const b of BLOCKS) got.push((this.bases[b] = this.rt.arena.alloc(this.sizes[b] * 4)));
+    } catch (e) {
+      for (const ptr of got) this.rt.arena.release(ptr);
+      throw e;
+    }
     for (const s of this.slots) s.ptr = this.bases[s.block] + s.offset * 4;
     this.allocated = true;
   }
 
+  /** Whether the regions exist (allocated and not disposed): slot addresses are usable. */
+  get live(): boolean {
+    return this.allocated;
+  }
+
+  /** The arena regions of a live plan (empty otherwise), for an owner that frees them. */
+  get regions(): number[] {
+    return this.allocated ? BLOCKS.map((b) => this.bases[b]) : [];
+  }
+
   /** Zeroes every gradient (parameter and activation) in one fill. */
   zeroGrads(): void {
+    if (!this.allocated) throw new Error('WorkPlan: zeroGrads on a plan that is not allocated');
     this.rt.f32(this.bases.grad, this.sizes.grad).fill(0);
   }
 
@@ -66,9 +89,11 @@ export class WorkPlan {
     return (this.sizes.act + this.sizes.grad + this.sizes.scratch) * 4;
   }
 
+  /** Releases the regions (once; later calls do nothing) and clears every slot's address. */
   dispose(): void {
     if (!this.allocated) return;
-    for (const b of ['act', 'grad', 'scratch'] as BlockName[]) this.rt.arena.release(this.bases[b]);
     this.allocated = false;
+    for (const b of BLOCKS) this.rt.arena.release(this.bases[b]);
+    for (const s of this.slots) s.ptr = 0;
   }
 }

@@ -1,0 +1,93 @@
+// Ownership of a model's memory. A model reaches its arena regions only through a ModelMemory:
+//   params  trainable weights, one block        state  non-trainable weights, one block
+//   work    the WorkPlan of the batch capacity  optimizer  the optimizer whose state it allocated
+// ModelMemory holds no reference to the model, so it can be the held value of a
+// FinalizationRegistry: a model garbage collected without dispose() still gives its memory back.
+// That is a safety net only: collection happens late or not at all, so dispose() stays the way.
+
+import type { Optimizer } from '../optimizers/index.ts';
+import type { WorkPlan } from '../runtime/plan.ts';
+import type { Runtime } from '../runtime/runtime.ts';
+
+/** A model used after dispose(), or after building it failed (`cause` holds that failure). */
+export class ModelStateError extends Error {
+  override name = 'ModelStateError';
+}
+
+export class ModelMemory {
+  params = 0;
+  state = 0;
+  private plan: WorkPlan | null = null;
+  /** The model's optimizer; its state is released with the model if it belongs to `params`. */
+  optimizer: Optimizer | null = null;
+  private released = false;
+  private failure: Error | null = null;
+
+  constructor(readonly rt: Runtime) {}
+
+  get work(): WorkPlan | null {
+    return this.plan;
+  }
+
+  /** Allocates the parameter and state blocks (n floats each): both or neither. */
+  allocWeights(paramsFloats: number, stateFloats: number): void {
+    const params = this.rt.allocF32(paramsFloats);
+    try {
+      this.state = this.rt.allocF32(stateFloats);
+    } catch (e) {
+      this.rt.release(params);
+      throw e;
+    }
+    this.params = params;
+  }
+
+  /** Replaces the work plan (disposing the old one first, so its regions can be reused). */
+  setWork(plan: WorkPlan | null): void {
+    this.plan?.dispose();
+    this.plan = plan;
+  }
+
+  /** Releases the optimizer state when it belongs to this model (an optimizer shared with
+   *  another model keeps that model's state). */
+  releaseOptimizer(): void {
+    const opt = this.optimizer;
+    this.optimizer = null;
+    if (opt && this.params !== 0 && opt.stateOwner === this.params) opt.dispose();
+  }
+
+  /** Frees every region, exactly once (from dispose() or the finalizer). */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.setWork(null);
+    this.releaseOptimizer();
+    if (this.params !== 0) this.rt.release(this.params);
+    if (this.state !== 0) this.rt.release(this.state);
+    this.params = this.state = 0;
+  }
+
+  /** Marks the model unusable after building it failed; frees what it holds. */
+  fail(cause: Error): void {
+    this.failure = cause;
+    this.release();
+  }
+
+  /** Throws a ModelStateError naming the model and the method if the model is disposed or broken. */
+  check(model: string, method: string): void {
+    if (this.failure) {
+      throw new ModelStateError(`model "${model}": ${method}() on a model that failed to build (${this.failure.message}); create the model again`, { cause: this.failure });
+    }
+    if (this.released) throw new ModelStateError(`model "${model}": ${method}() called after dispose(); its memory is released, create or load the model again`);
+  }
+}
+
+const registry = new FinalizationRegistry<ModelMemory>((memory) => memory.release());
+
+/** Frees `memory` when `owner` is garbage collected; undone by untrack(memory). */
+export function track(owner: object, memory: ModelMemory): void {
+  registry.register(owner, memory, memory);
+}
+
+export function untrack(memory: ModelMemory): void {
+  registry.unregister(memory);
+}
