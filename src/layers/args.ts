@@ -42,8 +42,9 @@ export function suggest(name: string, allowed: readonly string[]): string {
 
 /** Rejects keys of `args` that are not in `allowed`. */
 export function checkKeys(owner: string, args: object | undefined, allowed: readonly string[]): void {
-  if (args === undefined || args === null) return;
-  if (typeof args !== 'object' || Array.isArray(args)) throw new ConfigError(`${owner}: expected an options object, got ${show(args)}`);
+  if (args === undefined) return;
+  // null too: callers default only undefined (`args = {}`), then read fields of what they got
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) throw new ConfigError(`${owner}: expected an options object, got ${show(args)}`);
   for (const key of Object.keys(args)) {
     if (!allowed.includes(key)) {
       throw new ConfigError(`${owner}: unknown option "${key}"${suggest(key, allowed)}; allowed options are ${allowed.join(', ')}`);

@@ -64,3 +64,14 @@ test('fit before compile, wrong input shapes, NaN inputs and labels out of range
   await assert.rejects(m.fit(x(2), tensor([[1, 0], [0, 1]]), { verbose: 0 }), /expected targets of shape \[n, 3\] for loss categoricalCrossentropy, got \[2, 2\]/);
   m.dispose();
 });
+
+test('options that are null, arrays or numbers are refused by name, not read as fields', async () => {
+  const m = model();
+  const y = new Int32Array(4);
+  assert.throws(() => m.predict(x(4), null as never), /predict: expected an options object, got null/);
+  assert.throws(() => m.evaluate(x(4), y, null as never), /evaluate: expected an options object, got null/);
+  await assert.rejects(m.fit(x(4), y, null as never), /fit: expected an options object, got null/);
+  assert.throws(() => m.predict(x(4), [] as never), /predict: expected an options object/);
+  assert.throws(() => layers.dense(null as never), /Dense: expected an options object, got null/);
+  m.dispose();
+});
