@@ -185,8 +185,10 @@ export abstract class Layer {
     return node.output;
   }
 
-  /** Validates the input shapes, computes the output shape and declares the weights. */
-  build(inputShapes: number[][]): void {
+  /** Validates the input shape (or shapes, for merges), computes the output shape and declares
+   *  the weights. apply() calls it on the first application. */
+  build(inputShape: number[] | number[][]): void {
+    const inputShapes = (inputShape.length > 0 && typeof inputShape[0] === 'number' ? [inputShape] : inputShape) as number[][];
     this.inputShapes = inputShapes.map((s) => s.slice());
     this.outputShape = this.computeOutputShapes(this.inputShapes);
     this.weights = this.weightSpecs().map((s) => new Weight(this, s));

@@ -137,3 +137,33 @@ test('a residual network with batch norm and fused softmax + cross-entropy: d lo
     m.dispose();
   }
 });
+
+test('two outputs (one also read by the other branch): gradients of both flow back', () => {
+  const x = input({ shape: [6, 3] });
+  const h = layers.conv1d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'tanh' }).apply(x);
+  const a = layers.globalAveragePooling1d().apply(h);
+  const b = layers.dense({ units: 2, activation: 'sigmoid' }).apply(a);
+  const m = model({ inputs: x, outputs: [a, b] });
+  const batch = 2;
+  try {
+    randomWeights(m);
+    const xs = rng.uniformArray(batch * 18, -1, 1);
+    const r = [rng.uniformArray(batch * 4, -1, 1), rng.uniformArray(batch * 2, -1, 1)];
+    m.forwardBatch(xs, batch, true, true);
+    m.backwardFromOutputGrad(r, batch);
+    const dx = m.inputGradient(batch);
+    const grads = m.weightGradients();
+    const f = () => {
+      m.forwardBatch(xs, batch, true, true);
+      return project(m.outputView(batch, 0), r[0]) + project(m.outputView(batch, 1), r[1]);
+    };
+    checkGradient('two outputs dx', xs, dx, f, LOOSE);
+    const ws = m.getWeights();
+    for (const g of grads) {
+      const v = ws.find((w) => w.name === g.name)!.data;
+      checkGradient(`two outputs d${g.name}`, v, g.data, () => (m.setWeights(ws.map((w) => w.data)), f()), LOOSE);
+    }
+  } finally {
+    m.dispose();
+  }
+});
