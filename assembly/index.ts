@@ -23,4 +23,5 @@ export * from './kernels/losses';
 export * from './kernels/optimizers';
 export * from './kernels/batchnorm';
 export * from './kernels/dropout';
+export * from './kernels/merge';
 export * from './kernels/check';

@@ -4,7 +4,8 @@
 import { ActivationKind, type ElementwiseActivation } from '../runtime/codes.ts';
 import type { KernelExports } from '../runtime/runtime.ts';
 import { finiteNumber, oneOf } from './args.ts';
-import type { Slot, WorkPlan } from '../runtime/plan.ts';
+import type { Slot } from '../runtime/plan.ts';
+import type { BufferPlanner, NodeIO } from './layer.ts';
 
 export const ACTIVATIONS = [...(Object.keys(ActivationKind) as ElementwiseActivation[]), 'softmax'] as const;
 export type ActivationIdentifier = ElementwiseActivation | 'softmax';
@@ -45,33 +46,26 @@ export class ActivationFn {
   }
 }
 
-/** An activation fused at the output of a Conv1D/Dense: the kernel writes the pre-activation z,
- *  then y = f(z). With 'linear', z and dz are y and dy themselves (no copy). */
+/** An activation fused at the output of a Conv1D/Dense: the kernel writes the pre-activation
+ *  io.s.z, then y = f(z). With 'linear', z and dz are y and dy themselves (no copy). */
 export class FusedActivation {
-  z!: Slot;
-  dz!: Slot;
   constructor(readonly fn: ActivationFn) {}
 
-  plan(plan: WorkPlan, y: Slot, dy: Slot): void {
-    if (this.fn.isLinear) {
-      this.z = y;
-      this.dz = dy;
-    } else {
-      this.z = plan.act(y.floats);
-      this.dz = plan.grad(dy.floats);
-    }
+  plan(p: BufferPlanner, io: NodeIO): void {
+    io.s.z = this.fn.isLinear ? io.y : p.act(io.y.floats);
+    io.s.dz = this.fn.isLinear || !p.training ? io.dy : p.grad(io.y.floats);
   }
 
-  forward(k: KernelExports, y: Slot, R: number, C: number): void {
-    if (!this.fn.isLinear) this.fn.forward(k, this.z.ptr, y.ptr, R, C);
+  forward(k: KernelExports, io: NodeIO, R: number, C: number): void {
+    if (!this.fn.isLinear) this.fn.forward(k, io.s.z.ptr, io.y.ptr, R, C);
   }
 
   /** dz += f'(z) dy, unless the loss already wrote the softmax logits gradient into dz. */
-  backward(k: KernelExports, y: Slot, dy: Slot, R: number, C: number, logitsGradGiven: boolean): void {
-    if (!this.fn.isLinear && !logitsGradGiven) this.fn.backward(k, this.z.ptr, y.ptr, dy.ptr, this.dz.ptr, R, C);
+  backward(k: KernelExports, io: NodeIO, R: number, C: number, logitsGradGiven: boolean): void {
+    if (!this.fn.isLinear && !logitsGradGiven) this.fn.backward(k, io.s.z.ptr, io.y.ptr, io.dy.ptr, io.s.dz.ptr, R, C);
   }
 
-  softmaxLogitsGrad(): Slot | null {
-    return this.fn.isSoftmax ? this.dz : null;
+  softmaxLogitsGrad(io: NodeIO): Slot | null {
+    return this.fn.isSoftmax ? io.s.dz : null;
   }
 }

@@ -1,8 +1,7 @@
 // Activation: y = f(x) elementwise, or softmax over the last axis.   x, y [B, ...]
 
-import type { Slot } from '../runtime/plan.ts';
 import { ActivationFn, type ActivationIdentifier } from './activation-fn.ts';
-import { Layer, size, type LayerArgs, type StepContext } from './layer.ts';
+import { Layer, size, type LayerArgs, type NodeIO, type StepContext } from './layer.ts';
 
 export interface ActivationArgs extends LayerArgs {
   /** Name of the function, e.g. 'relu', 'sigmoid', 'softmax', 'leakyRelu', 'elu', 'swish', 'gelu'. */
@@ -31,19 +30,20 @@ export class Activation extends Layer {
     return [(batch * size(this.inputShape)) / C, C];
   }
 
-  forward({ k, batch }: StepContext): void {
+  forward({ k, batch }: StepContext, io: NodeIO): void {
     const [R, C] = this.rowsCols(batch);
-    this.fn.forward(k, this.x.ptr, this.y.ptr, R, C);
+    this.fn.forward(k, io.xs[0].ptr, io.y.ptr, R, C);
   }
 
-  backward({ k, batch }: StepContext, logitsGradGiven = false): void {
-    if (!this.dx || logitsGradGiven) return;
+  backward({ k, batch }: StepContext, io: NodeIO, logitsGradGiven: boolean): void {
+    const dx = io.dxs[0];
+    if (!dx || logitsGradGiven) return;
     const [R, C] = this.rowsCols(batch);
-    this.fn.backward(k, this.x.ptr, this.y.ptr, this.dy.ptr, this.dx.ptr, R, C);
+    this.fn.backward(k, io.xs[0].ptr, io.y.ptr, io.dy.ptr, dx.ptr, R, C);
   }
 
-  override softmaxLogitsGrad(): Slot | null {
-    return this.fn.isSoftmax ? this.dx : null;
+  override softmaxLogitsGrad(io: NodeIO) {
+    return this.fn.isSoftmax ? io.dxs[0] : null;
   }
 
   override getConfig(): Record<string, unknown> {

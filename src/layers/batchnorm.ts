@@ -4,10 +4,9 @@
 //   rstd = 1/sqrt(var+eps); moving = momentum*moving + (1-momentum)*batch (Keras).
 // Inference: the moving statistics instead.
 
-import type { Slot, WorkPlan } from '../runtime/plan.ts';
 import { boolean, finiteNumber } from './args.ts';
 import { checkInitializer, type InitializerName } from './initializers.ts';
-import { Layer, size, type LayerArgs, type StepContext, type WeightSpec } from './layer.ts';
+import { Layer, size, type BufferPlanner, type LayerArgs, type NodeIO, type StepContext, type WeightSpec } from './layer.ts';
 
 export interface BatchNormalizationArgs extends LayerArgs {
   /** Normalized axis; only the last axis (-1, the channels) is supported. */
@@ -35,13 +34,6 @@ export class BatchNormalization extends Layer {
   readonly center: boolean;
   readonly scale: boolean;
   private readonly inits: Record<'beta' | 'gamma' | 'movingMean' | 'movingVariance', InitializerName>;
-  private mean!: Slot;
-  private rstd!: Slot;
-  private scratch!: Slot;
-  private discardDx!: Slot;
-  private constGamma: Slot | null = null; // ones, planned only when scale=false
-  private constBeta: Slot | null = null; // zeros (planned zeroed), only when center=false
-  private constGammaFilled = false;
 
   constructor(args: BatchNormalizationArgs = {}) {
     super(args, KEYS);
@@ -77,54 +69,52 @@ export class BatchNormalization extends Layer {
     return specs;
   }
 
-  override plan(plan: WorkPlan, x: Slot, dx: Slot | null): void {
-    super.plan(plan, x, dx);
+  // io.s: mean, rstd [C] (batch statistics of the forward, for the backward); scratch [4C] =
+  // [kernel scratch 2C | discarded dgamma C | discarded dbeta C]; discardDx when the input needs
+  // no gradient; gamma1 (ones) when scale=false, beta0 (zeros) when center=false.
+  override plan(p: BufferPlanner, io: NodeIO): void {
     const C = this.channels;
-    this.mean = plan.act(C);
-    this.rstd = plan.act(C);
-    this.scratch = plan.scratch(4 * C); // [kernel scratch 2C | discarded dgamma C | discarded dbeta C]
-    this.discardDx = dx ?? plan.scratch(this.y.floats);
-    this.constGamma = this.scale ? null : plan.act(C);
-    this.constBeta = this.center ? null : plan.act(C);
-    this.constGammaFilled = false;
+    io.s.mean = p.act(C);
+    io.s.rstd = p.act(C);
+    if (!this.scale) io.s.gamma1 = p.constant(C, 1);
+    if (!this.center) io.s.beta0 = p.constant(C);
+    if (!p.training) return;
+    io.s.scratch = p.scratch(4 * C);
+    if (!io.dxs[0]) io.s.discardDx = p.scratch(io.y.floats);
   }
 
   private rows(batch: number): number {
     return (batch * size(this.inputShape)) / this.channels;
   }
 
-  /** gamma, or a ones-vector filled once per plan when the layer has no scale. */
-  private gammaPtr(ctx: StepContext): number {
-    if (!this.constGamma) return this.ptrOf('gamma');
-    if (!this.constGammaFilled) {
-      ctx.rt.f32(this.constGamma.ptr, this.channels).fill(1);
-      this.constGammaFilled = true;
-    }
-    return this.constGamma.ptr;
+  /** gamma, or the constant ones when the layer has no scale. */
+  private gammaPtr(io: NodeIO): number {
+    return io.s.gamma1 ? io.s.gamma1.ptr : this.ptrOf('gamma');
   }
 
-
-  forward(ctx: StepContext): void {
+  forward(ctx: StepContext, io: NodeIO): void {
     const { k, batch, training } = ctx;
     const C = this.channels;
     const R = this.rows(batch);
-    const gamma = this.gammaPtr(ctx);
-    const beta = this.constBeta ? this.constBeta.ptr : this.ptrOf('beta');
+    const gamma = this.gammaPtr(io);
+    const beta = io.s.beta0 ? io.s.beta0.ptr : this.ptrOf('beta');
     const mm = this.ptrOf('moving_mean');
     const mv = this.ptrOf('moving_variance');
-    if (training) k.batchnorm_forward_train(this.x.ptr, gamma, beta, this.y.ptr, this.mean.ptr, this.rstd.ptr, mm, mv, R, C, this.momentum, this.epsilon);
-    else k.batchnorm_forward_infer(this.x.ptr, gamma, beta, mm, mv, this.y.ptr, R, C, this.epsilon);
+    const x = io.xs[0].ptr;
+    if (training) k.batchnorm_forward_train(x, gamma, beta, io.y.ptr, io.s.mean.ptr, io.s.rstd.ptr, mm, mv, R, C, this.momentum, this.epsilon);
+    else k.batchnorm_forward_infer(x, gamma, beta, mm, mv, io.y.ptr, R, C, this.epsilon);
   }
 
   /** Backward of the training-mode forward (batch statistics). */
-  backward(ctx: StepContext): void {
+  backward(ctx: StepContext, io: NodeIO): void {
     const { k, batch } = ctx;
     const C = this.channels;
-    const dgamma = this.gradOf('gamma') || this.scratch.ptr + 4 * 2 * C;
-    const dbeta = this.gradOf('beta') || this.scratch.ptr + 4 * 3 * C;
-    if (!this.dx && !this.gradOf('gamma') && !this.gradOf('beta')) return;
-    const dx = this.dx ?? this.discardDx;
-    k.batchnorm_backward(this.x.ptr, this.gammaPtr(ctx), this.mean.ptr, this.rstd.ptr, this.dy.ptr, dx.ptr, dgamma, dbeta, this.scratch.ptr, this.rows(batch), C);
+    const scratch = io.s.scratch.ptr;
+    const dgamma = this.gradOf('gamma') || scratch + 4 * 2 * C;
+    const dbeta = this.gradOf('beta') || scratch + 4 * 3 * C;
+    const dx = io.dxs[0] ?? io.s.discardDx;
+    if (!io.dxs[0] && !this.gradOf('gamma') && !this.gradOf('beta')) return;
+    k.batchnorm_backward(io.xs[0].ptr, this.gammaPtr(io), io.s.mean.ptr, io.s.rstd.ptr, io.dy.ptr, dx.ptr, dgamma, dbeta, scratch, this.rows(batch), C);
   }
 
   override getConfig(): Record<string, unknown> {

@@ -3,14 +3,14 @@
 //   x [B, L, C]  ->  z = bias + xcorr(x, kernel)  [B, T, F]  ->  y = activation(z)
 //   kernel [K, C, F]   bias [F]
 // Padding is materialised once per step into xp [B, Lp, C] (kept for the kernel gradient), so the
-// kernels see only "valid" windows; dxp is its gradient, folded back into dx.
+// kernels see only "valid" windows; dxp is its gradient, folded back into dx. The geometry is
+// derived from each node's input length.
 
-import type { Slot, WorkPlan } from '../runtime/plan.ts';
 import { oneOf, positiveInt } from './args.ts';
 import { FusedActivation, type ActivationFn } from './activation-fn.ts';
 import { KERNEL_LAYER_KEYS, parseKernelLayerArgs, type KernelLayerArgs } from './kernel-args.ts';
 import type { InitializerName } from './initializers.ts';
-import { Layer, type LayerArgs, type StepContext, type WeightSpec } from './layer.ts';
+import { Layer, type BufferPlanner, type LayerArgs, type NodeIO, type StepContext, type WeightSpec } from './layer.ts';
 
 export type Conv1DPadding = 'valid' | 'same' | 'causal';
 
@@ -59,11 +59,7 @@ export class Conv1D extends Layer {
   readonly useBias: boolean;
   readonly kernelInitializer: InitializerName;
   readonly biasInitializer: InitializerName;
-  private geo = { T: 0, padLeft: 0, Lp: 0 };
   private act: FusedActivation;
-  private xp!: Slot;
-  private dxp: Slot | null = null;
-  private wt: Slot | null = null;
 
   constructor(args: Conv1DArgs) {
     super(args, KEYS);
@@ -84,8 +80,11 @@ export class Conv1D extends Layer {
     if (this.padding === 'valid' && L < span) {
       this.fail(`input length ${L} is shorter than the kernel span ${span} (kernelSize ${this.kernelSize}, dilationRate ${this.dilationRate}) with padding "valid"`);
     }
-    this.geo = windowGeometry(L, span, this.strides, this.padding);
-    return [this.geo.T, this.filters];
+    return [this.geometry(L).T, this.filters];
+  }
+
+  private geometry(L: number): { T: number; padLeft: number; Lp: number } {
+    return windowGeometry(L, (this.kernelSize - 1) * this.dilationRate + 1, this.strides, this.padding);
   }
 
   protected override weightSpecs(): WeightSpec[] {
@@ -95,48 +94,47 @@ export class Conv1D extends Layer {
     return specs;
   }
 
-  private get padded(): boolean {
-    return this.geo.padLeft > 0 || this.geo.Lp !== this.inputShape[0];
+  override plan(p: BufferPlanner, io: NodeIO): void {
+    this.act.plan(p, io);
+    const [L, C] = io.inShapes[0];
+    const { padLeft, Lp } = this.geometry(L);
+    const padded = padLeft > 0 || Lp !== L;
+    const dx = io.dxs[0];
+    io.s.xp = padded ? p.act(p.capacity * Lp * C) : io.xs[0];
+    if (!p.training) return;
+    if (dx) io.s.dxp = padded ? p.grad(p.capacity * Lp * C) : dx;
+    if (dx) io.s.wt = p.scratch(this.kernelSize * C * this.filters);
   }
 
-  override plan(plan: WorkPlan, x: Slot, dx: Slot | null): void {
-    super.plan(plan, x, dx);
-    this.act.plan(plan, this.y, this.dy);
-    const C = this.inputShape[1];
-    const padded = plan.batchCapacity * this.geo.Lp * C;
-    this.xp = this.padded ? plan.act(padded) : x;
-    this.dxp = dx && this.padded ? plan.grad(padded) : dx;
-    this.wt = dx ? plan.scratch(this.kernelSize * C * this.filters) : null;
+  forward({ k, batch }: StepContext, io: NodeIO): void {
+    const [L, C] = io.inShapes[0];
+    const { T, padLeft, Lp } = this.geometry(L);
+    if (io.s.xp !== io.xs[0]) k.conv1d_pad(io.xs[0].ptr, io.s.xp.ptr, batch, L, C, Lp, padLeft);
+    k.conv1d_forward(io.s.xp.ptr, this.ptrOf('kernel'), this.ptrOf('bias'), io.s.z.ptr, batch, Lp, C, T, this.filters, this.kernelSize, this.strides, this.dilationRate);
+    this.act.forward(k, io, batch * T, this.filters);
   }
 
-  forward({ k, batch }: StepContext): void {
-    const [L, C] = this.inputShape;
-    const { T, padLeft, Lp } = this.geo;
-    if (this.padded) k.conv1d_pad(this.x.ptr, this.xp.ptr, batch, L, C, Lp, padLeft);
-    k.conv1d_forward(this.xp.ptr, this.ptrOf('kernel'), this.ptrOf('bias'), this.act.z.ptr, batch, Lp, C, T, this.filters, this.kernelSize, this.strides, this.dilationRate);
-    this.act.forward(k, this.y, batch * T, this.filters);
-  }
-
-  backward({ k, batch }: StepContext, logitsGradGiven = false): void {
-    const [L, C] = this.inputShape;
-    const { T, padLeft, Lp } = this.geo;
+  backward({ k, batch }: StepContext, io: NodeIO, logitsGradGiven: boolean): void {
+    const [L, C] = io.inShapes[0];
+    const { T, padLeft, Lp } = this.geometry(L);
     const F = this.filters;
     const K = this.kernelSize;
-    this.act.backward(k, this.y, this.dy, batch * T, F, logitsGradGiven);
-    const dz = this.act.dz.ptr;
+    this.act.backward(k, io, batch * T, F, logitsGradGiven);
+    const dz = io.s.dz.ptr;
     const db = this.gradOf('bias');
     if (db) k.bias_backward(dz, db, batch * T, F);
     const dw = this.gradOf('kernel');
-    if (dw) k.conv1d_backward_kernel(this.xp.ptr, dz, dw, batch, Lp, C, T, F, K, this.strides, this.dilationRate);
-    if (this.dx && this.dxp && this.wt) {
-      k.transpose_f32(K * C, F, this.ptrOf('kernel'), this.wt.ptr);
-      k.conv1d_backward_input(dz, this.wt.ptr, this.dxp.ptr, batch, Lp, C, T, F, K, this.strides, this.dilationRate);
-      if (this.padded) k.conv1d_unpad_add(this.dxp.ptr, this.dx.ptr, batch, L, C, Lp, padLeft);
+    if (dw) k.conv1d_backward_kernel(io.s.xp.ptr, dz, dw, batch, Lp, C, T, F, K, this.strides, this.dilationRate);
+    const dx = io.dxs[0];
+    if (dx) {
+      k.transpose_f32(K * C, F, this.ptrOf('kernel'), io.s.wt.ptr);
+      k.conv1d_backward_input(dz, io.s.wt.ptr, io.s.dxp.ptr, batch, Lp, C, T, F, K, this.strides, this.dilationRate);
+      if (io.s.dxp !== dx) k.conv1d_unpad_add(io.s.dxp.ptr, dx.ptr, batch, L, C, Lp, padLeft);
     }
   }
 
-  override softmaxLogitsGrad(): Slot | null {
-    return this.act.softmaxLogitsGrad();
+  override softmaxLogitsGrad(io: NodeIO) {
+    return this.act.softmaxLogitsGrad(io);
   }
 
   override getConfig(): Record<string, unknown> {

@@ -2,12 +2,11 @@
 //   x [B, ..., I]   kernel [I, U]   bias [U]   y [B, ..., U]
 // Leading axes other than the batch are folded into the rows (Keras applies Dense to the last axis).
 
-import type { Slot, WorkPlan } from '../runtime/plan.ts';
 import { positiveInt } from './args.ts';
 import { FusedActivation, type ActivationFn } from './activation-fn.ts';
 import { KERNEL_LAYER_KEYS, parseKernelLayerArgs, type KernelLayerArgs } from './kernel-args.ts';
 import type { InitializerName } from './initializers.ts';
-import { Layer, size, type LayerArgs, type StepContext, type WeightSpec } from './layer.ts';
+import { Layer, size, type BufferPlanner, type LayerArgs, type NodeIO, type StepContext, type WeightSpec } from './layer.ts';
 
 export interface DenseArgs extends LayerArgs, KernelLayerArgs {
   /** Number of output units U. */
@@ -24,7 +23,6 @@ export class Dense extends Layer {
   readonly kernelInitializer: InitializerName;
   readonly biasInitializer: InitializerName;
   private act: FusedActivation;
-  private wt: Slot | null = null;
 
   constructor(args: DenseArgs) {
     super(args, KEYS);
@@ -53,36 +51,36 @@ export class Dense extends Layer {
     return specs;
   }
 
-  override plan(plan: WorkPlan, x: Slot, dx: Slot | null): void {
-    super.plan(plan, x, dx);
-    this.act.plan(plan, this.y, this.dy);
-    this.wt = dx ? plan.scratch(this.inUnits * this.units) : null;
+  override plan(p: BufferPlanner, io: NodeIO): void {
+    this.act.plan(p, io);
+    if (p.training && io.dxs[0]) io.s.wt = p.scratch(this.inUnits * this.units);
   }
 
-  forward({ k, batch }: StepContext): void {
+  forward({ k, batch }: StepContext, io: NodeIO): void {
     const R = batch * this.rowsPerSample;
-    k.dense_forward(this.x.ptr, this.ptrOf('kernel'), this.ptrOf('bias'), this.act.z.ptr, R, this.inUnits, this.units);
-    this.act.forward(k, this.y, R, this.units);
+    k.dense_forward(io.xs[0].ptr, this.ptrOf('kernel'), this.ptrOf('bias'), io.s.z.ptr, R, this.inUnits, this.units);
+    this.act.forward(k, io, R, this.units);
   }
 
-  backward({ k, batch }: StepContext, logitsGradGiven = false): void {
+  backward({ k, batch }: StepContext, io: NodeIO, logitsGradGiven: boolean): void {
     const R = batch * this.rowsPerSample;
     const I = this.inUnits;
     const U = this.units;
-    this.act.backward(k, this.y, this.dy, R, U, logitsGradGiven);
-    const dz = this.act.dz.ptr;
+    this.act.backward(k, io, R, U, logitsGradGiven);
+    const dz = io.s.dz.ptr;
     const db = this.gradOf('bias');
     if (db) k.bias_backward(dz, db, R, U);
     const dw = this.gradOf('kernel');
-    if (dw) k.dense_backward_kernel(this.x.ptr, dz, dw, R, I, U);
-    if (this.dx && this.wt) {
-      k.transpose_f32(I, U, this.ptrOf('kernel'), this.wt.ptr);
-      k.dense_backward_input(dz, this.wt.ptr, this.dx.ptr, R, I, U);
+    if (dw) k.dense_backward_kernel(io.xs[0].ptr, dz, dw, R, I, U);
+    const dx = io.dxs[0];
+    if (dx) {
+      k.transpose_f32(I, U, this.ptrOf('kernel'), io.s.wt.ptr);
+      k.dense_backward_input(dz, io.s.wt.ptr, dx.ptr, R, I, U);
     }
   }
 
-  override softmaxLogitsGrad(): Slot | null {
-    return this.act.softmaxLogitsGrad();
+  override softmaxLogitsGrad(io: NodeIO) {
+    return this.act.softmaxLogitsGrad(io);
   }
 
   override getConfig(): Record<string, unknown> {

@@ -2,10 +2,9 @@
 // 1/(1-rate); in inference y = x. The mask of a step is saved for the backward.
 //   x, y, mask [B, ...]
 
-import type { Slot, WorkPlan } from '../runtime/plan.ts';
 import { Random } from '../runtime/random.ts';
 import { finiteNumber } from './args.ts';
-import { Layer, size, type LayerArgs, type StepContext } from './layer.ts';
+import { Layer, size, type BufferPlanner, type LayerArgs, type NodeIO, type StepContext } from './layer.ts';
 
 export interface DropoutArgs extends LayerArgs {
   /** Fraction of the inputs to drop, in [0, 1). */
@@ -18,7 +17,6 @@ export class Dropout extends Layer {
   readonly className = 'Dropout';
   readonly rate: number;
   readonly seed?: number;
-  private mask!: Slot;
   private rng: Random | null;
 
   constructor(args: DropoutArgs) {
@@ -33,19 +31,20 @@ export class Dropout extends Layer {
     return inputShape.slice();
   }
 
-  override plan(plan: WorkPlan, x: Slot, dx: Slot | null): void {
-    super.plan(plan, x, dx);
-    this.mask = plan.act(this.y.floats);
+  /** io.s.mask: the kept elements' scale (0 or 1/(1-rate)). */
+  override plan(p: BufferPlanner, io: NodeIO): void {
+    io.s.mask = p.act(io.y.floats);
   }
 
-  forward({ k, batch, training, rng }: StepContext): void {
+  forward({ k, batch, training, rng }: StepContext, io: NodeIO): void {
     const n = batch * size(this.inputShape);
     const seed = (this.rng ?? rng).int(2 ** 32);
-    k.dropout_forward(this.x.ptr, this.y.ptr, this.mask.ptr, n, training ? this.rate : 0, seed);
+    k.dropout_forward(io.xs[0].ptr, io.y.ptr, io.s.mask.ptr, n, training ? this.rate : 0, seed);
   }
 
-  backward({ k, batch }: StepContext): void {
-    if (this.dx) k.dropout_backward(this.dy.ptr, this.mask.ptr, this.dx.ptr, batch * size(this.inputShape));
+  backward({ k, batch }: StepContext, io: NodeIO): void {
+    const dx = io.dxs[0];
+    if (dx) k.dropout_backward(io.dy.ptr, io.s.mask.ptr, dx.ptr, batch * size(this.inputShape));
   }
 
   override getConfig(): Record<string, unknown> {

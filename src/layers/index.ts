@@ -9,10 +9,11 @@ import { Dropout, type DropoutArgs } from './dropout.ts';
 import type { LayerArgs } from './layer.ts';
 import { AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D, type Pooling1DArgs } from './pooling.ts';
 import { PReLU, type PReLUArgs } from './prelu.ts';
+import { Concatenate, ElementwiseMerge, type ConcatenateArgs } from './merge.ts';
 
 export { Layer, type LayerArgs, type Weight } from './layer.ts';
-export { Activation, BatchNormalization, Conv1D, Dense, Dropout, Flatten, AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D, PReLU };
-export type { ActivationArgs, BatchNormalizationArgs, Conv1DArgs, DenseArgs, DropoutArgs, Pooling1DArgs, PReLUArgs };
+export { Activation, BatchNormalization, Conv1D, Dense, Dropout, Flatten, AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D, PReLU, Concatenate, ElementwiseMerge };
+export type { ActivationArgs, BatchNormalizationArgs, Conv1DArgs, DenseArgs, DropoutArgs, Pooling1DArgs, PReLUArgs, ConcatenateArgs };
 export type { ActivationIdentifier } from './activation-fn.ts';
 export type { InitializerName } from './initializers.ts';
 export { ConfigError } from './args.ts';
@@ -31,4 +32,11 @@ export const layers = {
   activation: (args: ActivationArgs) => new Activation(args),
   prelu: (args?: PReLUArgs) => new PReLU(args),
   batchNormalization: (args?: BatchNormalizationArgs) => new BatchNormalization(args),
+  add: (args?: LayerArgs) => new ElementwiseMerge('add', args),
+  subtract: (args?: LayerArgs) => new ElementwiseMerge('subtract', args),
+  multiply: (args?: LayerArgs) => new ElementwiseMerge('multiply', args),
+  average: (args?: LayerArgs) => new ElementwiseMerge('average', args),
+  maximum: (args?: LayerArgs) => new ElementwiseMerge('maximum', args),
+  minimum: (args?: LayerArgs) => new ElementwiseMerge('minimum', args),
+  concatenate: (args?: ConcatenateArgs) => new Concatenate(args),
 };

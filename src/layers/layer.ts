@@ -1,14 +1,21 @@
-// The layer contract. A layer is built once for an input shape (without batch), which validates
-// its configuration against that shape and declares its weights; then, for a batch capacity, it
-// plans its buffers in a WorkPlan; forward/backward then only call kernels on planned addresses.
+// The layer contract. A layer is a computation with weights; where its activations live is not its
+// business. layer.apply(x) adds a Node to the symbolic graph (engine/symbolic.ts), building the
+// layer (shape checks, weight declarations) on its first application. When a model plans its
+// memory (engine/planner.ts), every node gets a NodeIO: the buffers of its inputs and output,
+// their gradients, and the layer's own per-node buffers that plan(p, io) requests. forward and
+// backward then only call kernels on those addresses. One layer applied at several nodes shares
+// its weights; backward kernels accumulate, so gradients of shared weights and of values read by
+// several nodes add up.
 //
-// Buffers of a layer (per sample sizes times the batch capacity):
-//   x  input activation (the previous layer's y)      dx  its gradient, null when not needed
-//   y  output activation                              dy  its gradient (accumulated into)
+// Buffers of a node (per-sample sizes times the batch capacity):
+//   xs   input activations                dxs  their gradients (accumulated into), null if unneeded
+//   y    output activation                dy   its gradient (NO_SLOT when the plan has no backward)
+//   s    the layer's own buffers of this node (pre-activation, padded input, indices, masks)
 
 import type { KernelExports, Runtime } from '../runtime/runtime.ts';
 import type { Random } from '../runtime/random.ts';
-import { Slot, type WorkPlan } from '../runtime/plan.ts';
+import { Slot } from '../runtime/plan.ts';
+import { Node, SymbolicTensor } from '../engine/symbolic.ts';
 import { ConfigError, checkKeys, showValue } from './args.ts';
 import type { InitializerName } from './initializers.ts';
 
@@ -66,22 +73,58 @@ export interface StepContext {
 
 export const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
+/** How layers ask for their per-node buffers (engine/planner.ts implements it). */
+export interface BufferPlanner {
+  /** Samples the buffers hold. */
+  readonly capacity: number;
+  /** Whether backward runs on this plan; at inference a layer plans no gradient or backward scratch. */
+  readonly training: boolean;
+  /** Written by forward and read by backward (pre-activations, padded inputs, indices, masks);
+   *  at inference a temporary of this node's forward, whose memory other nodes reuse. */
+  act(floats: number): Slot;
+  /** A gradient, zeroed before every backward. Training only. */
+  grad(floats: number): Slot;
+  /** Scratch used within one backward call. Training only. */
+  scratch(floats: number): Slot;
+  /** Filled with `value` (default 0) when allocated, never reused or written: constants. */
+  constant(floats: number, value?: number): Slot;
+}
+
+/** The buffers of one node; see the header. */
+export interface NodeIO {
+  /** Per-sample shapes (no batch) of the inputs and the output. */
+  inShapes: number[][];
+  outShape: number[];
+  xs: Slot[];
+  dxs: (Slot | null)[];
+  y: Slot;
+  dy: Slot;
+  s: Record<string, Slot>;
+}
+
+/** The gradient of a value that has none in this plan (inference). */
+export const NO_SLOT = new Slot('grad', 0, 0);
+
 export abstract class Layer {
   /** Keras class name, e.g. "Conv1D" (used by summary() and save/load). */
   abstract readonly className: string;
   name: string;
   trainable: boolean;
   /** Declared input shape (first layer of a Sequential), without batch. */
-  readonly declaredInputShape?: number[];
-  inputShape: number[] = [];
+  declaredInputShape?: number[];
+  /** Input shapes of the first application (every application must match), without batch. */
+  inputShapes: number[][] = [];
   outputShape: number[] = [];
   weights: Weight[] = [];
   built = false;
-
-  protected x!: Slot;
-  protected dx: Slot | null = null;
-  y!: Slot;
-  dy!: Slot;
+  /** The nodes created by apply(), in order (tfjs inboundNodes). */
+  readonly inboundNodes: Node[] = [];
+  /** The model whose memory holds the weights; a layer belongs to one model at a time. */
+  owner: { readonly name: string } | null = null;
+  /** A view's output is its input's buffer, reinterpreted (Flatten): no kernel, no copy. */
+  readonly isView: boolean = false;
+  /** How many inputs apply() accepts: [min, max]. */
+  protected readonly arity: readonly [number, number] = [1, 1];
 
   constructor(args: LayerArgs, allowedKeys: readonly string[]) {
     const owner = `${this.constructor.name}`;
@@ -100,21 +143,61 @@ export abstract class Layer {
     }
   }
 
-  /** "conv1d 'conv1d_1'" for messages. */
+  /** 'Conv1D layer "conv1d_1"' for messages. */
   get label(): string {
-    return `${this.className} layer "${this.name}"`;
+    return this.name ? `${this.className} layer "${this.name}"` : `${this.className} layer`;
+  }
+
+  /** Shape of the (first) input, without batch. */
+  get inputShape(): number[] {
+    return this.inputShapes[0] ?? [];
   }
 
   protected fail(message: string): never {
     throw new ConfigError(`${this.label}: ${message}`);
   }
 
-  /** Validates the input shape, computes the output shape and declares the weights. */
-  build(inputShape: number[]): void {
-    this.inputShape = inputShape.slice();
-    this.outputShape = this.computeOutputShape(inputShape);
+  /** Applies the layer to symbolic inputs: one value, or an array for merge layers. Builds the
+   *  layer on its first application; later applications share its weights. */
+  apply(inputs: SymbolicTensor | SymbolicTensor[]): SymbolicTensor {
+    const xs = Array.isArray(inputs) ? inputs : [inputs];
+    xs.forEach((x, i) => {
+      if (!(x instanceof SymbolicTensor)) this.fail(`apply: input ${i} must be a symbolic tensor (from input({shape}) or another layer's apply), got ${showValue(x)}`);
+    });
+    const [lo, hi] = this.arity;
+    if (xs.length < lo || xs.length > hi) {
+      const want = lo === hi ? `${lo}` : hi === Infinity ? `at least ${lo}` : `${lo} to ${hi}`;
+      this.fail(`apply: expects ${want} input${hi === 1 ? '' : 's'}, got ${xs.length} (${xs.map((x) => `[${x.shape.join(', ')}]`).join(', ')})`);
+    }
+    const shapes = xs.map((x) => x.shape);
+    if (!this.built) {
+      try {
+        this.build(shapes);
+      } catch (e) {
+        if (!(e instanceof ConfigError) || xs.length < 2) throw e;
+        throw new ConfigError(`${e.message} (inputs: ${xs.map((x) => x.label).join(', ')})`);
+      }
+    } else if (shapes.length !== this.inputShapes.length || shapes.some((s, i) => s.join() !== this.inputShapes[i].join())) {
+      this.fail(`a shared layer must get the same input shapes at every application: built for ${this.inputShapes.map((s) => `[${s.join(', ')}]`).join(', ')}, now applied to ${xs.map((x) => x.label).join(', ')}`);
+    }
+    const node = new Node(this, xs, this.outputShape);
+    this.inboundNodes.push(node);
+    return node.output;
+  }
+
+  /** Validates the input shape (or shapes, for merges), computes the output shape and declares
+   *  the weights. apply() calls it on the first application. */
+  build(inputShape: number[] | number[][]): void {
+    const inputShapes = (inputShape.length > 0 && typeof inputShape[0] === 'number' ? [inputShape] : inputShape) as number[][];
+    this.inputShapes = inputShapes.map((s) => s.slice());
+    this.outputShape = this.computeOutputShapes(this.inputShapes);
     this.weights = this.weightSpecs().map((s) => new Weight(this, s));
     this.built = true;
+  }
+
+  /** Output shape for the input shapes; single-input layers implement computeOutputShape. */
+  computeOutputShapes(inputShapes: number[][]): number[] {
+    return this.computeOutputShape(inputShapes[0]);
   }
 
   /** Output shape for an input shape (both without batch); throws a ConfigError if it does not fit. */
@@ -124,21 +207,16 @@ export abstract class Layer {
     return [];
   }
 
-  /** Requests this layer's buffers for `plan.batchCapacity` samples. Default: a fresh y and dy. */
-  plan(plan: WorkPlan, x: Slot, dx: Slot | null): void {
-    this.x = x;
-    this.dx = dx;
-    const n = plan.batchCapacity * size(this.outputShape);
-    this.y = plan.act(n);
-    this.dy = plan.grad(n);
-  }
+  /** Requests this node's own buffers (into io.s); y, dy, xs, dxs are planned by the engine. */
+  plan(_p: BufferPlanner, _io: NodeIO): void {}
 
-  abstract forward(ctx: StepContext): void;
-  abstract backward(ctx: StepContext): void;
+  abstract forward(ctx: StepContext, io: NodeIO): void;
+  /** Accumulates into io.dxs and the weight gradients. With logitsGradGiven the loss already
+   *  wrote the gradient w.r.t. the input of a final softmax (softmaxLogitsGrad). */
+  abstract backward(ctx: StepContext, io: NodeIO, logitsGradGiven: boolean): void;
 
-  /** Slot of the gradient w.r.t. the input of a final softmax, when this layer ends in one:
-   *  the loss may then write P - y there directly and call backward(ctx, true). */
-  softmaxLogitsGrad(): Slot | null {
+  /** The buffer of the gradient w.r.t. the input of a final softmax, when this node ends in one. */
+  softmaxLogitsGrad(_io: NodeIO): Slot | null {
     return null;
   }
 

@@ -3,10 +3,9 @@
 // ignores the padding and average divides by the real elements (Keras). Max pooling remembers the
 // winning position of every output (idx) for the backward.
 
-import type { Slot, WorkPlan } from '../runtime/plan.ts';
 import { oneOf, positiveInt } from './args.ts';
 import { windowGeometry } from './conv1d.ts';
-import { Layer, type LayerArgs, type StepContext } from './layer.ts';
+import { Layer, type BufferPlanner, type LayerArgs, type NodeIO, type StepContext } from './layer.ts';
 
 export interface Pooling1DArgs extends LayerArgs {
   /** Window length P (default 2). */
@@ -23,8 +22,6 @@ abstract class Pooling1D extends Layer {
   readonly poolSize: number;
   readonly strides: number;
   readonly padding: 'valid' | 'same';
-  protected T = 0;
-  protected padLeft = 0;
 
   constructor(args: Pooling1DArgs, owner: string) {
     super(args, KEYS);
@@ -37,10 +34,12 @@ abstract class Pooling1D extends Layer {
     if (inputShape.length !== 2) this.fail(`expects input of shape [length, channels], got [${inputShape}]`);
     const [L, C] = inputShape;
     if (this.padding === 'valid' && L < this.poolSize) this.fail(`input length ${L} is shorter than poolSize ${this.poolSize} with padding "valid"`);
-    const g = windowGeometry(L, this.poolSize, this.strides, this.padding);
-    this.T = g.T;
-    this.padLeft = g.padLeft;
-    return [g.T, C];
+    return [this.geometry(L).T, C];
+  }
+
+  /** Output length T and left padding for an input length L. */
+  protected geometry(L: number): { T: number; padLeft: number } {
+    return windowGeometry(L, this.poolSize, this.strides, this.padding);
   }
 
   override getConfig(): Record<string, unknown> {
@@ -50,26 +49,27 @@ abstract class Pooling1D extends Layer {
 
 export class MaxPooling1D extends Pooling1D {
   readonly className = 'MaxPooling1D';
-  private idx!: Slot;
 
   constructor(args: Pooling1DArgs = {}) {
     super(args, 'MaxPooling1D');
   }
 
-  override plan(plan: WorkPlan, x: Slot, dx: Slot | null): void {
-    super.plan(plan, x, dx);
-    this.idx = plan.act(this.y.floats);
+  /** io.s.idx: the winning position of every output. */
+  override plan(p: BufferPlanner, io: NodeIO): void {
+    io.s.idx = p.act(io.y.floats);
   }
 
-  forward({ k, batch }: StepContext): void {
-    const [L, C] = this.inputShape;
-    k.maxpool1d_forward(this.x.ptr, this.y.ptr, this.idx.ptr, batch, L, C, this.T, this.poolSize, this.strides, this.padLeft);
+  forward({ k, batch }: StepContext, io: NodeIO): void {
+    const [L, C] = io.inShapes[0];
+    const { T, padLeft } = this.geometry(L);
+    k.maxpool1d_forward(io.xs[0].ptr, io.y.ptr, io.s.idx.ptr, batch, L, C, T, this.poolSize, this.strides, padLeft);
   }
 
-  backward({ k, batch }: StepContext): void {
-    if (!this.dx) return;
-    const [L, C] = this.inputShape;
-    k.maxpool1d_backward(this.dy.ptr, this.idx.ptr, this.dx.ptr, batch, L, C, this.T);
+  backward({ k, batch }: StepContext, io: NodeIO): void {
+    const dx = io.dxs[0];
+    if (!dx) return;
+    const [L, C] = io.inShapes[0];
+    k.maxpool1d_backward(io.dy.ptr, io.s.idx.ptr, dx.ptr, batch, L, C, this.geometry(L).T);
   }
 }
 
@@ -80,15 +80,18 @@ export class AveragePooling1D extends Pooling1D {
     super(args, 'AveragePooling1D');
   }
 
-  forward({ k, batch }: StepContext): void {
-    const [L, C] = this.inputShape;
-    k.avgpool1d_forward(this.x.ptr, this.y.ptr, batch, L, C, this.T, this.poolSize, this.strides, this.padLeft);
+  forward({ k, batch }: StepContext, io: NodeIO): void {
+    const [L, C] = io.inShapes[0];
+    const { T, padLeft } = this.geometry(L);
+    k.avgpool1d_forward(io.xs[0].ptr, io.y.ptr, batch, L, C, T, this.poolSize, this.strides, padLeft);
   }
 
-  backward({ k, batch }: StepContext): void {
-    if (!this.dx) return;
-    const [L, C] = this.inputShape;
-    k.avgpool1d_backward(this.dy.ptr, this.dx.ptr, batch, L, C, this.T, this.poolSize, this.strides, this.padLeft);
+  backward({ k, batch }: StepContext, io: NodeIO): void {
+    const dx = io.dxs[0];
+    if (!dx) return;
+    const [L, C] = io.inShapes[0];
+    const { T, padLeft } = this.geometry(L);
+    k.avgpool1d_backward(io.dy.ptr, dx.ptr, batch, L, C, T, this.poolSize, this.strides, padLeft);
   }
 }
 
@@ -105,26 +108,26 @@ abstract class GlobalPooling1D extends Layer {
 /** [B, L, C] -> [B, C], the maximum over the length. */
 export class GlobalMaxPooling1D extends GlobalPooling1D {
   readonly className = 'GlobalMaxPooling1D';
-  private idx!: Slot;
 
   constructor(args: LayerArgs = {}) {
     super(args);
   }
 
-  override plan(plan: WorkPlan, x: Slot, dx: Slot | null): void {
-    super.plan(plan, x, dx);
-    this.idx = plan.act(this.y.floats);
+  /** io.s.idx: the winning position of every channel. */
+  override plan(p: BufferPlanner, io: NodeIO): void {
+    io.s.idx = p.act(io.y.floats);
   }
 
-  forward({ k, batch }: StepContext): void {
-    const [L, C] = this.inputShape;
-    k.global_maxpool1d_forward(this.x.ptr, this.y.ptr, this.idx.ptr, batch, L, C);
+  forward({ k, batch }: StepContext, io: NodeIO): void {
+    const [L, C] = io.inShapes[0];
+    k.global_maxpool1d_forward(io.xs[0].ptr, io.y.ptr, io.s.idx.ptr, batch, L, C);
   }
 
-  backward({ k, batch }: StepContext): void {
-    if (!this.dx) return;
-    const [L, C] = this.inputShape;
-    k.global_maxpool1d_backward(this.dy.ptr, this.idx.ptr, this.dx.ptr, batch, L, C);
+  backward({ k, batch }: StepContext, io: NodeIO): void {
+    const dx = io.dxs[0];
+    if (!dx) return;
+    const [L, C] = io.inShapes[0];
+    k.global_maxpool1d_backward(io.dy.ptr, io.s.idx.ptr, dx.ptr, batch, L, C);
   }
 }
 
@@ -136,14 +139,15 @@ export class GlobalAveragePooling1D extends GlobalPooling1D {
     super(args);
   }
 
-  forward({ k, batch }: StepContext): void {
-    const [L, C] = this.inputShape;
-    k.global_avgpool1d_forward(this.x.ptr, this.y.ptr, batch, L, C);
+  forward({ k, batch }: StepContext, io: NodeIO): void {
+    const [L, C] = io.inShapes[0];
+    k.global_avgpool1d_forward(io.xs[0].ptr, io.y.ptr, batch, L, C);
   }
 
-  backward({ k, batch }: StepContext): void {
-    if (!this.dx) return;
-    const [L, C] = this.inputShape;
-    k.global_avgpool1d_backward(this.dy.ptr, this.dx.ptr, batch, L, C);
+  backward({ k, batch }: StepContext, io: NodeIO): void {
+    const dx = io.dxs[0];
+    if (!dx) return;
+    const [L, C] = io.inShapes[0];
+    k.global_avgpool1d_backward(io.dy.ptr, dx.ptr, batch, L, C);
   }
 }

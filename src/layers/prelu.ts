@@ -2,10 +2,9 @@
 //   x, y [B, L, C]; alpha [C] with sharedAxes [1] (one slope per channel, the usual choice for
 //   signals) or [L, C] without shared axes (Keras' default: one slope per element).
 
-import type { Slot, WorkPlan } from '../runtime/plan.ts';
 import { showValue } from './args.ts';
 import { checkInitializer, type InitializerName } from './initializers.ts';
-import { Layer, size, type LayerArgs, type StepContext, type WeightSpec } from './layer.ts';
+import { Layer, size, type BufferPlanner, type LayerArgs, type NodeIO, type StepContext, type WeightSpec } from './layer.ts';
 
 export interface PReLUArgs extends LayerArgs {
   /** Initializer of alpha (default 'zeros', as Keras). */
@@ -47,25 +46,23 @@ export class PReLU extends Layer {
     return (batch * size(this.inputShape)) / this.alphaSize;
   }
 
-  forward({ k, batch }: StepContext): void {
-    k.prelu_forward(this.x.ptr, this.ptrOf('alpha'), this.y.ptr, this.rows(batch), this.alphaSize);
+  /** io.s: where the kernel's unwanted gradient lands (discardDx, discardAlpha). */
+  override plan(p: BufferPlanner, io: NodeIO): void {
+    if (!p.training) return;
+    if (!io.dxs[0]) io.s.discardDx = p.scratch(io.y.floats);
+    io.s.discardAlpha = p.scratch(this.alphaSize);
   }
 
-  backward({ k, batch }: StepContext): void {
-    if (!this.dx && !this.gradOf('alpha')) return;
+  forward({ k, batch }: StepContext, io: NodeIO): void {
+    k.prelu_forward(io.xs[0].ptr, this.ptrOf('alpha'), io.y.ptr, this.rows(batch), this.alphaSize);
+  }
+
+  backward({ k, batch }: StepContext, io: NodeIO): void {
+    if (!io.dxs[0] && !this.gradOf('alpha')) return;
     // the kernel produces both gradients; the one not wanted lands in scratch
-    const dx = this.dx ?? this.discardDx;
-    const dalpha = this.gradOf('alpha') || this.discardAlpha.ptr;
-    k.prelu_backward(this.x.ptr, this.ptrOf('alpha'), this.dy.ptr, dx.ptr, dalpha, this.rows(batch), this.alphaSize);
-  }
-
-  private discardDx!: Slot;
-  private discardAlpha!: Slot;
-
-  override plan(plan: WorkPlan, x: Slot, dx: Slot | null): void {
-    super.plan(plan, x, dx);
-    this.discardDx = dx ?? plan.scratch(this.y.floats);
-    this.discardAlpha = plan.scratch(this.alphaSize);
+    const dx = io.dxs[0] ?? io.s.discardDx;
+    const dalpha = this.gradOf('alpha') || io.s.discardAlpha.ptr;
+    k.prelu_backward(io.xs[0].ptr, this.ptrOf('alpha'), io.dy.ptr, dx.ptr, dalpha, this.rows(batch), this.alphaSize);
   }
 
   override getConfig(): Record<string, unknown> {

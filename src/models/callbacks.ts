@@ -2,13 +2,13 @@
 // schedules (exponential, step, custom) and reduce-on-plateau. Hooks may be async.
 
 import { ConfigError, checkKeys, finiteNumber, oneOf, positiveInt, boolean } from '../layers/args.ts';
-import type { Sequential } from './sequential.ts';
+import type { LayersModel } from './model.ts';
 
 export type Logs = Record<string, number>;
 
 export interface Callback {
   /** Called once before training with the model being trained. */
-  setModel?(model: Sequential): void;
+  setModel?(model: LayersModel): void;
   onTrainBegin?(logs?: Logs): void | Promise<void>;
   onTrainEnd?(logs?: Logs): void | Promise<void>;
   onEpochBegin?(epoch: number, logs?: Logs): void | Promise<void>;
@@ -19,8 +19,8 @@ export interface Callback {
 
 /** Base class holding the model, for callbacks that act on it. */
 export abstract class ModelCallback implements Callback {
-  protected model!: Sequential;
-  setModel(model: Sequential): void {
+  protected model!: LayersModel;
+  setModel(model: LayersModel): void {
     this.model = model;
   }
 }

@@ -1,4 +1,4 @@
-// The training and inference loops over a Sequential's engine: batches are copied straight into
+// The training and inference loops over a model's engine: batches are copied straight into
 // the model's input/target buffers (one copy per sample), the forward/backward/update run in the
 // kernels, and only losses and a batch of outputs (for metrics) come back to JS.
 
@@ -9,7 +9,7 @@ import type { Callback, Logs } from './callbacks.ts';
 import { getMetric, type Metric } from './metrics.ts';
 import { ProgressLogger } from './progress.ts';
 import { toInputs, toTargets, type TensorLike } from './inputs.ts';
-import type { Sequential } from './sequential.ts';
+import type { LayersModel } from './model.ts';
 
 export type Targets = TensorLike | Int32Array | Uint8Array;
 
@@ -57,14 +57,14 @@ interface Dataset {
   yPer: number;
 }
 
-function dataset(model: Sequential, x: TensorLike, y: Targets, what: string): Dataset {
+function dataset(model: LayersModel, x: TensorLike, y: Targets, what: string): Dataset {
   const inputs = toInputs(x, model.inputShape, `${what} x`);
   const targets = toTargets(y, inputs.n, model.loss!, model.outputShape, `${what} y`);
   return { x: inputs.data, y: targets, n: inputs.n, xPer: inputs.data.length / Math.max(inputs.n, 1), yPer: model.targetSize() };
 }
 
 /** Copies samples order[start .. start+count) into the model's buffers. */
-function load(model: Sequential, d: Dataset, order: Int32Array | null, start: number, count: number): void {
+function load(model: LayersModel, d: Dataset, order: Int32Array | null, start: number, count: number): void {
   const xv = model.inputView(count);
   const yv = model.targetView(count * d.yPer);
   if (!order) {
@@ -88,7 +88,7 @@ class Accumulator {
     this.sums = metrics.map(() => 0);
     this.counts = metrics.map(() => 0);
   }
-  add(model: Sequential, loss: number, batch: number): void {
+  add(model: LayersModel, loss: number, batch: number): void {
     this.lossSum += loss * batch;
     this.count += batch;
     if (this.metrics.length === 0) return;
@@ -122,7 +122,7 @@ function checkLoss(value: number, epoch: number, batch: number, step: number): v
 /** After every epoch: a weight or moving statistic that overflowed (e.g. a batch-norm variance of
  *  inputs around 1e20) leaves a model that predicts NaN and cannot be loaded, while the loss
  *  may still look finite. One counting kernel per block keeps the check cheap. */
-function checkWeights(model: Sequential, epoch: number): void {
+function checkWeights(model: LayersModel, epoch: number): void {
   const bad = model.firstNonFiniteWeight();
   if (bad) {
     throw new TrainingError(
@@ -132,7 +132,7 @@ function checkWeights(model: Sequential, epoch: number): void {
   }
 }
 
-export async function fit(model: Sequential, x: TensorLike, y: Targets, args: FitArgs = {}): Promise<History> {
+export async function fit(model: LayersModel, x: TensorLike, y: Targets, args: FitArgs = {}): Promise<History> {
   checkKeys('fit', args, ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'callbacks', 'verbose', 'seed', 'initialEpoch']);
   if (!model.loss || !model.optimizer) throw new ConfigError(`fit: call model.compile({optimizer, loss, metrics}) before fit`);
   const epochs = positiveInt('fit', 'epochs', args.epochs, 1);
@@ -209,9 +209,9 @@ export async function fit(model: Sequential, x: TensorLike, y: Targets, args: Fi
   return history;
 }
 
-function evaluateDataset(model: Sequential, d: Dataset, batchSize: number, metrics: Metric[], prefix = ''): Logs {
+function evaluateDataset(model: LayersModel, d: Dataset, batchSize: number, metrics: Metric[], prefix = ''): Logs {
   const acc = new Accumulator(metrics);
-  model.prepare(Math.min(batchSize, d.n));
+  model.prepare(Math.min(batchSize, d.n), false, false);
   for (let start = 0; start < d.n; start += batchSize) {
     const count = Math.min(batchSize, d.n - start);
     load(model, d, null, start, count);
@@ -222,7 +222,7 @@ function evaluateDataset(model: Sequential, d: Dataset, batchSize: number, metri
 }
 
 /** Loss and metrics of the model on (x, y), as plain numbers. */
-export function evaluate(model: Sequential, x: TensorLike, y: Targets, args: EvaluateArgs = {}): Logs {
+export function evaluate(model: LayersModel, x: TensorLike, y: Targets, args: EvaluateArgs = {}): Logs {
   checkKeys('evaluate', args, ['batchSize']);
   if (!model.loss) throw new ConfigError('evaluate: call model.compile({optimizer, loss, metrics}) first');
   const batchSize = positiveInt('evaluate', 'batchSize', args.batchSize, 32);
@@ -232,7 +232,7 @@ export function evaluate(model: Sequential, x: TensorLike, y: Targets, args: Eva
 }
 
 /** Outputs for any number of samples, computed in batches (inference mode). */
-export function predict(model: Sequential, x: TensorLike, args: EvaluateArgs = {}): Tensor {
+export function predict(model: LayersModel, x: TensorLike, args: EvaluateArgs = {}): Tensor {
   checkKeys('predict', args, ['batchSize']);
   const batchSize = positiveInt('predict', 'batchSize', args.batchSize, 32);
   const { data, n } = toInputs(x, model.inputShape, 'predict x');
@@ -240,7 +240,7 @@ export function predict(model: Sequential, x: TensorLike, args: EvaluateArgs = {
   const per = outShape.reduce((a, b) => a * b, 1);
   const inPer = data.length / Math.max(n, 1);
   const out = new Float32Array(n * per);
-  model.prepare(Math.min(batchSize, Math.max(n, 1)));
+  model.prepare(Math.min(batchSize, Math.max(n, 1)), false, false);
   for (let start = 0; start < n; start += batchSize) {
     const count = Math.min(batchSize, n - start);
     model.inputView(count).set(data.subarray(start * inPer, (start + count) * inPer));

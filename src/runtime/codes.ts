@@ -40,3 +40,13 @@ export const LossKind = {
   meanSquaredLogarithmicError: 17,
 } as const;
 export type LossKindName = keyof typeof LossKind;
+
+/** Mirrors the kinds of assembly/kernels/merge.ts. */
+export const MergeKind = {
+  add: 0,
+  subtract: 1,
+  multiply: 2,
+  maximum: 3,
+  minimum: 4,
+} as const;
+export type MergeKindName = keyof typeof MergeKind;

@@ -1,0 +1,50 @@
+// Running a planned graph: forward over the nodes in topological order, the losses of the
+// outputs, backward in reverse order. Backward kernels accumulate, so a value read by several
+// nodes (a branch, a shared layer) gets the sum of their gradients in its one gradient buffer,
+// complete before its producer's backward runs.
+
+import { InputLayer } from '../layers/input.ts';
+import { size, type StepContext } from '../layers/layer.ts';
+import type { Loss } from '../losses/index.ts';
+import type { MemoryPlan } from './planner.ts';
+
+export function forward(mem: MemoryPlan, ctx: StepContext): void {
+  const { nodes } = mem.graph;
+  for (let i = 0; i < nodes.length; i++) if (!(nodes[i].layer instanceof InputLayer)) nodes[i].layer.forward(ctx, mem.ios[i]);
+}
+
+/** Backward of every node; `fused[i]` says the loss already wrote node i's softmax logits gradient. */
+export function backward(mem: MemoryPlan, ctx: StepContext, fused: ReadonlySet<number> = new Set()): void {
+  const { nodes } = mem.graph;
+  for (let i = nodes.length - 1; i >= 0; i--) if (!(nodes[i].layer instanceof InputLayer)) nodes[i].layer.backward(ctx, mem.ios[i], fused.has(i));
+}
+
+/** Sum over the outputs of each output's batch-mean loss against the loaded targets. With
+ *  `withGrads`, also zeroes every gradient and writes d loss / d output; softmax + cross-entropy
+ *  is fused (d loss / d logits = (P - y)/B) at every output that ends in softmax and that no
+ *  other node reads. Returns the loss and the nodes whose logits gradient was written. */
+export function losses(mem: MemoryPlan, ctx: StepContext, fns: Loss[], withGrads: boolean): { value: number; fused: Set<number> } {
+  const { graph } = mem;
+  const k = ctx.k;
+  if (withGrads) mem.work.zeroGrads();
+  let value = 0;
+  const fused = new Set<number>();
+  const written = new Set<number>();
+  graph.outputs.forEach((t, o) => {
+    const loss = fns[o];
+    const i = graph.valueIndex(t);
+    const C = t.shape[t.shape.length - 1];
+    const rows = (ctx.batch * size(t.shape)) / C;
+    const y = mem.ios[i].y.ptr;
+    const target = mem.targets[o].ptr;
+    value += loss.compute(k, y, target, mem.lossGrads[o].ptr, rows, C);
+    if (!withGrads || !loss.fusesWithSoftmax || graph.consumers[i].length > 0 || graph.outputs.indexOf(t) !== o) return;
+    const logits = graph.nodes[i].layer.softmaxLogitsGrad(mem.ios[i]);
+    // the fused kernel overwrites: one writer per buffer, never another output's loss gradient
+    if (!logits || written.has(logits.ptr) || mem.lossGrads.some((g) => g.ptr === logits.ptr)) return;
+    k.softmax_crossentropy_backward(y, target, logits.ptr, rows, C, loss.sparse ? 1 : 0);
+    written.add(logits.ptr);
+    fused.add(i);
+  });
+  return { value, fused };
+}
