@@ -30,7 +30,7 @@ export default defineConfig({
       include: ['src/**/*.ts'],
       exclude: ['src/generated/**'],
       reporter: ['text-summary', 'text'],
-      thresholds: { statements: 85, branches: 71, functions: 88, lines: 88 }, // what the suite reaches; raise, never lower
+      thresholds: { statements: 87, branches: 77, functions: 90, lines: 89 }, // what the suite reaches; raise, never lower
     },
     projects: [
       {
