@@ -1,0 +1,81 @@
+// cnn1d itself (SIMD WebAssembly, one thread: multi-threading is issue 8 item 2, not built yet).
+import { layers, optimizers, sequential, type Layer, type Sequential } from '../../src/index.ts';
+import { ADAM, BN_EPSILON, BN_MOMENTUM, INFER_BATCH, type Batches, type LayerSpec, type Workload } from '../workloads.ts';
+import { timeCalls, type Metric, type System } from './types.ts';
+
+function layerOf(l: LayerSpec, inputShape?: [number, number]): Layer {
+  const first = inputShape ? { inputShape } : {};
+  switch (l.kind) {
+    case 'conv': return layers.conv1d({ filters: l.filters, kernelSize: l.kernel, strides: l.stride, padding: l.padding, activation: l.activation, ...first });
+    case 'bn': return layers.batchNormalization({ momentum: BN_MOMENTUM, epsilon: BN_EPSILON });
+    case 'act': return layers.activation({ activation: l.activation });
+    case 'maxpool': return layers.maxPooling1d({ poolSize: l.pool });
+    case 'avgpool': return layers.averagePooling1d({ poolSize: l.pool });
+    case 'flatten': return layers.flatten();
+    case 'gap': return layers.globalAveragePooling1d();
+    case 'dense': return layers.dense({ units: l.units, activation: l.activation });
+  }
+}
+
+/** The workload as a cnn1d model, compiled with Adam and the workload's loss. */
+export function buildCnn1d(w: Workload, seed = 1): Sequential {
+  const model = sequential({ seed, name: w.id.replace(/-/g, '_'), layers: w.layers.map((l, i) => layerOf(l, i === 0 ? w.input : undefined)) });
+  model.compile({ optimizer: optimizers.adam(ADAM), loss: w.loss === 'sce' ? 'sparseCategoricalCrossentropy' : 'meanSquaredError' });
+  return model;
+}
+
+/** Initial weights of the workload from cnn1d's Glorot-uniform initialisation (seeded). */
+export function initialWeights(w: Workload, seed = 1): Float32Array[] {
+  const model = buildCnn1d(w, seed);
+  const ws = model.getWeights().map((x) => x.data);
+  model.dispose();
+  return ws;
+}
+
+export class Cnn1dSystem implements System {
+  readonly name = 'cnn1d';
+  readonly threads = 1;
+  readonly metrics: Metric[] = ['train', 'infer', 'latency'];
+  private model: Sequential | null = null;
+  private w!: Workload;
+  private weights: Float32Array[] = [];
+  private data!: Batches;
+
+  async load(w: Workload, weights: Float32Array[], data: Batches): Promise<void> {
+    [this.w, this.weights, this.data] = [w, weights, data];
+    this.reset();
+  }
+
+  private reset(): Sequential {
+    this.model?.dispose();
+    this.model = buildCnn1d(this.w);
+    this.model.setWeights(this.weights);
+    return this.model;
+  }
+
+  async inferOutputs(): Promise<Float32Array> {
+    return this.model!.forwardBatch(this.data.xInfer, INFER_BATCH, false).slice();
+  }
+
+  async trainLosses(steps: number): Promise<number[]> {
+    const m = this.reset();
+    return Array.from({ length: steps }, () => m.trainOnBatch(this.data.xTrain, this.data.yTrain, this.w.batch));
+  }
+
+  async time(what: Metric, n: number): Promise<number> {
+    const m = this.model!;
+    const d = this.data;
+    if (what === 'train') return timeCalls(what, n, () => m.trainOnBatch(d.xTrain, d.yTrain, this.w.batch));
+    if (what === 'infer') return timeCalls(what, n, () => m.forwardBatch(d.xInfer, INFER_BATCH, false));
+    return timeCalls(what, n, () => m.forwardBatch(d.xOne, 1, false));
+  }
+
+  async unload(): Promise<void> {
+    this.model?.dispose();
+    this.model = null;
+  }
+
+  async close(): Promise<void> {
+    await this.unload();
+  }
+}
