@@ -9,6 +9,8 @@ import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { ADAM, BN_EPSILON, BN_MOMENTUM, INFER_BATCH, outputSize, type Batches, type LayerSpec, type Workload } from '../workloads.ts';
 import { timeCalls, type Metric, type System } from './types.ts';
 
+tf.env().set('PROD', true); // no "install tfjs-node" banner and no debug checks, as a deployed app runs
+
 let wasmReady: Promise<void> | null = null;
 
 /** Registers the wasm backend's files from node_modules (no network) on one thread. */
