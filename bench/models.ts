@@ -7,7 +7,7 @@ import { targetLines, workloadTable } from './report.ts';
 import { Cnn1dSystem } from './systems/cnn1d.ts';
 import { TorchSystem, torchUnavailable, PYTHON } from './systems/torch.ts';
 import type { System } from './systems/types.ts';
-import { findWorkload, WORKLOADS } from './workloads.ts';
+import { findWorkload, TINY, WORKLOADS } from './workloads.ts';
 
 const SYSTEMS = ['cnn1d', 'reference', 'tfjs-cpu', 'tfjs-wasm', 'torch', 'torch-2t'];
 const DEFAULT_SYSTEMS = SYSTEMS.filter((s) => s !== 'torch-2t');
@@ -26,7 +26,7 @@ function parse(argv: string[]): { workloads: string[]; systems: string[]; json: 
     for (const x of v) if (!all.includes(x)) throw new Error(`bench: ${k}: unknown name ${JSON.stringify(x)}; expected some of ${all.join(', ')}`);
     return v;
   };
-  const workloads = list('--workloads', WORKLOADS.map((w) => w.id), WORKLOADS.map((w) => w.id));
+  const workloads = list('--workloads', [...WORKLOADS, ...TINY].map((w) => w.id), WORKLOADS.map((w) => w.id)); // tiny-*: the smoke test's
   const systems = list('--systems', SYSTEMS, DEFAULT_SYSTEMS);
   const count = (k: string, dflt: number) => {
     const v = Number(flags.get(k) ?? dflt);
