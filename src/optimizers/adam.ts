@@ -24,6 +24,7 @@ export class Adam extends Optimizer {
   readonly beta2: number;
   readonly epsilon: number;
 
+  /** owner and extraKeys are for subclasses (AdamW): the factory name in errors, their own options. */
   constructor(args: AdamArgs = {}, owner = 'optimizers.adam', extraKeys: readonly string[] = []) {
     checkKeys(owner, args, [...BASE_KEYS, 'beta1', 'beta2', 'epsilon', ...extraKeys]);
     super(owner, args, 0.001);

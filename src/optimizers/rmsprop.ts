@@ -45,9 +45,9 @@ export class RMSprop extends Optimizer {
     return 1 + (this.centered ? 1 : 0) + (this.momentum > 0 ? 1 : 0);
   }
   protected apply(rt: Runtime, p: number, g: number, N: number, s: StepValues): void {
-    const [v, ...rest] = this.state;
-    const mg = this.centered ? rest.shift()! : 0;
-    const buf = this.momentum > 0 ? rest.shift()! : 0;
+    const [v, second, third] = this.state;
+    const mg = this.centered ? second : 0;
+    const buf = this.momentum > 0 ? (this.centered ? third : second) : 0;
     rt.kernels.rmsprop_update(p, g, v, mg, buf, N, s.lr, this.rho, this.epsilon, this.momentum, this.centered ? 1 : 0, s.scale, s.clip);
   }
   getConfig(): Record<string, unknown> {
