@@ -167,9 +167,10 @@ export class RefNet {
     this.backward(grad, B);
     this.t++;
     const { learningRate, beta1, beta2, epsilon } = ADAM;
-    const [bc1, bc2] = [1 - beta1 ** this.t, 1 - beta2 ** this.t];
+    const step = learningRate / (1 - beta1 ** this.t); // lr / bias correction 1
+    const cb2 = 1 / Math.sqrt(1 - beta2 ** this.t); // 1 / sqrt(bias correction 2)
     this.params.forEach((p, k) => {
-      if (this.trainable[k]) adamUpdate(p, this.grads[k], this.m[k], this.v[k], p.length, learningRate, beta1, beta2, epsilon, bc1, bc2);
+      if (this.trainable[k]) adamUpdate(p, this.grads[k], this.m[k], this.v[k], p.length, step, beta1, beta2, epsilon, cb2, 1);
     });
     return loss;
   }
