@@ -4,6 +4,7 @@ import type { Result } from './run.ts';
 import { findWorkload, flops, INFER_BATCH } from './workloads.ts';
 
 const num = (v: number | null, digits = 0) => (v === null || !Number.isFinite(v) ? '-' : v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+const sps = (v: number | null) => num(v, v !== null && v < 10 ? 2 : 0);
 const ms = (v: number | null) => (v === null || !Number.isFinite(v) ? '-' : v >= 1 ? v.toFixed(2) : v.toPrecision(3));
 const mflop = (v: number) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)} MFLOP` : `${(v / 1e3).toFixed(2)} kFLOP`);
 const ratio = (v: number | null) => (v === null || !Number.isFinite(v) ? '-' : `${v >= 10 ? v.toFixed(0) : v.toFixed(2)}x`);
@@ -28,7 +29,7 @@ export function workloadTable(results: Result[]): string[] {
   for (const r of results) {
     if (r.error) continue;
     const q = r === base ? null : ratios(base, r);
-    rows.push([r.system, String(r.threads), num(r.train_sps), num(r.infer_sps), ms(r.latency_b1_ms), num(r.train_gflops, 2), num(r.infer_gflops, 2), q ? ratio(q.train) : '', q ? ratio(q.infer) : '', q ? ratio(q.latency) : '']);
+    rows.push([r.system, String(r.threads), sps(r.train_sps), sps(r.infer_sps), ms(r.latency_b1_ms), num(r.train_gflops, 2), num(r.infer_gflops, 2), q ? ratio(q.train) : '', q ? ratio(q.infer) : '', q ? ratio(q.latency) : '']);
   }
   const notes = results.filter((r) => r.error).map((r) => `  ${r.system}: ${r.error}`);
   return [...head, ...table(rows).map((l) => `  ${l}`), ...notes];

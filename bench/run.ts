@@ -42,9 +42,10 @@ export function disagreement(what: string, got: ArrayLike<number>, want: ArrayLi
 const CHECK_STEPS = 2; // the second loss is the loss after one Adam step
 
 /** Loads the workload into every system and checks each peer against systems[0] (cnn1d).
- *  Returns the error of each system that cannot be timed. */
-async function check(w: Workload, systems: System[]): Promise<Map<System, string>> {
+ *  Returns the error of each system that cannot be timed, and the seconds of each one's last check step. */
+async function check(w: Workload, systems: System[]): Promise<{ errors: Map<System, string>; stepSeconds: Map<System, number> }> {
   const errors = new Map<System, string>();
+  const stepSeconds = new Map<System, number>();
   const weights = initialWeights(w);
   const data = batches(w);
   for (const s of systems) {
@@ -57,18 +58,23 @@ async function check(w: Workload, systems: System[]): Promise<Map<System, string
   const [base, ...peers] = systems;
   if (errors.has(base)) throw new Error(`bench ${w.id}: ${base.name}: ${errors.get(base)}`);
   const out = await base.inferOutputs();
-  const losses = await base.trainLosses(CHECK_STEPS);
+  const { losses, seconds } = await base.trainLosses(CHECK_STEPS);
+  stepSeconds.set(base, seconds[CHECK_STEPS - 1]);
   for (const s of peers) {
     if (errors.has(s)) continue;
     try {
       let err = disagreement(`inference outputs at batch ${INFER_BATCH}`, await s.inferOutputs(), out);
-      if (!err && s.metrics.includes('train')) err = disagreement(`losses of ${CHECK_STEPS} training steps from the same weights`, await s.trainLosses(CHECK_STEPS), losses);
+      if (!err && s.metrics.includes('train')) {
+        const steps = await s.trainLosses(CHECK_STEPS);
+        stepSeconds.set(s, steps.seconds[CHECK_STEPS - 1]);
+        err = disagreement(`losses of ${CHECK_STEPS} training steps from the same weights`, steps.losses, losses);
+      }
       if (err) errors.set(s, `disagrees with cnn1d, not timed: ${err}`);
     } catch (e) {
       errors.set(s, `failed the check: ${(e as Error).message}`);
     }
   }
-  return errors;
+  return { errors, stepSeconds };
 }
 
 /** One figure from one timed chunk: samples/s, or milliseconds for latency. */
@@ -80,12 +86,14 @@ function figure(w: Workload, what: Metric, n: number, seconds: number): number {
 const better = (what: Metric, a: number, b: number) => (what === 'latency' ? Math.min(a, b) : Math.max(a, b));
 
 /** Times one metric on every system in alternating rounds; returns each system's best figure. */
-async function timeMetric(w: Workload, what: Metric, systems: System[], o: Options): Promise<Map<System, { value: number; rounds: number }>> {
+async function timeMetric(w: Workload, what: Metric, systems: System[], o: Options, stepSeconds: Map<System, number>): Promise<Map<System, { value: number; rounds: number }>> {
   if (systems.length === 0) return new Map();
   const plan = new Map<System, { n: number; rounds: number; best: number; done: number; warm: boolean }>();
   for (const s of systems) {
-    // calibration: a first call (which also warms up), then n calls fill one chunk of targetMs
-    const per = what === 'latency' ? await s.time(what, 5) : await s.time(what, 1);
+    // calibration: a first call (which also warms up), then n calls fill one chunk of targetMs;
+    // a training step slower than a chunk was already timed by the check (its second step)
+    const known = what === 'train' ? stepSeconds.get(s) : undefined;
+    const per = known !== undefined && known * 1e3 >= o.targetMs ? known : what === 'latency' ? await s.time(what, 5) : await s.time(what, 1);
     const n = Math.max(what === 'latency' ? 5 : 1, Math.min(1 << 16, Math.round(o.targetMs / 1e3 / per)));
     const chunk = n * per;
     const rounds = Math.max(1, Math.min(o.rounds, Math.floor(o.budgetS / chunk)));
@@ -117,7 +125,7 @@ async function timeMetric(w: Workload, what: Metric, systems: System[], o: Optio
 
 /** Checks, then times one workload on all systems (systems[0] must be cnn1d, the baseline). */
 export async function runWorkload(w: Workload, systems: System[], o: Options): Promise<Result[]> {
-  const errors = await check(w, systems);
+  const { errors, stepSeconds } = await check(w, systems);
   for (const [s, e] of errors) o.log(`${w.id}: ${s.name} ${e}`);
   const ok = systems.filter((s) => !errors.has(s));
   const results = new Map<System, Result>(
@@ -125,7 +133,7 @@ export async function runWorkload(w: Workload, systems: System[], o: Options): P
   );
   const f = flops(w);
   for (const what of ['train', 'infer', 'latency'] as Metric[]) {
-    const timed = await timeMetric(w, what, ok.filter((s) => s.metrics.includes(what)), o);
+    const timed = await timeMetric(w, what, ok.filter((s) => s.metrics.includes(what)), o, stepSeconds);
     for (const [s, { value, rounds }] of timed) {
       const r = results.get(s)!;
       r.rounds[what] = rounds;

@@ -125,7 +125,12 @@ class Bench:
 
     def train_losses(self, msg):
         self.reset()
-        return {"losses": [self.step() for _ in range(msg["steps"])]}
+        losses, seconds = [], []
+        for _ in range(msg["steps"]):
+            t0 = time.perf_counter()
+            losses.append(self.step())
+            seconds.append(time.perf_counter() - t0)
+        return {"losses": losses, "seconds": seconds}
 
     def time(self, msg):
         what, n = msg["what"], msg["n"]

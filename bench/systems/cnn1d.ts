@@ -1,7 +1,7 @@
 // cnn1d itself (SIMD WebAssembly, one thread: multi-threading is issue 8 item 2, not built yet).
 import { layers, optimizers, sequential, type Layer, type Sequential } from '../../src/index.ts';
 import { ADAM, BN_EPSILON, BN_MOMENTUM, INFER_BATCH, type Batches, type LayerSpec, type Workload } from '../workloads.ts';
-import { timeCalls, type Metric, type System } from './types.ts';
+import { timeCalls, timedSteps, type Metric, type Steps, type System } from './types.ts';
 
 function layerOf(l: LayerSpec, inputShape?: [number, number]): Layer {
   const first = inputShape ? { inputShape } : {};
@@ -57,9 +57,9 @@ export class Cnn1dSystem implements System {
     return this.model!.forwardBatch(this.data.xInfer, INFER_BATCH, false).slice();
   }
 
-  async trainLosses(steps: number): Promise<number[]> {
+  async trainLosses(steps: number): Promise<Steps> {
     const m = this.reset();
-    return Array.from({ length: steps }, () => m.trainOnBatch(this.data.xTrain, this.data.yTrain, this.w.batch));
+    return timedSteps(steps, () => m.trainOnBatch(this.data.xTrain, this.data.yTrain, this.w.batch));
   }
 
   async time(what: Metric, n: number): Promise<number> {

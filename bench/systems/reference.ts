@@ -12,7 +12,7 @@ import { adamUpdate } from '../../src/reference/optimizers.ts';
 import { avgpool1dBackward, avgpool1dForward, globalAvgpool1dBackward, globalAvgpool1dForward, maxpool1dBackward, maxpool1dForward } from '../../src/reference/pool1d.ts';
 import { ActivationKind, LossKind } from '../../src/runtime/codes.ts';
 import { ADAM, BN_EPSILON, BN_MOMENTUM, INFER_BATCH, shapes, weightShapes, type Act, type Batches, type Workload } from '../workloads.ts';
-import { timeCalls, type Metric, type System } from './types.ts';
+import { timeCalls, timedSteps, type Metric, type Steps, type System } from './types.ts';
 
 /** What a layer's forward saved for its backward. */
 interface Saved {
@@ -194,9 +194,9 @@ export class ReferenceSystem implements System {
     return this.net!.forward(this.data.xInfer, INFER_BATCH, false).slice();
   }
 
-  async trainLosses(steps: number): Promise<number[]> {
-    this.net = new RefNet(this.w, this.weights);
-    return Array.from({ length: steps }, () => this.net!.trainStep(this.data.xTrain, this.data.yTrain, this.w.batch));
+  async trainLosses(steps: number): Promise<Steps> {
+    const net = (this.net = new RefNet(this.w, this.weights));
+    return timedSteps(steps, () => net.trainStep(this.data.xTrain, this.data.yTrain, this.w.batch));
   }
 
   async time(what: Metric, n: number): Promise<number> {

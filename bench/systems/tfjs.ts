@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-cpu';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { ADAM, BN_EPSILON, BN_MOMENTUM, INFER_BATCH, outputSize, type Batches, type LayerSpec, type Workload } from '../workloads.ts';
-import { timeCalls, type Metric, type System } from './types.ts';
+import { timeCalls, timedSteps, type Metric, type Steps, type System } from './types.ts';
 
 tf.env().set('PROD', true); // no "install tfjs-node" banner and no debug checks, as a deployed app runs
 
@@ -98,12 +98,10 @@ export class TfjsSystem implements System {
     return this.predict(this.t!.xInfer);
   }
 
-  async trainLosses(steps: number): Promise<number[]> {
+  async trainLosses(steps: number): Promise<Steps> {
     await this.use();
     const m = this.reset();
-    const losses: number[] = [];
-    for (let i = 0; i < steps; i++) losses.push((await m.trainOnBatch(this.t!.xTrain, this.t!.yTrain)) as number);
-    return losses;
+    return timedSteps(steps, async () => (await m.trainOnBatch(this.t!.xTrain, this.t!.yTrain)) as number);
   }
 
   async time(what: Metric, n: number): Promise<number> {

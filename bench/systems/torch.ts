@@ -4,7 +4,7 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:chil
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { ADAM, INFER_BATCH, weightShapes, type Batches, type Workload } from '../workloads.ts';
-import type { Metric, System } from './types.ts';
+import type { Metric, Steps, System } from './types.ts';
 
 export const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('../torch_bench.py', import.meta.url));
@@ -81,8 +81,9 @@ export class TorchSystem implements System {
     return Float32Array.from((await this.call({ cmd: 'infer_outputs' })).out as number[]);
   }
 
-  async trainLosses(steps: number): Promise<number[]> {
-    return (await this.call({ cmd: 'train_losses', steps })).losses as number[];
+  async trainLosses(steps: number): Promise<Steps> {
+    const r = await this.call({ cmd: 'train_losses', steps });
+    return { losses: r.losses as number[], seconds: r.seconds as number[] };
   }
 
   async time(what: Metric, n: number): Promise<number> {

@@ -13,13 +13,30 @@ export interface System {
   load(w: Workload, weights: Float32Array[], data: Batches): Promise<void>;
   /** Inference outputs on data.xInfer, [INFER_BATCH, outputs]. */
   inferOutputs(): Promise<Float32Array>;
-  /** From the initial weights and a fresh Adam: the losses of `steps` training steps on xTrain. */
-  trainLosses(steps: number): Promise<number[]>;
+  /** From the initial weights and a fresh Adam: the loss of each of `steps` training steps on
+   *  xTrain, and the seconds each step took (a slow system's last one is its first timed round). */
+  trainLosses(steps: number): Promise<Steps>;
   /** train: seconds for n steps at the training batch; infer: n batches of INFER_BATCH;
    *  latency: the median seconds of n single-sample calls. */
   time(what: Metric, n: number): Promise<number>;
   unload(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface Steps {
+  losses: number[];
+  seconds: number[];
+}
+
+/** Runs fn (one training step returning its loss) `steps` times, timing each. */
+export async function timedSteps(steps: number, fn: () => number | Promise<number>): Promise<Steps> {
+  const out: Steps = { losses: [], seconds: [] };
+  for (let i = 0; i < steps; i++) {
+    const t0 = performance.now();
+    out.losses.push(await fn());
+    out.seconds.push((performance.now() - t0) / 1000);
+  }
+  return out;
 }
 
 /** Seconds for n calls of fn (latency: the median of n individually timed calls). Synchronous

@@ -11,7 +11,7 @@ import { Cnn1dSystem } from '../../bench/systems/cnn1d.ts';
 import { ReferenceSystem } from '../../bench/systems/reference.ts';
 import { TfjsSystem } from '../../bench/systems/tfjs.ts';
 import { TorchSystem, torchUnavailable } from '../../bench/systems/torch.ts';
-import type { System } from '../../bench/systems/types.ts';
+import type { Steps, System } from '../../bench/systems/types.ts';
 import { findWorkload, flops, TINY, type Workload } from '../../bench/workloads.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -58,9 +58,9 @@ class Nudged extends ReferenceSystem {
     if (this.what === 'outputs') out[3] += 0.01;
     return out;
   }
-  override async trainLosses(steps: number): Promise<number[]> {
+  override async trainLosses(steps: number): Promise<Steps> {
     const l = await super.trainLosses(steps);
-    if (this.what === 'losses') l[1] *= 1.01;
+    if (this.what === 'losses') l.losses[1] *= 1.01;
     return l;
   }
 }
