@@ -2,7 +2,8 @@
 // (modelTopology.config.layers[i] = {class_name, config}), snake_case keys as Keras writes them,
 // so tf.loadLayersModel can open what cnn1d saves and cnn1d can open TF.js/Keras Sequential 1D nets.
 
-import { Activation, BatchNormalization, Conv1D, Dense, Dropout, Flatten, AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D, PReLU, type Layer } from '../layers/index.ts';
+import { Activation, BatchNormalization, Concatenate, Conv1D, Dense, Dropout, ElementwiseMerge, Flatten, AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D, PReLU, type Layer } from '../layers/index.ts';
+import { InputLayer } from '../layers/input.ts';
 import type { InitializerName } from '../layers/initializers.ts';
 import { ConfigError, showValue, suggest } from '../layers/args.ts';
 import { hasOwn, isRecord, jsonKind } from './errors.ts';
@@ -129,13 +130,20 @@ export function layerToJson(layer: Layer, first: boolean): Json {
       beta_constraint: null,
       gamma_constraint: null,
     };
+  } else if (layer instanceof ElementwiseMerge) {
+    config = {};
+  } else if (layer instanceof Concatenate) {
+    config = { axis: layer.axis };
+  } else if (layer instanceof InputLayer) {
+    return { class_name: 'InputLayer', config: { batch_input_shape: [null, ...layer.outputShape], dtype: 'float32', sparse: false, name: layer.name } };
   } else {
     throw new ConfigError(`save: layer ${layer.name} of class ${layer.className} cannot be serialized`);
   }
   return { class_name: layer.className, config: { ...base, ...config } };
 }
 
-const KNOWN = ['Conv1D', 'Dense', 'MaxPooling1D', 'AveragePooling1D', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'Flatten', 'Dropout', 'Activation', 'PReLU', 'BatchNormalization', 'InputLayer'];
+const MERGES = { Add: 'add', Subtract: 'subtract', Multiply: 'multiply', Average: 'average', Maximum: 'maximum', Minimum: 'minimum' } as const;
+const KNOWN = ['Conv1D', 'Dense', 'MaxPooling1D', 'AveragePooling1D', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'Flatten', 'Dropout', 'Activation', 'PReLU', 'BatchNormalization', 'InputLayer', ...Object.keys(MERGES), 'Concatenate'];
 
 /** A layer from its Keras config (null for an InputLayer, whose shape goes to the next layer). */
 export function layerFromJson(entry: unknown, index: number): { layer: Layer | null; inputShape?: number[] } {
@@ -143,7 +151,7 @@ export function layerFromJson(entry: unknown, index: number): { layer: Layer | n
   if (!isRecord(entry)) throw new ConfigError(`${where} must be an object {class_name, config}, got ${jsonKind(entry)}`);
   const { class_name: cls, config } = entry;
   if (typeof cls !== 'string' || !isRecord(config)) throw new ConfigError(`${where}: expected {class_name: string, config: object}, got class_name ${showValue(cls)} and config ${jsonKind(config)}`);
-  const bis = config.batch_input_shape ?? config.batchInputShape;
+  const bis = config.batch_input_shape ?? config.batchInputShape ?? config.batch_shape;
   if (bis !== undefined && bis !== null && (!Array.isArray(bis) || bis.length < 2 || !bis.slice(1).every((d) => Number.isSafeInteger(d) && (d as number) > 0))) {
     throw new ConfigError(`${where} (${cls}): batch_input_shape must be [null, ...positive integers], got ${showValue(bis)}`);
   }
@@ -219,7 +227,10 @@ export function layerFromJson(entry: unknown, index: number): { layer: Layer | n
           }),
         };
       }
+      case 'Concatenate':
+        return { layer: new Concatenate({ ...common, ...(config.axis !== undefined ? { axis: config.axis as number } : {}) }) };
       default:
+        if (hasOwn(MERGES, cls)) return { layer: new ElementwiseMerge(MERGES[cls as keyof typeof MERGES], common) };
         throw new ConfigError(`unsupported layer class "${cls}"${suggest(cls, KNOWN)}; cnn1d reads ${KNOWN.join(', ')}`);
     }
   } catch (e) {

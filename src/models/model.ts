@@ -30,6 +30,7 @@ import { ModelMemory, ModelStateError, track, untrack } from './ownership.ts';
 import type { Tensor } from '../tensor.ts';
 import type { Logs } from './callbacks.ts';
 import { summaryText } from './summary.ts';
+import { saveModel, type SaveOptions } from '../io/files.ts';
 
 export interface BaseModelArgs {
   /** Model name. */
@@ -523,6 +524,13 @@ export class LayersModel {
       m.set(n.layer, m.has(n.layer) ? `${m.get(n.layer)}; ${from}` : from);
     }
     return m;
+  }
+
+  /** NODE ONLY. Saves model.json + weights.bin (TF.js layers-model format: "Sequential" or
+   *  "Functional") into a directory; refuses to replace an existing model unless {overwrite: true}. */
+  save(dir: string, options?: SaveOptions): { modelPath: string; weightsPath: string; bytes: number } {
+    this.checkAlive('save');
+    return saveModel(this, dir, options);
   }
 
   /** Releases all memory of the model (weights, work, optimizer state), once; every other method

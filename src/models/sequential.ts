@@ -8,7 +8,6 @@ import { Layer } from '../layers/layer.ts';
 import { Graph } from '../engine/graph.ts';
 import { snakeCase, uniqueName } from './names.ts';
 import { LayersModel, type BaseModelArgs } from './model.ts';
-import { saveModel, type SaveOptions } from '../io/files.ts';
 
 export type { CompileArgs, NamedWeight } from './model.ts';
 
@@ -61,13 +60,6 @@ export class Sequential extends LayersModel {
 
   protected override connections(): null {
     return null;
-  }
-
-  /** NODE ONLY. Saves model.json + weights.bin (TF.js layers-model format) into a directory;
-   *  refuses to replace an existing model unless {overwrite: true}. */
-  save(dir: string, options?: SaveOptions): { modelPath: string; weightsPath: string; bytes: number } {
-    this.checkAlive('save');
-    return saveModel(this, dir, options);
   }
 }
 

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { resolve, sep } from 'node:path';
 import { expect, type Lib } from './harness.ts';
-import type { Sequential } from '../../src/index.ts';
+import type { LayersModel } from '../../src/index.ts';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Path = (string | number)[];
@@ -183,7 +183,7 @@ const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
  *  path inside `dir`, each topology weight in the manifest exactly once and no extra ones, values
  *  as the shard bytes say, non-negative moving variances, and a forward pass of the right shape
  *  that is finite unless the weights themselves are extreme (|w| > 1e6, which can overflow). */
-export function checkLoaded(lib: Lib, model: Sequential, json: Record<string, unknown>, weightData: Uint8Array, dir: string | null): string {
+export function checkLoaded(lib: Lib, model: LayersModel, json: Record<string, unknown>, weightData: Uint8Array, dir: string | null): string {
   const groups = json.weightsManifest as { paths: string[]; weights: { name: string; shape: number[] }[] }[];
   if (dir !== null) {
     for (const p of groups.flatMap((g) => g.paths)) {
