@@ -9,15 +9,17 @@
 // one output, so tensor indices are 0.
 
 import type { Graph } from '../engine/graph.ts';
-import type { Node, SymbolicTensor } from '../engine/symbolic.ts';
+import { Node, type SymbolicTensor } from '../engine/symbolic.ts';
 import { showValue } from '../layers/args.ts';
-import { input } from '../layers/input.ts';
+import { InputLayer } from '../layers/input.ts';
 import type { Layer } from '../layers/layer.ts';
 import { hasOwn, isRecord, jsonKind, ModelFormatError } from './errors.ts';
 import { layerFromJson, layerToJson } from './topology.ts';
 
 type Json = Record<string, unknown>;
 type Ref = [string, number, number];
+
+const NAME = /^[A-Za-z0-9_.\-]+$/;
 
 /** The model-level config of a graph (the "config" of a Functional topology). */
 export function graphToJson(graph: Graph, name: string): Json {
@@ -36,8 +38,7 @@ export function graphToJson(graph: Graph, name: string): Json {
 interface Entry {
   name: string;
   cls: string;
-  layer: Layer | null;
-  inputShape?: number[];
+  layer: Layer;
   /** Per node: the references it reads. */
   nodes: Ref[][];
   /** Per node: its value, once made. */
@@ -70,19 +71,19 @@ function parseEntries(list: unknown[]): Entry[] {
   const entries = list.map((item, i) => {
     const at = `modelTopology layer ${i}`;
     if (!isRecord(item)) return fail(`${at} must be an object {class_name, config, name, inbound_nodes}, got ${jsonKind(item)}`);
-    const parsed = layerFromJson(item, i);
+    const layer = layerFromJson(item, i);
     const cfgName = isRecord(item.config) ? item.config.name : undefined;
     const name = item.name ?? cfgName;
     if (typeof name !== 'string' || name === '') fail(`${at} (${String(item.class_name)}) needs a name, got ${showValue(name)}`);
     if (cfgName !== undefined && cfgName !== name) fail(`${at}: name "${name}" differs from config.name ${showValue(cfgName)}`);
+    if (!NAME.test(name as string)) fail(`${at}: layer names are letters, digits, "_", ".", "-", got ${showValue(name)}`);
     if (byName.has(name as string)) fail(`${at}: two layers are named "${name}"; layer names must be unique`);
     const inbound = item.inbound_nodes ?? [];
     if (!Array.isArray(inbound)) fail(`${at} ("${name}"): inbound_nodes must be an array of nodes, got ${jsonKind(inbound)}`);
     const cls = item.class_name as string;
     if (cls === 'InputLayer' && (inbound as unknown[]).length > 0) fail(`${at}: InputLayer "${name}" must have no inbound_nodes, got ${(inbound as unknown[]).length}`);
-    if (cls === 'InputLayer' && !parsed.inputShape) fail(`${at}: InputLayer "${name}" needs batch_input_shape [null, ...shape]`);
-    if (parsed.layer) parsed.layer.name = name as string;
-    const e: Entry = { name: name as string, cls, layer: parsed.layer, inputShape: parsed.inputShape, nodes: [], values: [] };
+    layer.name = name as string;
+    const e: Entry = { name: name as string, cls, layer, nodes: [], values: [] };
     (inbound as unknown[]).forEach((node, k) => {
       if (!Array.isArray(node) || node.length === 0) fail(`${at} ("${name}"): inbound_nodes[${k}] must be a non-empty array of [layerName, nodeIndex, tensorIndex, kwargs], got ${showValue(node)}`);
     });
@@ -122,8 +123,12 @@ function connect(entries: Entry[]): Map<string, Entry> {
   }
   while (ready.length > 0) {
     const { e, k } = ready.pop()!;
-    if (e.cls === 'InputLayer') e.values[0] = input({ shape: e.inputShape!, name: e.name });
-    else e.values[k] = e.layer!.apply(e.nodes[k].map(([n, i]) => byName.get(n)!.values[i]!));
+    if (e.layer instanceof InputLayer) {
+      // the node input({shape}) would make, for the InputLayer of the file
+      const node = new Node(e.layer, [], e.layer.outputShape);
+      e.layer.inboundNodes.push(node);
+      e.values[0] = node.output;
+    } else e.values[k] = e.layer.apply(e.nodes[k].map(([n, i]) => byName.get(n)!.values[i]!));
     for (const r of readers.get(key(e.name, k)) ?? []) {
       const p = pending.get(r)!;
       if (--p.waits === 0) {

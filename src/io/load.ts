@@ -66,16 +66,14 @@ function toSequential(config: unknown): Sequential {
   const layers: Layer[] = [];
   let pendingShape: number[] | undefined;
   entries.forEach((entry, i) => {
-    const parsed = layerFromJson(entry, i);
-    if (!parsed.layer) {
+    const layer = layerFromJson(entry, i);
+    if (layer instanceof InputLayer) {
       if (layers.length > 0) throw new ConfigError(`model.json: modelTopology layer ${i} is an InputLayer after other layers; it may only come first`);
-      pendingShape = parsed.inputShape;
+      pendingShape = layer.outputShape;
       return;
     }
-    if (layers.length === 0 && !parsed.layer.declaredInputShape && pendingShape) {
-      (parsed.layer as { declaredInputShape?: number[] }).declaredInputShape = pendingShape;
-    }
-    layers.push(parsed.layer);
+    if (layers.length === 0 && !layer.declaredInputShape && pendingShape) layer.declaredInputShape = pendingShape;
+    layers.push(layer);
   });
   if (layers.length === 0) throw new ConfigError('model.json: modelTopology has only an InputLayer');
   return new Sequential({ layers, name: modelName(config, 'sequential'), seed: 0 });

@@ -2,7 +2,9 @@
 // model copies user data into its value's buffer before a forward.
 
 import { Node, type SymbolicTensor } from '../engine/symbolic.ts';
-import { checkKeys, shapeArg } from './args.ts';
+import { checkKeys, ConfigError, shapeArg, showValue } from './args.ts';
+import { baseArgs } from './keras-config.ts';
+import { registerClass, type KerasConfig } from './registry.ts';
 import { Layer } from './layer.ts';
 
 export interface InputArgs {
@@ -31,7 +33,18 @@ export class InputLayer extends Layer {
 
   forward(): void {}
   backward(): void {}
+
+  override getConfig(): KerasConfig {
+    return { batch_input_shape: [null, ...this.outputShape], dtype: 'float32', sparse: false, name: this.name };
+  }
+
+  static fromConfig(config: KerasConfig): InputLayer {
+    const { name, inputShape } = baseArgs(config);
+    if (!inputShape) throw new ConfigError(`an InputLayer needs batch_input_shape [null, ...shape], got ${showValue(config.batch_input_shape)}`);
+    return new InputLayer(inputShape, name);
+  }
 }
+registerClass('InputLayer', InputLayer);
 
 /** A symbolic input of a functional model: input({shape: [length, channels]}). */
 export function input(args: InputArgs): SymbolicTensor {

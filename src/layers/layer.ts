@@ -220,9 +220,10 @@ export abstract class Layer {
     return null;
   }
 
-  /** Serializable configuration (Keras/TF.js names). */
+  /** The Keras config as TF.js writes it (snake_case keys); a subclass adds its own keys and
+   *  provides a static fromConfig registered under its class name (registry.ts). */
   getConfig(): Record<string, unknown> {
-    return { name: this.name, trainable: this.trainable };
+    return { name: this.name, trainable: this.trainable, dtype: 'float32' };
   }
 
   protected weight(name: string): Weight {
