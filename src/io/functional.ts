@@ -45,6 +45,12 @@ interface Entry {
   values: (SymbolicTensor | null)[];
 }
 
+/** Refuses a topology with more than maxLayers layers or nodes before building any of them
+ *  (the engine walks graphs recursively, and a Sequential adds its layers in quadratic time). */
+export function checkLayerCount(count: number, what: string, maxLayers: number): void {
+  if (count > maxLayers) throw new ModelFormatError(`model.json: the topology has ${count} ${what}, more than the ${maxLayers} loadModel accepts (raise the limit with {maxLayers})`);
+}
+
 const fail = (m: string): never => {
   throw new ModelFormatError(`model.json: ${m}`);
 };
@@ -167,9 +173,12 @@ function endpoints(v: unknown, what: string, byName: Map<string, Entry>): Symbol
 
 /** The graph of a Functional/Model topology's config: its inputs and outputs, every layer built
  *  for its shapes (no memory). */
-export function graphFromJson(config: Json): { inputs: SymbolicTensor[]; outputs: SymbolicTensor[] } {
+export function graphFromJson(config: Json, maxLayers: number): { inputs: SymbolicTensor[]; outputs: SymbolicTensor[] } {
   const list = config.layers;
   if (!Array.isArray(list) || list.length === 0) fail('modelTopology has no layers (expected config.layers, a non-empty array)');
+  checkLayerCount((list as unknown[]).length, 'layers', maxLayers);
+  const nodes = (l: unknown) => (!isRecord(l) ? 0 : l.class_name === 'InputLayer' ? 1 : Array.isArray(l.inbound_nodes) ? l.inbound_nodes.length : 0);
+  checkLayerCount((list as unknown[]).reduce((n: number, l) => n + nodes(l), 0), 'nodes (layer applications)', maxLayers);
   if (!hasOwn(config, 'input_layers') || !hasOwn(config, 'output_layers')) fail('a functional modelTopology needs config.input_layers and config.output_layers');
   const byName = connect(parseEntries(list as unknown[]));
   const inputs = endpoints(config.input_layers, 'input_layers', byName);

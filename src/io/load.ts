@@ -13,7 +13,7 @@ import { Sequential } from '../models/sequential.ts';
 import { Adam, SGD } from '../optimizers/index.ts';
 import { hasOwn, isRecord, jsonKind, ModelFormatError } from './errors.ts';
 import { decodeWeights, matchManifest, parseManifest, type ManifestEntry, type ManifestGroup } from './manifest.ts';
-import { graphFromJson } from './functional.ts';
+import { checkLayerCount, graphFromJson } from './functional.ts';
 import { layerFromJson } from './topology.ts';
 
 export interface LoadOptions {
@@ -22,9 +22,12 @@ export interface LoadOptions {
   /** Most activation values per sample (the input and every layer output summed); default
    *  50,000,000 (200 MB per sample in the batch). */
   maxActivations?: number;
+  /** Most layers, and most layer applications (nodes), a loaded topology may have; default 2,000 (the engine walks graphs recursively). */
+  maxLayers?: number;
 }
 
-export const DEFAULT_LOAD_LIMITS: Required<LoadOptions> = { maxParams: 50_000_000, maxActivations: 50_000_000 };
+export const DEFAULT_LOAD_LIMITS: Required<LoadOptions> = { maxParams: 50_000_000, maxActivations: 50_000_000, maxLayers: 2_000 };
+
 
 export interface LoadPlan {
   /** Layers built for their shapes; no memory allocated yet. */
@@ -60,9 +63,10 @@ function topologyOf(json: Record<string, unknown>): { cls: string; config: unkno
 const modelName = (config: unknown, fallback: string) => (isRecord(config) && typeof config.name === 'string' && /^[A-Za-z0-9_.\-]+$/.test(config.name) ? config.name : fallback);
 
 /** A Sequential topology (config.layers, or config = layers in older files). */
-function toSequential(config: unknown): Sequential {
+function toSequential(config: unknown, maxLayers: number): Sequential {
   const entries = Array.isArray(config) ? config : isRecord(config) ? config.layers : undefined;
   if (!Array.isArray(entries) || entries.length === 0) throw new ModelFormatError('model.json: modelTopology has no layers (expected config.layers, a non-empty array)');
+  checkLayerCount(entries.length, 'layers', maxLayers);
   const layers: Layer[] = [];
   let pendingShape: number[] | undefined;
   entries.forEach((entry, i) => {
@@ -80,16 +84,16 @@ function toSequential(config: unknown): Sequential {
 }
 
 /** The model of a topology with its graph made: every layer built for its shapes, no memory. */
-function toModel(json: Record<string, unknown>): LayersModel {
+function toModel(json: Record<string, unknown>, limits: Required<LoadOptions>): LayersModel {
   const { cls, config } = topologyOf(json);
   try {
     if (cls === 'Sequential') {
-      const m = toSequential(config);
+      const m = toSequential(config, limits.maxLayers);
       void m.graph;
       return m;
     }
     if (!isRecord(config)) throw new ModelFormatError(`model.json: a functional modelTopology needs a config object {name, layers, input_layers, output_layers}, got ${jsonKind(config)}`);
-    const { inputs, outputs } = graphFromJson(config);
+    const { inputs, outputs } = graphFromJson(config, limits.maxLayers);
     return functionalModel({ inputs, outputs, name: modelName(config, 'model'), seed: 0 });
   } catch (e) {
     if (e instanceof ConfigError) throw new ModelFormatError(e.message.startsWith('model.json') ? e.message : `model.json: ${e.message}`);
@@ -124,7 +128,7 @@ export function planLoad(modelJson: unknown, options?: LoadOptions): LoadPlan {
   if (!isRecord(modelJson)) throw new ModelFormatError(`model.json: expected a JSON object {format, modelTopology, weightsManifest}, got ${jsonKind(modelJson)}`);
   if (hasOwn(modelJson, 'format') && modelJson.format !== 'layers-model') throw new ModelFormatError(`model.json: format is ${showValue(modelJson.format)}, expected "layers-model"`);
   const groups = parseManifest(modelJson);
-  const m = toModel(modelJson);
+  const m = toModel(modelJson, limits);
   checkSizes(m, limits);
   const placed = matchManifest(groups, m.layers.flatMap((l) => l.weights));
   return { model: m, groups, placed, json: modelJson };

@@ -205,3 +205,26 @@ test('functional limits: weights and activations are summed over the graph befor
   assert.equal(runtime().arena.bytesInUse, before);
 });
 
+
+test('a topology with more layers or nodes than maxLayers (default 2,000) is refused before anything is built', () => {
+  /** input -> n relu activations, as Functional (one node per layer) or with one layer applied n times. */
+  const chain = (n: number, shared: boolean) => {
+    const list: unknown[] = [{ class_name: 'InputLayer', name: 'in', config: { batch_input_shape: [null, 4, 1], name: 'in' }, inbound_nodes: [] }];
+    if (shared) list.push({ class_name: 'Activation', name: 'a', config: { name: 'a', activation: 'relu' }, inbound_nodes: Array.from({ length: n }, (_, i) => [[i === 0 ? 'in' : 'a', i === 0 ? 0 : i - 1, 0, {}]]) });
+    else for (let i = 0; i < n; i++) list.push({ class_name: 'Activation', name: `a${i}`, config: { name: `a${i}`, activation: 'relu' }, inbound_nodes: [[[i === 0 ? 'in' : `a${i - 1}`, 0, 0, {}]]] });
+    const out = shared ? ['a', n - 1, 0] : [`a${n - 1}`, 0, 0];
+    return { format: 'layers-model', modelTopology: { class_name: 'Functional', config: { name: 'deep', layers: list, input_layers: [['in', 0, 0]], output_layers: [out] } }, weightsManifest: [] };
+  };
+  const empty = new Uint8Array(0);
+  const t0 = performance.now();
+  assert.throws(() => fromArtifacts({ modelJson: chain(20_000, false), weightData: empty }), /the topology has 20001 layers, more than the 2000 loadModel accepts \(raise the limit with \{maxLayers\}\)/);
+  assert.throws(() => fromArtifacts({ modelJson: chain(3_000, true), weightData: empty }), /the topology has 3001 nodes \(layer applications\), more than the 2000/);
+  const seq = { format: 'layers-model', modelTopology: { class_name: 'Sequential', config: { layers: Array.from({ length: 40 }, (_, i) => ({ class_name: 'Activation', config: { activation: 'relu', ...(i === 0 ? { batch_input_shape: [null, 4, 1] } : {}) } })) } }, weightsManifest: [] };
+  assert.throws(() => fromArtifacts({ modelJson: seq, weightData: empty }, { maxLayers: 39 }), /the topology has 40 layers, more than the 39/);
+  assert.ok(performance.now() - t0 < 2000, `refused in ${performance.now() - t0} ms`);
+  // a shared layer applied many times within the limit loads and runs
+  const m = fromArtifacts({ modelJson: chain(50, true), weightData: empty });
+  assert.equal(m.layers.length, 2);
+  assert.deepEqual([...m.predict(new Tensor(Float32Array.from([-1, 2, -3, 4]), [1, 4, 1])).data], [0, 2, 0, 4]);
+  m.dispose();
+});
