@@ -119,8 +119,8 @@ function regularFile(fs: FS, path: string, what: string): fsTypes.Stats {
  *  a JSON object; shard paths are plain file names in the model folder; each shard is a regular
  *  file and the shards of each manifest group hold exactly the bytes the manifest describes; every
  *  weight of the topology is listed once, with its shape, and nothing else; values are finite and
- *  batch-norm moving variances >= 0; the model is within `options` limits (default 50 M weights
- *  and 50 M activation values per sample). Bad files throw ModelFormatError, bad arguments
+ *  batch-norm moving variances >= 0; the model is within `options` limits (default 50 M weights,
+ *  50 M activation values per sample, 2,000 layers and layer applications). Bad files throw ModelFormatError, bad arguments
  *  ConfigError; on failure nothing stays allocated. */
 export function loadModel(path: string, options?: LoadOptions): LayersModel {
   if (typeof path !== 'string' || path === '') throw new ConfigError(`loadModel: path must be a non-empty string (a model folder or its model.json), got ${showValue(path)}`);

@@ -135,6 +135,20 @@ test('TensorFlow.js opens a saved residual model and a squeeze-and-excitation mo
   }
 });
 
+test('TensorFlow.js opens a model with a shared layer and two inputs (node indices as TF.js counts them)', async () => {
+  const m = shared();
+  perturb(m);
+  const dir = tmp();
+  m.save(dir);
+  const tfModel = await tf.loadLayersModel(tfHandler(dir));
+  const xa = data(3, 1);
+  const xb = data(3, 2);
+  const theirs = (tfModel.predict([tf.tensor(xa.data, xa.shape), tf.tensor(xb.data, xb.shape)]) as tf.Tensor).dataSync();
+  close(m.forwardBatch([xa.data, xb.data], 3, false), theirs, 'shared');
+  tfModel.dispose();
+  m.dispose();
+});
+
 test('a functional model built and saved by TensorFlow.js (add, concatenate) loads with the same predictions', async () => {
   const x = tf.input({ shape: [L, C] });
   const a = tf.layers.conv1d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' }).apply(x) as tf.SymbolicTensor;
