@@ -10,7 +10,7 @@ import { size, type Layer } from '../layers/layer.ts';
 import { Loss } from '../losses/index.ts';
 import { LayersModel, model as functionalModel } from '../models/model.ts';
 import { Sequential } from '../models/sequential.ts';
-import { Adam, SGD } from '../optimizers/index.ts';
+import { optimizerFromConfig, type Optimizer } from '../optimizers/index.ts';
 import { hasOwn, isRecord, jsonKind, ModelFormatError } from './errors.ts';
 import { decodeWeights, matchManifest, parseManifest, type ManifestEntry, type ManifestGroup } from './manifest.ts';
 import { checkLayerCount, graphFromJson } from './functional.ts';
@@ -157,20 +157,17 @@ export function finishLoad(plan: LoadPlan, groupBytes: Uint8Array[]): LayersMode
 
 const snakeToCamel = (s: string) => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
-/** Compiles the model as its trainingConfig says, when cnn1d knows the optimizer and loss; a
- *  training config it cannot read leaves the model uncompiled (the weights are intact). */
+/** Compiles the model as its trainingConfig says, when cnn1d knows the optimizer (any of
+ *  optimizerFromConfig's, with its options and schedule) and the loss; a training config it
+ *  cannot read leaves the model uncompiled (the weights are intact). */
 function restoreTraining(model: LayersModel, tc: unknown): void {
   if (!isRecord(tc) || typeof tc.loss !== 'string' || !isRecord(tc.optimizer_config)) return;
-  const cls = tc.optimizer_config.class_name;
-  const raw = isRecord(tc.optimizer_config.config) ? tc.optimizer_config.config : {};
-  const known = cls === 'Adam' ? ['learningRate', 'beta1', 'beta2', 'epsilon'] : ['learningRate', 'momentum', 'nesterov'];
-  const args = Object.fromEntries(Object.entries(raw).map(([k, v]) => [snakeToCamel(k), v]).filter(([k]) => known.includes(k as string)));
-  let optimizer: Adam | SGD | null = null;
+  let optimizer: Optimizer | null = null;
   try {
-    optimizer = cls === 'Adam' ? new Adam(args) : cls === 'SGD' ? new SGD(args) : null;
+    optimizer = optimizerFromConfig(tc.optimizer_config.class_name, tc.optimizer_config.config ?? {});
     const loss = Loss.create(snakeToCamel(tc.loss), tc.loss_from_logits === true ? { fromLogits: true } : {});
     const metrics = Array.isArray(tc.metrics) && tc.metrics.every((m) => typeof m === 'string') ? (tc.metrics as string[]) : [];
-    if (optimizer) model.compile({ optimizer, loss, metrics });
+    model.compile({ optimizer, loss, metrics });
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     if (optimizer && model.optimizer !== optimizer) optimizer.dispose();

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { fromArtifacts, input, layers, loadModel, model, ModelFormatError, Tensor, toArtifacts, type LayersModel } from '../../src/index.ts';
+import { fromArtifacts, input, layers, loadModel, model, ModelFormatError, optimizers, Tensor, toArtifacts, type LayersModel } from '../../src/index.ts';
 import { Random } from '../../src/runtime/random.ts';
 import { runtime } from '../../src/runtime/runtime.ts';
 
@@ -100,6 +100,32 @@ test('a residual model saves as "Functional" with inbound_nodes and loads with i
   assert.deepEqual([...loaded.predict(x).data], [...m.predict(x).data]);
   m.dispose();
   loaded.dispose();
+});
+
+test('the training config round trips any optimizer with its options and schedule (optimizerFromConfig)', async () => {
+  const m = squeezeExcite();
+  const schedule = optimizers.schedules.exponentialDecay({ initialLearningRate: 0.01, decaySteps: 10, decayRate: 0.5 });
+  m.compile({ optimizer: optimizers.rmsprop({ learningRate: schedule, rho: 0.8, momentum: 0.5, centered: true, clipnorm: 2 }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  const { modelJson, weightData } = toArtifacts(m);
+  const savedWeights = m.getWeights();
+  const loaded = fromArtifacts({ modelJson, weightData });
+  assert.equal(loaded.optimizer?.className, 'RMSprop');
+  assert.deepEqual(loaded.optimizer?.getConfig(), m.optimizer?.getConfig());
+  assert.equal(loaded.loss?.name, 'sparseCategoricalCrossentropy');
+  assert.deepEqual(loaded.metrics, ['accuracy']);
+  // both continue training identically from the same weights and optimizer state (fresh)
+  const x = data(6);
+  const y = [0, 1, 2, 0, 1, 2];
+  const h1 = await m.fit(x, y, { epochs: 2, batchSize: 3, verbose: 0, shuffle: false });
+  const h2 = await loaded.fit(x, y, { epochs: 2, batchSize: 3, verbose: 0, shuffle: false });
+  assert.deepEqual(h2.history.loss, h1.history.loss);
+  // an optimizer cnn1d does not know leaves the loaded model uncompiled, weights intact
+  const odd = JSON.parse(JSON.stringify(modelJson));
+  odd.trainingConfig.optimizer_config.class_name = 'Ftrl';
+  const uncompiled = fromArtifacts({ modelJson: odd, weightData });
+  assert.equal(uncompiled.optimizer, null);
+  assert.deepEqual(uncompiled.getWeights(), savedWeights);
+  for (const model of [m, loaded, uncompiled]) model.dispose();
 });
 
 test('a shared layer and two inputs round trip: one layer entry with two nodes, one set of weights', () => {
