@@ -125,6 +125,15 @@ test('the training config round trips any optimizer with its options and schedul
   const uncompiled = fromArtifacts({ modelJson: odd, weightData });
   assert.equal(uncompiled.optimizer, null);
   assert.deepEqual(uncompiled.getWeights(), savedWeights);
+  // hostile optimizer keys are unknown options (uncompiled), never prototype lookups
+  for (const key of ['__proto__', 'constructor', 'toString']) {
+    const text = JSON.stringify(modelJson).replace('"optimizer_config":{"class_name":"RMSprop","config":{', `"optimizer_config":{"class_name":"RMSprop","config":{"${key}":{"learningRate":5},`);
+    assert.ok(text.includes(`"${key}":{"learningRate":5}`));
+    const hostile = fromArtifacts({ modelJson: JSON.parse(text), weightData });
+    assert.equal(hostile.optimizer, null, key);
+    assert.equal(({} as { learningRate?: number }).learningRate, undefined);
+    hostile.dispose();
+  }
   for (const model of [m, loaded, uncompiled]) model.dispose();
 });
 
