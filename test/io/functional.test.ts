@@ -134,6 +134,13 @@ test('the training config round trips any optimizer with its options and schedul
     assert.equal(({} as { learningRate?: number }).learningRate, undefined);
     hostile.dispose();
   }
+  for (const cls of ['constructor', 'toString', '__proto__']) {
+    const text = JSON.stringify(modelJson).replace('"className":"ExponentialDecay"', `"className":"${cls}"`);
+    assert.ok(text.includes(`"className":"${cls}"`));
+    const hostile = fromArtifacts({ modelJson: JSON.parse(text), weightData });
+    assert.equal(hostile.optimizer, null, `schedule class ${cls}`);
+    hostile.dispose();
+  }
   for (const model of [m, loaded, uncompiled]) model.dispose();
 });
 
