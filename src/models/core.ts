@@ -1,0 +1,436 @@
+// ModelCore: the memory and the engine of a model (LayersModel, model.ts, adds compile, fit,
+// evaluate, predict and summary). Owns, through a ModelMemory (ownership.ts):
+//   params  trainable weights, one contiguous block (so the optimizer is one kernel call)
+//   state   non-trainable weights (batch-norm moving statistics)
+//   work    the MemoryPlan of the graph for a batch capacity (engine/planner.ts): re-planned only
+//           when a larger batch, a backward or an input gradient is first needed.
+// The runtime (memory + kernels + arena) is passed in; the shared one is the default. A disposed
+// model, or one whose build failed, throws on every method; the engine never runs a kernel
+// without a live work plan.
+
+import { ConfigError, showValue } from '../layers/args.ts';
+import { initialize } from '../layers/initializers.ts';
+import { size, type Layer, type StepContext, type Weight } from '../layers/layer.ts';
+import { Graph } from '../engine/graph.ts';
+import { MemoryPlan } from '../engine/planner.ts';
+import type { SymbolicTensor } from '../engine/symbolic.ts';
+import * as exec from '../engine/executor.ts';
+import type { Loss } from '../losses/index.ts';
+import type { Optimizer } from '../optimizers/index.ts';
+import { OutOfMemoryError } from '../runtime/arena.ts';
+import { Random } from '../runtime/random.ts';
+import { runtime, type Runtime } from '../runtime/runtime.ts';
+import { checkLabels } from './inputs.ts';
+import { checkBatch, checkBatchArrays, checkTargetArrays, checkWeightValues } from './guards.ts';
+import { ModelMemory, ModelStateError, track, untrack } from './ownership.ts';
+
+export interface BaseModelArgs {
+  /** Model name. */
+  name?: string;
+  /** Seed of weight initialisation, shuffling and dropout (default: random). */
+  seed?: number;
+  /** The runtime whose memory holds the model (default: the shared runtime()). */
+  runtime?: Runtime;
+}
+
+/** A weight as plain data: Keras name, shape and values. */
+export interface NamedWeight {
+  name: string;
+  shape: number[];
+  data: Float32Array;
+}
+
+export class ModelCore {
+  name: string;
+  seed: number;
+  /** Per output: the compiled loss and its weight in the total loss. */
+  losses: Loss[] = [];
+  lossWeights: number[] = [];
+  protected readonly rt: Runtime;
+  protected rng: Random;
+  protected readonly mem: ModelMemory;
+  private graphCache: Graph | null = null;
+  private built = false;
+  private paramsFloats = 0;
+  private stateFloats = 0;
+  private plan: MemoryPlan | null = null;
+  private trainedBatch = 0; // batch of the last forward in training mode on the current plan, else 0
+
+  constructor(args: BaseModelArgs, defaultName: string, graph?: (name: string) => Graph) {
+    this.name = args.name ?? defaultName;
+    this.seed = args.seed ?? Math.floor(Math.random() * 2 ** 31);
+    this.rng = new Random(this.seed);
+    this.rt = args.runtime ?? runtime();
+    if (graph) this.graphCache = graph(this.name);
+    this.mem = new ModelMemory(this.rt);
+    track(this, this.mem);
+  }
+
+  /** The loss of the (first) output, null before compile. */
+  get loss(): Loss | null {
+    return this.losses[0] ?? null;
+  }
+
+  /** The compiled optimizer (replacing it releases the state the old one held for this model). */
+  get optimizer(): Optimizer | null {
+    return this.mem.optimizer;
+  }
+  set optimizer(opt: Optimizer | null) {
+    if (opt !== this.mem.optimizer) this.mem.releaseOptimizer();
+    this.mem.optimizer = opt;
+  }
+
+  /** Throws a ModelStateError naming the model and `method` if it is disposed or failed to build. */
+  protected checkAlive(method: string): void {
+    this.mem.check(this.name, method);
+  }
+
+  /** The graph of the model (Sequential makes it from its layers on first use). */
+  get graph(): Graph {
+    this.graphCache ??= this.makeGraph();
+    return this.graphCache;
+  }
+
+  protected makeGraph(): Graph {
+    throw new Error(`model "${this.name}": no graph`);
+  }
+
+  /** The layers, each once, in graph order (input layers included, as in TF.js). */
+  get layers(): Layer[] {
+    return this.graph.layers;
+  }
+
+  get inputs(): SymbolicTensor[] {
+    return this.graph.inputs;
+  }
+
+  get outputs(): SymbolicTensor[] {
+    this.ensureBuilt('outputs');
+    return this.graph.outputs;
+  }
+
+  /** Shape of one sample of the (first) input, without batch. */
+  get inputShape(): number[] {
+    return this.graph.inputs[0].shape;
+  }
+
+  /** Shape of one sample of the (first) output, without batch. */
+  get outputShape(): number[] {
+    this.ensureBuilt('outputShape');
+    return this.graph.outputs[0].shape;
+  }
+
+  /** All weights in layer order (kernel, bias, ...). */
+  get weights(): Weight[] {
+    this.ensureBuilt('weights');
+    return this.layers.flatMap((l) => l.weights);
+  }
+
+  /** Builds the graph (every layer checks its input shapes), then allocates and initialises the
+   *  weights in layer order. A failure (a layer that does not fit, a layer of another model,
+   *  weights too large for the memory) frees what was allocated and leaves the model unusable:
+   *  later calls throw a ModelStateError with the cause. */
+  build(): void {
+    this.ensureBuilt('build');
+  }
+
+  protected ensureBuilt(method: string): void {
+    this.checkAlive(method);
+    if (this.built) return;
+    try {
+      this.buildWeights();
+    } catch (e) {
+      const error = e instanceof RangeError ? new OutOfMemoryError(`model "${this.name}": cannot allocate its ${this.paramsFloats + this.stateFloats} weights (${(this.paramsFloats + this.stateFloats) * 4} bytes): ${e.message}`, { cause: e }) : (e as Error);
+      this.mem.fail(error);
+      throw error;
+    }
+    this.built = true;
+  }
+
+  private buildWeights(): void {
+    void this.graph; // a Sequential makes its graph (and builds its layers) here
+    const ls = this.layers;
+    // a layer's weights live in one model's memory; layers without weights are shared freely.
+    // layer.owner is the ModelMemory, not the model: a kept layer must not keep its model alive
+    const weighted = ls.filter((l) => l.weights.length > 0);
+    for (const l of weighted) {
+      const owner = l.owner;
+      if (owner && owner !== this.mem && !(owner instanceof ModelMemory && owner.isReleased)) {
+        throw new ConfigError(`model "${this.name}": ${l.label} already belongs to model "${owner.name}", whose memory holds its weights; create a new layer, or dispose() the other model first`);
+      }
+    }
+    const all = ls.flatMap((l) => l.weights);
+    this.paramsFloats = all.filter((w) => w.trainable).reduce((n, w) => n + w.size, 0);
+    this.stateFloats = all.filter((w) => !w.trainable).reduce((n, w) => n + w.size, 0);
+    this.mem.allocWeights(this.paramsFloats, this.stateFloats);
+    let p = this.mem.params;
+    let s = this.mem.state;
+    for (const w of all) {
+      if (w.trainable) {
+        w.ptr = p;
+        p += 4 * w.size;
+      } else {
+        w.ptr = s;
+        s += 4 * w.size;
+      }
+      initialize(w.spec.initializer, this.rt.f32(w.ptr, w.size), w.shape, this.rng);
+    }
+    this.mem.name = this.name;
+    for (const l of weighted) l.owner = this.mem;
+  }
+
+  /** Number of weights (trainable and not). */
+  countParams(): number {
+    this.ensureBuilt('countParams');
+    return this.paramsFloats + this.stateFloats;
+  }
+
+  /** Plans working memory for at least `batch` samples; a training plan also serves inference.
+   *  The old plan is released first; if the new one cannot be allocated the model keeps no plan
+   *  (the next call plans from scratch, so a smaller batch works again) and an OutOfMemoryError
+   *  names the batch and the bytes wanted. */
+  protected ensureWork(batch: number, withInputGrad: boolean, training: boolean, method: string): MemoryPlan {
+    this.ensureBuilt(method);
+    checkBatch(`model "${this.name}"`, method, batch);
+    const old = this.livePlan();
+    if (old && old.options.capacity >= batch && (old.options.training || !training) && (old.options.inputGrads || !withInputGrad)) return old;
+    const capacity = Math.max(batch, old?.options.capacity ?? 0);
+    const options = {
+      capacity,
+      training: training || (old?.options.training ?? false),
+      inputGrads: withInputGrad || (old?.options.inputGrads ?? false),
+      paramFloats: this.paramsFloats,
+      targetFloats: this.graph.outputs.map((t) => capacity * size(t.shape)),
+    };
+    this.mem.setWork(null);
+    this.plan = null;
+    this.trainedBatch = 0;
+    const plan = new MemoryPlan(this.rt, this.graph, options);
+    try {
+      plan.allocate();
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      throw new OutOfMemoryError(
+        `model "${this.name}": cannot plan working memory for a batch of ${capacity} samples (${plan.bytes} bytes of activations, gradients and scratch): ` +
+          `${e.message}. Nothing was allocated and the weights are intact; use a smaller batchSize`,
+        { cause: e },
+      );
+    }
+    // every trainable weight's gradient sits at the same offset in paramGrads as in params
+    if (plan.paramGrads) for (const w of this.layers.flatMap((l) => l.weights)) if (w.trainable) w.gradPtr = plan.paramGrads.ptr + (w.ptr - this.mem.params);
+    this.mem.setWork(plan.work);
+    this.plan = plan;
+    return plan;
+  }
+
+  /** The current plan if its memory is still held (not released by dispose or a failed re-plan). */
+  private livePlan(): MemoryPlan | null {
+    const plan = this.plan;
+    return plan && this.mem.work === plan.work && plan.work.live ? plan : null;
+  }
+
+  /** The live plan, after checking that `batch` samples fit in it: the engine's guard that no
+   *  kernel runs on a released plan (address 0) or past the planned capacity. */
+  private liveWork(method: string, batch: number): MemoryPlan {
+    const plan = this.livePlan();
+    if (plan && Number.isInteger(batch) && batch >= 1 && batch <= plan.options.capacity) return plan;
+    this.checkAlive(method);
+    if (!plan) throw new ModelStateError(`model "${this.name}": ${method}: no working memory is planned; call prepare(batch) (or forwardBatch) first`);
+    throw new ConfigError(`model "${this.name}": ${method}: batch must be an integer in 1..${plan.options.capacity} (the planned capacity), got ${showValue(batch)}`);
+  }
+
+  protected context(batch: number, training: boolean): StepContext {
+    return { rt: this.rt, k: this.rt.kernels, batch, training, rng: this.rng };
+  }
+
+  // ---- engine: used by fit/evaluate/predict, the golden runner and the gradient checks ----
+
+  /** Plans memory for `batch` samples: for training (default) or inference only (buffers reused
+   *  by liveness), and with the input gradient (for tests and saliency). */
+  prepare(batch: number, withInputGrad = false, training = true): void {
+    this.ensureWork(batch, withInputGrad, training, 'prepare');
+  }
+
+  /** Bytes of the planned work memory (activations, gradients, scratch); 0 without a plan. */
+  get workBytes(): number {
+    return this.livePlan()?.bytes ?? 0;
+  }
+
+  /** View of input `i`'s buffer for `batch` samples; valid until the next prepare(). */
+  inputView(batch: number, i = 0): Float32Array {
+    const plan = this.liveWork('inputView', batch);
+    const t = this.graph.inputs[this.indexIn(this.graph.inputs, i, 'input', 'inputView')];
+    return this.rt.f32(plan.ios[this.graph.valueIndex(t)].y.ptr, batch * size(t.shape));
+  }
+
+  /** View of output `o`'s target buffer (`n` values); valid until the next prepare(). */
+  targetView(n: number, o = 0): Float32Array {
+    const target = this.liveWork('targetView', 1).targets[this.indexIn(this.graph.outputs, o, 'output', 'targetView')];
+    if (!Number.isInteger(n) || n < 0 || n > target.floats) throw new ConfigError(`model "${this.name}": targetView: n must be an integer in 0..${target.floats}, got ${showValue(n)}`);
+    return this.rt.f32(target.ptr, n);
+  }
+
+  /** View of output `o` of the last forward for `batch` samples. */
+  outputView(batch: number, o = 0): Float32Array {
+    const plan = this.liveWork('outputView', batch);
+    const t = this.graph.outputs[this.indexIn(this.graph.outputs, o, 'output', 'outputView')];
+    return this.rt.f32(plan.ios[this.graph.valueIndex(t)].y.ptr, batch * size(t.shape));
+  }
+
+  private indexIn(list: SymbolicTensor[], i: number, kind: string, method: string): number {
+    if (!Number.isInteger(i) || !list[i]) throw new ConfigError(`model "${this.name}": ${method}: ${kind} ${showValue(i)} does not exist (the model has ${list.length})`);
+    return i;
+  }
+
+  /** Runs every node on the loaded inputs. */
+  runForward(batch: number, training: boolean): void {
+    const plan = this.liveWork('runForward', batch);
+    this.trainedBatch = 0;
+    exec.forward(plan, this.context(batch, training));
+    if (training) this.trainedBatch = batch;
+  }
+
+  /** Loss of the last forward against the loaded targets (sum over the outputs of lossWeights[o]
+   *  * loss_o); with `backward`, also all gradients (zeroed first), softmax + cross-entropy fused. */
+  runLoss(batch: number, backward: boolean): number {
+    return this.runLosses(batch, backward).value;
+  }
+
+  /** runLoss, with each output's (unweighted) loss too. */
+  runLosses(batch: number, backward: boolean): { value: number; values: number[] } {
+    const plan = this.liveWork('runLoss', batch);
+    const losses = this.losses;
+    if (losses.length === 0) throw new ConfigError(`model "${this.name}": runLoss: call compile({optimizer, loss}) first`);
+    // the sparse kernels index by label: a label out of 0..C-1 would touch another model's memory
+    this.graph.outputs.forEach((t, o) => {
+      if (!losses[o].sparse) return;
+      const C = t.shape[t.shape.length - 1];
+      checkLabels(this.rt.f32(plan.targets[o].ptr, (batch * size(t.shape)) / C), C, `model "${this.name}": ${losses[o].name} targets`);
+    });
+    if (backward) this.checkTrainingForward('runLoss', batch);
+    const ctx = this.context(batch, true);
+    const { value, values, fused } = exec.losses(plan, ctx, losses, backward, this.lossWeights);
+    if (backward) exec.backward(plan, ctx, fused);
+    return { value, values };
+  }
+
+  /** One optimizer step over the whole parameter block. */
+  applyOptimizer(): void {
+    const plan = this.liveWork('applyOptimizer', 1);
+    const opt = this.optimizer;
+    if (!opt) throw new ConfigError(`model "${this.name}": applyOptimizer: call compile({optimizer, loss}) first`);
+    if (!plan.paramGrads) throw new ModelStateError(`model "${this.name}": applyOptimizer: the planned memory is for inference; call prepare(batch) first`);
+    opt.step(this.rt, this.mem.params, plan.paramGrads.ptr, this.paramsFloats);
+  }
+
+  /** Number of target values per sample of output `o` for its compiled loss. */
+  targetSize(o = 0): number {
+    const out = this.outputs[o].shape;
+    return this.losses[o]?.sparse ? size(out) / out[out.length - 1] : size(out);
+  }
+
+  /** Copies a batch of inputs in (one array per input) and runs the graph. Returns a view of the
+   *  first output (valid until the next call that may allocate). */
+  forwardBatch(x: Float32Array | Float32Array[], batch: number, training: boolean, withInputGrad = false): Float32Array {
+    this.ensureBuilt('forwardBatch');
+    const owner = `model "${this.name}"`;
+    checkBatch(owner, 'forwardBatch', batch);
+    const xs = checkBatchArrays(owner, 'forwardBatch', 'x', x, this.graph.inputs, batch, 'input');
+    this.ensureWork(batch, withInputGrad, training, 'forwardBatch');
+    xs.forEach((v, i) => this.inputView(batch, i).set(v));
+    this.runForward(batch, training);
+    return this.outputView(batch);
+  }
+
+  /** Backward from explicit output gradients (after forwardBatch(training=true)), one array per
+   *  output. Gradients of the weights are then readable with weightGradients(), of the inputs
+   *  with inputGradient(). */
+  backwardFromOutputGrad(dy: Float32Array | Float32Array[], batch: number): void {
+    const plan = this.liveWork('backwardFromOutputGrad', batch);
+    const dys = checkBatchArrays(`model "${this.name}"`, 'backwardFromOutputGrad', 'dy', dy, this.graph.outputs, batch, 'output');
+    this.checkTrainingForward('backwardFromOutputGrad', batch);
+    plan.work.zeroGrads();
+    dys.forEach((d, o) => this.rt.f32(plan.lossGrads[o].ptr, d.length).set(d));
+    exec.backward(plan, this.context(batch, true));
+  }
+
+  /** Backward reads what the forward saved: it needs a training forward of the same batch. */
+  private checkTrainingForward(method: string, batch: number): void {
+    if (this.trainedBatch !== batch) {
+      throw new ConfigError(`model "${this.name}": ${method}: run a forward in training mode on this batch of ${batch} first (the last one ${this.trainedBatch ? `had ${this.trainedBatch} samples` : 'was not in training mode'})`);
+    }
+  }
+
+  /** Loss, gradients and one optimizer step on one batch. x [batch, ...inputShape] per input;
+   *  y [batch, ...outputShape] per output (or [batch] class indices for a sparse loss). Returns
+   *  the batch-mean total loss before the step. */
+  trainOnBatch(x: Float32Array | Float32Array[], y: Float32Array | Float32Array[], batch: number): number {
+    const value = this.computeLossAndGrads(x, y, batch, 'trainOnBatch');
+    this.applyOptimizer();
+    return value;
+  }
+
+  /** Forward in training mode, loss and backward; gradients stay in memory. */
+  computeLossAndGrads(x: Float32Array | Float32Array[], y: Float32Array | Float32Array[], batch: number, method = 'computeLossAndGrads'): number {
+    this.checkAlive(method);
+    if (this.losses.length === 0 || !this.optimizer) throw new ConfigError(`model "${this.name}": ${method}: call compile({optimizer, loss}) before training`);
+    const outputs = this.outputs;
+    const ys = checkTargetArrays(`model "${this.name}"`, method, y, outputs, this.losses, outputs.map((_, o) => this.targetSize(o)), batch);
+    this.forwardBatch(x, batch, true);
+    ys.forEach((v, o) => this.targetView(v.length, o).set(v));
+    return this.runLoss(batch, true);
+  }
+
+  /** Gradient w.r.t. input `i` of the last backward (needs forwardBatch(..., withInputGrad)). */
+  inputGradient(batch: number, i = 0): Float32Array {
+    const plan = this.liveWork('inputGradient', batch);
+    const t = this.graph.inputs[this.indexIn(this.graph.inputs, i, 'input', 'inputGradient')];
+    const g = plan.gradOf(this.graph.valueIndex(t));
+    if (!g) throw new ConfigError(`model "${this.name}": inputGradient: run forwardBatch with withInputGrad = true first`);
+    return this.rt.download(g.ptr, batch * size(t.shape));
+  }
+
+  /** Copies of the gradients of the trainable weights after the last backward. */
+  weightGradients(): NamedWeight[] {
+    const plan = this.liveWork('weightGradients', 1);
+    if (!plan.paramGrads) throw new ModelStateError(`model "${this.name}": weightGradients: the planned memory is for inference; run a backward first`);
+    return this.weights.filter((w) => w.trainable).map((w) => ({ name: w.name, shape: w.shape, data: this.rt.download(w.gradPtr, w.size) }));
+  }
+
+  /** Copies of all weights, in layer order. */
+  getWeights(): NamedWeight[] {
+    this.ensureBuilt('getWeights');
+    return this.weights.map((w) => ({ name: w.name, shape: w.shape, data: this.rt.download(w.ptr, w.size) }));
+  }
+
+  /** Sets all weights, in layer order (as getWeights returns them). */
+  setWeights(values: ArrayLike<number>[]): void {
+    this.ensureBuilt('setWeights');
+    const ws = this.weights;
+    checkWeightValues(values, ws).forEach((v, i) => this.rt.f32(ws[i].ptr, ws[i].size).set(v));
+  }
+
+  /** The first NaN/±Infinity among the weights and the non-trainable state (moving statistics),
+   *  or null. Counted by one kernel per block; searched in JS only when there is one. */
+  firstNonFiniteWeight(): { name: string; index: number; value: number } | null {
+    this.ensureBuilt('firstNonFiniteWeight');
+    const k = this.rt.kernels;
+    if (k.f32_count_nonfinite(this.mem.params, this.paramsFloats) + k.f32_count_nonfinite(this.mem.state, this.stateFloats) === 0) return null;
+    for (const w of this.weights) {
+      const v = this.rt.f32(w.ptr, w.size);
+      for (let i = 0; i < w.size; i++) if (!Number.isFinite(v[i])) return { name: w.name, index: i, value: v[i] };
+    }
+    return null;
+  }
+
+  /** Releases all memory of the model (weights, work, optimizer state), once; every other method
+   *  then throws a ModelStateError, and its layers may join another model. Call it when done: a
+   *  model garbage collected without it also gives its memory back (a FinalizationRegistry), but
+   *  only whenever the collector runs. */
+  dispose(): void {
+    untrack(this.mem);
+    this.mem.release();
+    this.plan = null;
+    if (this.graphCache) for (const l of this.graphCache.layers) if (l.owner === this.mem) l.owner = null;
+  }
+}
