@@ -37,8 +37,9 @@ export function losses(mem: MemoryPlan, ctx: StepContext, fns: Loss[], withGrads
     const loss = fns[o];
     const w = weights[o] ?? 1;
     const i = graph.valueIndex(t);
-    const C = t.shape[t.shape.length - 1];
-    const rows = (ctx.batch * size(t.shape)) / C;
+    const shape = mem.shapes.outs[i];
+    const C = shape[shape.length - 1];
+    const rows = (ctx.batch * size(shape)) / C;
     const y = mem.ios[i].y.ptr;
     const target = mem.targets[o].ptr;
     const grad = mem.lossGrads[o].ptr;
@@ -53,7 +54,7 @@ export function losses(mem: MemoryPlan, ctx: StepContext, fns: Loss[], withGrads
       if (w !== 1) k.scale_f32(logits.ptr, logits.ptr, rows * C, Math.fround(w)); // logits [B, ...out]
       written.add(logits.ptr);
       fused.add(i);
-    } else if (w !== 1) k.scale_f32(grad, grad, ctx.batch * size(t.shape), Math.fround(w));
+    } else if (w !== 1) k.scale_f32(grad, grad, rows * C, Math.fround(w));
   });
   return { value, values, fused };
 }

@@ -6,20 +6,28 @@ import { checkKeys, shapeArg } from './args.ts';
 import { Layer } from './layer.ts';
 
 export interface InputArgs {
-  /** Shape of one sample without the batch dimension, e.g. [length, channels]. */
-  shape?: number[];
+  /** Shape of one sample without the batch dimension, e.g. [length, channels]; [null, channels]
+   *  for any length. */
+  shape?: (number | null)[];
   /** Alias of shape with the batch dimension first (null or a number), as in Keras. */
   batchShape?: (number | null)[];
   /** Name of the input (default "input_1", ...). */
   name?: string;
 }
 
+/** The length the graph is built with for an input of unknown length ([null, C]); a model plans
+ *  and runs at the length of the data it is given (engine/lengths.ts). */
+export const TEMPLATE_LENGTH = 2 ** 20;
+
 export class InputLayer extends Layer {
   readonly className = 'InputLayer';
   protected override readonly arity = [0, 0] as const;
+  /** Declared as [null, C]: the length is that of the data (shape[0] is TEMPLATE_LENGTH). */
+  readonly variableLength: boolean;
 
-  constructor(shape: number[], name?: string) {
+  constructor(shape: number[], name?: string, variableLength = false) {
     super({ inputShape: shape, ...(name !== undefined ? { name } : {}) }, []);
+    this.variableLength = variableLength;
     this.inputShapes = [shape.slice()];
     this.outputShape = shape.slice();
     this.built = true;
@@ -33,11 +41,15 @@ export class InputLayer extends Layer {
   backward(): void {}
 }
 
-/** A symbolic input of a functional model: input({shape: [length, channels]}). */
+/** A symbolic input of a functional model: input({shape: [length, channels]}), or
+ *  input({shape: [null, channels]}) for signals of any length (fully convolutional models). */
 export function input(args: InputArgs): SymbolicTensor {
   checkKeys('input', args, ['shape', 'batchShape', 'name']);
-  const shape = shapeArg('input', args.shape !== undefined ? 'shape' : 'batchShape', args.shape ?? args.batchShape?.slice(1));
-  const layer = new InputLayer(shape, args.name);
+  const given = args.shape ?? args.batchShape?.slice(1);
+  const variableLength = Array.isArray(given) && given.length === 2 && given[0] === null;
+  const field = args.shape !== undefined ? 'shape' : 'batchShape';
+  const shape = shapeArg('input', field, variableLength ? [TEMPLATE_LENGTH, given[1]] : given);
+  const layer = new InputLayer(shape, args.name, variableLength);
   const node = new Node(layer, [], shape);
   layer.inboundNodes.push(node);
   return node.output;

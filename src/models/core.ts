@@ -13,6 +13,7 @@ import { initialize } from '../layers/initializers.ts';
 import { size, type Layer, type StepContext, type Weight } from '../layers/layer.ts';
 import { Graph } from '../engine/graph.ts';
 import { MemoryPlan } from '../engine/planner.ts';
+import { bind, checkVariableLength, isVariableLength, shapesAt, templateShapes, type GraphShapes } from '../engine/lengths.ts';
 import type { SymbolicTensor } from '../engine/symbolic.ts';
 import * as exec from '../engine/executor.ts';
 import type { Loss } from '../losses/index.ts';
@@ -20,8 +21,9 @@ import type { Optimizer } from '../optimizers/index.ts';
 import { OutOfMemoryError } from '../runtime/arena.ts';
 import { Random } from '../runtime/random.ts';
 import { runtime, type Runtime } from '../runtime/runtime.ts';
-import { checkLabels } from './inputs.ts';
-import { checkBatch, checkBatchArrays, checkTargetArrays, checkWeightValues } from './guards.ts';
+import { InputLayer } from '../layers/input.ts';
+import { checkLabels, describe, isNumbers } from './inputs.ts';
+import { checkBatch, checkBatchArrays, checkTargetArrays, checkWeightValues, isList } from './guards.ts';
 import { ModelMemory, ModelStateError, track, untrack } from './ownership.ts';
 
 export interface BaseModelArgs {
@@ -50,6 +52,9 @@ export class ModelCore {
   protected rng: Random;
   protected readonly mem: ModelMemory;
   private graphCache: Graph | null = null;
+  /** Inputs declared [null, C]: plans and shapes are per input length. */
+  private variable = false;
+  private readonly shapesCache = new Map<number, GraphShapes>();
   private built = false;
   private paramsFloats = 0;
   private stateFloats = 0;
@@ -61,7 +66,7 @@ export class ModelCore {
     this.seed = args.seed ?? Math.floor(Math.random() * 2 ** 31);
     this.rng = new Random(this.seed);
     this.rt = args.runtime ?? runtime();
-    if (graph) this.graphCache = graph(this.name);
+    if (graph) this.adopt(graph(this.name));
     this.mem = new ModelMemory(this.rt);
     track(this, this.mem);
   }
@@ -87,8 +92,68 @@ export class ModelCore {
 
   /** The graph of the model (Sequential makes it from its layers on first use). */
   get graph(): Graph {
-    this.graphCache ??= this.makeGraph();
-    return this.graphCache;
+    return this.graphCache ?? this.adopt(this.makeGraph());
+  }
+
+  private adopt(graph: Graph): Graph {
+    if (isVariableLength(graph)) checkVariableLength(graph, `model "${this.name}"`);
+    this.variable = isVariableLength(graph);
+    this.graphCache = graph;
+    return graph;
+  }
+
+  /** Shapes of one sample of each input at input `length` (the declared ones for a fixed length). */
+  inputShapesAt(length?: number): number[][] {
+    const s = this.shapesAt(length);
+    return this.graph.inputs.map((t) => s.outs[this.graph.valueIndex(t)]);
+  }
+
+  /** Shapes of one sample of each output at input `length`. */
+  outputShapesAt(length?: number): number[][] {
+    this.ensureBuilt('outputShapesAt');
+    const s = this.shapesAt(length);
+    return this.graph.outputs.map((t) => s.outs[this.graph.valueIndex(t)]);
+  }
+
+  /** Whether the model takes inputs of any length (an input declared [null, C]). */
+  get variableLength(): boolean {
+    return this.graph && this.variable;
+  }
+
+  /** Shapes of every value for inputs of `length` samples (the declared shapes for a fixed-length
+   *  model, whatever `length`). Throws a ConfigError naming the layer that the length does not fit. */
+  shapesAt(length?: number): GraphShapes {
+    const graph = this.graph;
+    if (!this.variable) {
+      let t = this.shapesCache.get(0);
+      if (!t) this.shapesCache.set(0, (t = templateShapes(graph)));
+      return t;
+    }
+    if (!Number.isSafeInteger(length) || (length as number) < 1) throw new ConfigError(`model "${this.name}": takes inputs of any length ([null, C]); the length must be a positive integer, got ${showValue(length)}`);
+    let shapes = this.shapesCache.get(length as number);
+    if (shapes) return shapes;
+    try {
+      shapes = shapesAt(graph, length as number, `model "${this.name}"`);
+    } finally {
+      bind(graph, this.livePlan()?.shapes ?? templateShapes(graph));
+    }
+    if (this.shapesCache.size >= 8) this.shapesCache.delete(this.shapesCache.keys().next().value as number);
+    this.shapesCache.set(length as number, shapes);
+    return shapes;
+  }
+
+  /** Input length of a batch of flat values of the inputs (variable-length models; undefined
+   *  for a fixed length): taken from the first input declared [null, C]. */
+  protected lengthOf(x: unknown, batch: number, method: string): number | undefined {
+    if (!this.variable) return undefined;
+    const i = this.graph.inputs.findIndex((t) => (t.node.layer as InputLayer).variableLength);
+    const v = isList(x) ? x[i] : x;
+    const C = this.graph.inputs[i].shape[1];
+    const n = isNumbers(v) ? v.length : NaN;
+    if (!(n > 0 && n % (batch * C) === 0)) {
+      throw new ConfigError(`model "${this.name}": ${method} x${isList(x) ? `[${i}]` : ''}: expected ${showValue(batch)} samples of shape [L, ${C}] for an input length L, got ${describe(v)}`);
+    }
+    return n / (batch * C);
   }
 
   protected makeGraph(): Graph {
@@ -189,29 +254,32 @@ export class ModelCore {
    *  The old plan is released first; if the new one cannot be allocated the model keeps no plan
    *  (the next call plans from scratch, so a smaller batch works again) and an OutOfMemoryError
    *  names the batch and the bytes wanted. */
-  protected ensureWork(batch: number, withInputGrad: boolean, training: boolean, method: string): MemoryPlan {
+  protected ensureWork(batch: number, withInputGrad: boolean, training: boolean, method: string, length?: number): MemoryPlan {
     this.ensureBuilt(method);
     checkBatch(`model "${this.name}"`, method, batch);
     const old = this.livePlan();
-    if (old && old.options.capacity >= batch && (old.options.training || !training) && (old.options.inputGrads || !withInputGrad)) return old;
-    const capacity = Math.max(batch, old?.options.capacity ?? 0);
+    const shapes = this.shapesAt(length ?? old?.shapes.length);
+    if (old && old.shapes === shapes && old.options.capacity >= batch && (old.options.training || !training) && (old.options.inputGrads || !withInputGrad)) return old;
+    // a plan is for one (capacity, length): a new length starts from the batch asked for
+    const keep = old && old.shapes === shapes ? old.options : null;
+    const capacity = Math.max(batch, keep?.capacity ?? 0);
     const options = {
       capacity,
-      training: training || (old?.options.training ?? false),
-      inputGrads: withInputGrad || (old?.options.inputGrads ?? false),
+      training: training || (keep?.training ?? false),
+      inputGrads: withInputGrad || (keep?.inputGrads ?? false),
       paramFloats: this.paramsFloats,
-      targetFloats: this.graph.outputs.map((t) => capacity * size(t.shape)),
+      targetFloats: this.graph.outputs.map((t) => capacity * size(shapes.outs[this.graph.valueIndex(t)])),
     };
     this.mem.setWork(null);
     this.plan = null;
     this.trainedBatch = 0;
-    const plan = new MemoryPlan(this.rt, this.graph, options);
+    const plan = new MemoryPlan(this.rt, this.graph, options, shapes);
     try {
       plan.allocate();
     } catch (e) {
       if (!(e instanceof RangeError)) throw e;
       throw new OutOfMemoryError(
-        `model "${this.name}": cannot plan working memory for a batch of ${capacity} samples (${plan.bytes} bytes of activations, gradients and scratch): ` +
+        `model "${this.name}": cannot plan working memory for a batch of ${capacity} samples${this.variable ? ` of length ${shapes.length}` : ''} (${plan.bytes} bytes of activations, gradients and scratch): ` +
           `${e.message}. Nothing was allocated and the weights are intact; use a smaller batchSize`,
         { cause: e },
       );
@@ -233,7 +301,10 @@ export class ModelCore {
    *  kernel runs on a released plan (address 0) or past the planned capacity. */
   private liveWork(method: string, batch: number): MemoryPlan {
     const plan = this.livePlan();
-    if (plan && Number.isInteger(batch) && batch >= 1 && batch <= plan.options.capacity) return plan;
+    if (plan && Number.isInteger(batch) && batch >= 1 && batch <= plan.options.capacity) {
+      if (this.variable) bind(this.graph, plan.shapes); // the layers read their shapes in forward/backward
+      return plan;
+    }
     this.checkAlive(method);
     if (!plan) throw new ModelStateError(`model "${this.name}": ${method}: no working memory is planned; call prepare(batch) (or forwardBatch) first`);
     throw new ConfigError(`model "${this.name}": ${method}: batch must be an integer in 1..${plan.options.capacity} (the planned capacity), got ${showValue(batch)}`);
@@ -247,8 +318,8 @@ export class ModelCore {
 
   /** Plans memory for `batch` samples: for training (default) or inference only (buffers reused
    *  by liveness), and with the input gradient (for tests and saliency). */
-  prepare(batch: number, withInputGrad = false, training = true): void {
-    this.ensureWork(batch, withInputGrad, training, 'prepare');
+  prepare(batch: number, withInputGrad = false, training = true, length?: number): void {
+    this.ensureWork(batch, withInputGrad, training, 'prepare', length);
   }
 
   /** Bytes of the planned work memory (activations, gradients, scratch); 0 without a plan. */
@@ -259,8 +330,8 @@ export class ModelCore {
   /** View of input `i`'s buffer for `batch` samples; valid until the next prepare(). */
   inputView(batch: number, i = 0): Float32Array {
     const plan = this.liveWork('inputView', batch);
-    const t = this.graph.inputs[this.indexIn(this.graph.inputs, i, 'input', 'inputView')];
-    return this.rt.f32(plan.ios[this.graph.valueIndex(t)].y.ptr, batch * size(t.shape));
+    const v = this.graph.valueIndex(this.graph.inputs[this.indexIn(this.graph.inputs, i, 'input', 'inputView')]);
+    return this.rt.f32(plan.ios[v].y.ptr, batch * size(plan.shapes.outs[v]));
   }
 
   /** View of output `o`'s target buffer (`n` values); valid until the next prepare(). */
@@ -273,8 +344,8 @@ export class ModelCore {
   /** View of output `o` of the last forward for `batch` samples. */
   outputView(batch: number, o = 0): Float32Array {
     const plan = this.liveWork('outputView', batch);
-    const t = this.graph.outputs[this.indexIn(this.graph.outputs, o, 'output', 'outputView')];
-    return this.rt.f32(plan.ios[this.graph.valueIndex(t)].y.ptr, batch * size(t.shape));
+    const v = this.graph.valueIndex(this.graph.outputs[this.indexIn(this.graph.outputs, o, 'output', 'outputView')]);
+    return this.rt.f32(plan.ios[v].y.ptr, batch * size(plan.shapes.outs[v]));
   }
 
   private indexIn(list: SymbolicTensor[], i: number, kind: string, method: string): number {
@@ -304,8 +375,9 @@ export class ModelCore {
     // the sparse kernels index by label: a label out of 0..C-1 would touch another model's memory
     this.graph.outputs.forEach((t, o) => {
       if (!losses[o].sparse) return;
-      const C = t.shape[t.shape.length - 1];
-      checkLabels(this.rt.f32(plan.targets[o].ptr, (batch * size(t.shape)) / C), C, `model "${this.name}": ${losses[o].name} targets`);
+      const shape = plan.shapes.outs[this.graph.valueIndex(t)];
+      const C = shape[shape.length - 1];
+      checkLabels(this.rt.f32(plan.targets[o].ptr, (batch * size(shape)) / C), C, `model "${this.name}": ${losses[o].name} targets`);
     });
     if (backward) this.checkTrainingForward('runLoss', batch);
     const ctx = this.context(batch, true);
@@ -323,9 +395,10 @@ export class ModelCore {
     opt.step(this.rt, this.mem.params, plan.paramGrads.ptr, this.paramsFloats);
   }
 
-  /** Number of target values per sample of output `o` for its compiled loss. */
-  targetSize(o = 0): number {
-    const out = this.outputs[o].shape;
+  /** Number of target values per sample of output `o` for its compiled loss (at input `length`
+   *  for a variable-length model). */
+  targetSize(o = 0, length?: number): number {
+    const out = this.outputShapesAt(length)[o];
     return this.losses[o]?.sparse ? size(out) / out[out.length - 1] : size(out);
   }
 
@@ -335,8 +408,9 @@ export class ModelCore {
     this.ensureBuilt('forwardBatch');
     const owner = `model "${this.name}"`;
     checkBatch(owner, 'forwardBatch', batch);
-    const xs = checkBatchArrays(owner, 'forwardBatch', 'x', x, this.graph.inputs, batch, 'input');
-    this.ensureWork(batch, withInputGrad, training, 'forwardBatch');
+    const length = this.lengthOf(x, batch, 'forwardBatch');
+    const xs = checkBatchArrays(owner, 'forwardBatch', 'x', x, this.inputShapesAt(length), batch, 'input');
+    this.ensureWork(batch, withInputGrad, training, 'forwardBatch', length);
     xs.forEach((v, i) => this.inputView(batch, i).set(v));
     this.runForward(batch, training);
     return this.outputView(batch);
@@ -347,7 +421,8 @@ export class ModelCore {
    *  with inputGradient(). */
   backwardFromOutputGrad(dy: Float32Array | Float32Array[], batch: number): void {
     const plan = this.liveWork('backwardFromOutputGrad', batch);
-    const dys = checkBatchArrays(`model "${this.name}"`, 'backwardFromOutputGrad', 'dy', dy, this.graph.outputs, batch, 'output');
+    const outs = this.graph.outputs.map((t) => plan.shapes.outs[this.graph.valueIndex(t)]);
+    const dys = checkBatchArrays(`model "${this.name}"`, 'backwardFromOutputGrad', 'dy', dy, outs, batch, 'output');
     this.checkTrainingForward('backwardFromOutputGrad', batch);
     plan.work.zeroGrads();
     dys.forEach((d, o) => this.rt.f32(plan.lossGrads[o].ptr, d.length).set(d));
@@ -374,8 +449,9 @@ export class ModelCore {
   computeLossAndGrads(x: Float32Array | Float32Array[], y: Float32Array | Float32Array[], batch: number, method = 'computeLossAndGrads'): number {
     this.checkAlive(method);
     if (this.losses.length === 0 || !this.optimizer) throw new ConfigError(`model "${this.name}": ${method}: call compile({optimizer, loss}) before training`);
-    const outputs = this.outputs;
-    const ys = checkTargetArrays(`model "${this.name}"`, method, y, outputs, this.losses, outputs.map((_, o) => this.targetSize(o)), batch);
+    const length = this.lengthOf(x, batch, method);
+    const outs = this.outputShapesAt(length);
+    const ys = checkTargetArrays(`model "${this.name}"`, method, y, outs, this.losses, outs.map((_, o) => this.targetSize(o, length)), batch);
     this.forwardBatch(x, batch, true);
     ys.forEach((v, o) => this.targetView(v.length, o).set(v));
     return this.runLoss(batch, true);
@@ -384,10 +460,10 @@ export class ModelCore {
   /** Gradient w.r.t. input `i` of the last backward (needs forwardBatch(..., withInputGrad)). */
   inputGradient(batch: number, i = 0): Float32Array {
     const plan = this.liveWork('inputGradient', batch);
-    const t = this.graph.inputs[this.indexIn(this.graph.inputs, i, 'input', 'inputGradient')];
-    const g = plan.gradOf(this.graph.valueIndex(t));
+    const v = this.graph.valueIndex(this.graph.inputs[this.indexIn(this.graph.inputs, i, 'input', 'inputGradient')]);
+    const g = plan.gradOf(v);
     if (!g) throw new ConfigError(`model "${this.name}": inputGradient: run forwardBatch with withInputGrad = true first`);
-    return this.rt.download(g.ptr, batch * size(t.shape));
+    return this.rt.download(g.ptr, batch * size(plan.shapes.outs[v]));
   }
 
   /** Copies of the gradients of the trainable weights after the last backward. */

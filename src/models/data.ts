@@ -6,7 +6,8 @@
 import { ConfigError, showValue, suggest } from '../layers/args.ts';
 import type { Loss } from '../losses/index.ts';
 import { Tensor } from '../tensor.ts';
-import { toInputs, toTargets, type TensorLike } from './inputs.ts';
+import { InputLayer } from '../layers/input.ts';
+import { asTensor, toInputs, toTargets, type TensorLike } from './inputs.ts';
 
 export type Targets = TensorLike | Int32Array | Uint8Array;
 /** One input's data, a list in model order, or {inputName: data}. */
@@ -19,6 +20,8 @@ export interface Dataset {
   xs: Float32Array[];
   ys: Float32Array[];
   n: number;
+  /** Input length of every sample (variable-length models), else undefined. */
+  length?: number;
   /** Floats per sample of each input / target. */
   xPer: number[];
   yPer: number[];
@@ -46,16 +49,37 @@ export function perName(v: unknown, names: string[], kind: 'input' | 'output', w
   return v;
 }
 
-/** Checked inputs of every model input; all parts must hold the same number of samples. */
-export function inputParts(x: ModelInputs, shapes: number[][], names: string[], what: string): { xs: Float32Array[]; n: number } {
-  const parts = perName(x, names, 'input', what);
+/** What inputParts needs of a model. */
+interface InputsOf {
+  readonly inputNames: string[];
+  readonly graph: { inputs: { node: { layer: unknown } }[] };
+  inputShapesAt(length?: number): number[][];
+}
+
+/** Checked inputs of every model input; all parts must hold the same number of samples, and the
+ *  inputs declared [null, C] one length, which is returned (undefined for a fixed-length model). */
+export function inputParts(x: ModelInputs, model: InputsOf, what: string): { xs: Float32Array[]; n: number; length?: number } {
+  const names = model.inputNames;
   const many = names.length > 1;
-  const got = parts.map((p, i) => toInputs(p as TensorLike, shapes[i], many ? `${what}["${names[i]}"]` : what));
+  const where = (i: number) => (many ? `${what}["${names[i]}"]` : what);
+  const parts = perName(x, names, 'input', what).map((p, i) => asTensor(p as TensorLike, where(i)));
+  let length: number | undefined;
+  model.graph.inputs.forEach((t, i) => {
+    if (!(t.node.layer instanceof InputLayer && t.node.layer.variableLength)) return;
+    const s = parts[i].shape;
+    const C = t.node.layer.outputShape[1];
+    const L = s.length === 3 || (s.length === 2 && C === 1) ? s[1] : NaN;
+    if (!(L >= 1)) throw new ConfigError(`${where(i)}: expected shape [n, L, ${C}] (n samples of any length L), got [${s.join(', ')}]`);
+    if (length !== undefined && L !== length) throw new ConfigError(`${where(i)}: length ${L}, but ${names[0]} has length ${length}; the inputs of one call share one length`);
+    length = L;
+  });
+  const shapes = model.inputShapesAt(length);
+  const got = parts.map((p, i) => toInputs(p, shapes[i], where(i)));
   const n = got[0].n;
   got.forEach((g, i) => {
     if (g.n !== n) throw new ConfigError(`${what}: input "${names[i]}" has ${g.n} samples, input "${names[0]}" has ${n}; every input needs one entry per sample`);
   });
-  return { xs: got.map((g) => g.data), n };
+  return { xs: got.map((g) => g.data), n, length };
 }
 
 /** Checked targets of every output, for the output's loss. */

@@ -52,11 +52,10 @@ export class TrainingError extends Error {
 }
 
 function dataset(model: LayersModel, x: ModelInputs, y: ModelTargets, what: string): Dataset {
-  const ins = model.graph.inputs;
-  const outs = model.graph.outputs;
-  const { xs, n } = inputParts(x, ins.map((t) => t.shape), model.inputNames, `${what} x`);
-  const ys = targetParts(y, n, model.losses, outs.map((t) => t.shape), model.outputNames, `${what} y`);
-  return { xs, ys, n, xPer: ins.map((t) => size(t.shape)), yPer: outs.map((_, o) => model.targetSize(o)) };
+  const { xs, n, length } = inputParts(x, model, `${what} x`);
+  const outs = model.outputShapesAt(length);
+  const ys = targetParts(y, n, model.losses, outs, model.outputNames, `${what} y`);
+  return { xs, ys, n, length, xPer: model.inputShapesAt(length).map(size), yPer: outs.map((_, o) => model.targetSize(o, length)) };
 }
 
 /** Copies samples order[start .. start+count) of every input and target into the model's buffers. */
@@ -88,6 +87,8 @@ class Accumulator {
   constructor(
     private readonly metrics: Metric[][],
     private readonly names: string[],
+    /** Output shapes and target floats per sample of the data (at its input length). */
+    private readonly d: { outs: number[][]; yPer: number[] },
   ) {
     this.outLoss = names.map(() => 0);
     this.sums = metrics.map((ms) => ms.map(() => 0));
@@ -100,9 +101,9 @@ class Accumulator {
     this.metrics.forEach((ms, o) => {
       if (ms.length === 0) return;
       const out = model.outputView(batch, o);
-      const shape = model.graph.outputs[o].shape;
+      const shape = this.d.outs[o];
       const C = shape[shape.length - 1];
-      const yTrue = model.targetView(batch * model.targetSize(o), o);
+      const yTrue = model.targetView(batch * this.d.yPer[o], o);
       ms.forEach((m, i) => {
         const [s, c] = m.batch(out, yTrue, out.length / C, C);
         this.sums[o][i] += s;
@@ -183,14 +184,16 @@ export async function fit(model: LayersModel, x: ModelInputs, y: ModelTargets, a
   const order = Int32Array.from({ length: train.n }, (_, i) => i);
   const history: History = { epoch: [], history: {} };
   model.stopTraining = false;
-  model.prepare(Math.min(batchSize, train.n));
+  const trainShapes = { outs: model.outputShapesAt(train.length), yPer: train.yPer };
+  model.prepare(Math.min(batchSize, train.n), false, true, train.length);
 
   for (const cb of cbs) await cb.onTrainBegin?.();
   let step = 0;
   for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
     for (const cb of cbs) await cb.onEpochBegin?.(epoch);
     if (shuffle) rng.shuffle(order);
-    const acc = new Accumulator(metrics, model.outputNames);
+    const acc = new Accumulator(metrics, model.outputNames, trainShapes);
+    model.prepare(Math.min(batchSize, train.n), false, true, train.length); // validation data may have planned another length
     let lastYield = performance.now();
     for (let b = 0; b < steps; b++) {
       const start = b * batchSize;
@@ -223,8 +226,8 @@ export async function fit(model: LayersModel, x: ModelInputs, y: ModelTargets, a
 }
 
 function evaluateDataset(model: LayersModel, d: Dataset, batchSize: number, metrics: Metric[][], prefix = ''): Logs {
-  const acc = new Accumulator(metrics, model.outputNames);
-  model.prepare(Math.min(batchSize, d.n), false, false);
+  const acc = new Accumulator(metrics, model.outputNames, { outs: model.outputShapesAt(d.length), yPer: d.yPer });
+  model.prepare(Math.min(batchSize, d.n), false, false, d.length);
   for (let start = 0; start < d.n; start += batchSize) {
     const count = Math.min(batchSize, d.n - start);
     load(model, d, null, start, count);
@@ -248,13 +251,11 @@ export function evaluate(model: LayersModel, x: ModelInputs, y: ModelTargets, ar
 export function predict(model: LayersModel, x: ModelInputs, args: EvaluateArgs = {}): Tensor[] {
   checkKeys('predict', args, ['batchSize']);
   const batchSize = positiveInt('predict', 'batchSize', args.batchSize, 32);
-  const ins = model.graph.inputs;
-  const { xs, n } = inputParts(x, ins.map((t) => t.shape), model.inputNames, 'predict x');
-  const inPer = ins.map((t) => size(t.shape));
-  model.build();
-  const outShapes = model.graph.outputs.map((t) => t.shape);
+  const { xs, n, length } = inputParts(x, model, 'predict x');
+  const inPer = model.inputShapesAt(length).map(size);
+  const outShapes = model.outputShapesAt(length);
   const outs = outShapes.map((s) => new Float32Array(n * size(s)));
-  model.prepare(Math.min(batchSize, Math.max(n, 1)), false, false);
+  model.prepare(Math.min(batchSize, Math.max(n, 1)), false, false, length);
   for (let start = 0; start < n; start += batchSize) {
     const count = Math.min(batchSize, n - start);
     xs.forEach((data, i) => model.inputView(count, i).set(data.subarray(start * inPer[i], (start + count) * inPer[i])));

@@ -5,7 +5,6 @@
 import { ConfigError, showValue } from '../layers/args.ts';
 import { size, type Weight } from '../layers/layer.ts';
 import type { Loss } from '../losses/index.ts';
-import type { SymbolicTensor } from '../engine/symbolic.ts';
 import { checkFinite, checkFlatTargets, describe, isNumbers } from './inputs.ts';
 
 /** One array per input (or output), rather than the flat values of the only one. */
@@ -17,14 +16,14 @@ export function checkBatch(owner: string, method: string, batch: unknown): asser
 
 /** `v` as one flat array per value of `ts` (inputs or outputs), each `batch` samples of finite
  *  numbers. `arg` names the argument ("x", "dy"). */
-export function checkBatchArrays(owner: string, method: string, arg: string, v: unknown, ts: SymbolicTensor[], batch: number, kind: string): ArrayLike<number>[] {
+export function checkBatchArrays(owner: string, method: string, arg: string, v: unknown, shapes: number[][], batch: number, kind: string): ArrayLike<number>[] {
   const vs = isList(v) ? v : [v as ArrayLike<number>];
-  if (vs.length !== ts.length) throw new ConfigError(`${owner}: ${method}: the model has ${ts.length} ${kind}s, got ${vs.length} arrays`);
-  ts.forEach((t, i) => {
-    const what = `${owner}: ${method} ${arg}${ts.length > 1 ? `[${i}]` : ''}`;
-    const per = size(t.shape);
+  if (vs.length !== shapes.length) throw new ConfigError(`${owner}: ${method}: the model has ${shapes.length} ${kind}s, got ${vs.length} arrays`);
+  shapes.forEach((shape, i) => {
+    const what = `${owner}: ${method} ${arg}${shapes.length > 1 ? `[${i}]` : ''}`;
+    const per = size(shape);
     if (!isNumbers(vs[i]) || vs[i].length !== batch * per) {
-      const expected = kind === 'input' ? `${batch} samples of shape [${t.shape}] (${batch * per} values)` : `${batch * per} values (${batch} samples of output [${t.shape}])`;
+      const expected = kind === 'input' ? `${batch} samples of shape [${shape}] (${batch * per} values)` : `${batch * per} values (${batch} samples of output [${shape}])`;
       throw new ConfigError(`${what}: expected ${expected}, got ${describe(vs[i])}`);
     }
     checkFinite(vs[i], per, what);
@@ -33,10 +32,10 @@ export function checkBatchArrays(owner: string, method: string, arg: string, v: 
 }
 
 /** Flat targets, one array per output, for the compiled losses. */
-export function checkTargetArrays(owner: string, method: string, y: unknown, outputs: SymbolicTensor[], losses: Loss[], per: number[], batch: number): ArrayLike<number>[] {
+export function checkTargetArrays(owner: string, method: string, y: unknown, outputs: number[][], losses: Loss[], per: number[], batch: number): ArrayLike<number>[] {
   const ys = isList(y) ? y : [y as ArrayLike<number>];
   if (ys.length !== outputs.length) throw new ConfigError(`${owner}: ${method}: the model has ${outputs.length} outputs, got ${ys.length} target arrays`);
-  ys.forEach((v, o) => checkFlatTargets(v, batch, per[o], losses[o], outputs[o].shape, `${owner}: ${method} y${outputs.length > 1 ? `[${o}]` : ''}`));
+  ys.forEach((v, o) => checkFlatTargets(v, batch, per[o], losses[o], outputs[o], `${owner}: ${method} y${outputs.length > 1 ? `[${o}]` : ''}`));
   return ys;
 }
 
