@@ -3,7 +3,7 @@
 // (core.ts); this file adds what users call: compile, fit, evaluate, predict, summary.
 
 import { ConfigError, checkKeys, showValue } from '../layers/args.ts';
-import { InputLayer } from '../layers/input.ts';
+import { InputLayer, TEMPLATE_LENGTH } from '../layers/input.ts';
 import type { Layer } from '../layers/layer.ts';
 import { Graph } from '../engine/graph.ts';
 import type { SymbolicTensor } from '../engine/symbolic.ts';
@@ -86,9 +86,21 @@ export class LayersModel extends ModelCore {
   /** A table of layers, output shapes and weight counts; printed with printFn (default console.log). */
   summary(printFn: (line: string) => void = console.log): string {
     this.ensureBuilt('summary');
-    const text = summaryText(this.name, this.layers, this.countParams(), this.weights, this.connections());
+    const text = summaryText(this.name, this.layers, this.countParams(), this.weights, this.connections(), this.variableShapes());
     printFn(text);
     return text;
+  }
+
+  /** For summary() of a variable-length model: each layer's output shape, null where it follows
+   *  the input length (it differs between two lengths). */
+  private variableShapes(): Map<Layer, (number | null)[]> | undefined {
+    if (!this.variableLength) return undefined;
+    const [a, b] = [TEMPLATE_LENGTH, TEMPLATE_LENGTH / 2].map((L) => this.shapesAt(L).outs);
+    const m = new Map<Layer, (number | null)[]>();
+    this.graph.nodes.forEach((n, i) => {
+      if (!m.has(n.layer)) m.set(n.layer, a[i].map((d, j) => (d === b[i][j] ? d : null)));
+    });
+    return m;
   }
 
   /** For summary(): what each layer reads, or null to leave the column out (Sequential). */

@@ -57,6 +57,10 @@ test('an FCN with input [null, 1] predicts on lengths 96 and 140 with one set of
     assert.deepEqual(any.predict(signals(5, 96, 96)).data, at[96], 'back to length 96 (re-planned) gives the same outputs');
     assert.ok(any.workBytes < bytes140, `the plan for length 96 (${any.workBytes} bytes) is smaller than for 140 (${bytes140})`);
     assert.deepEqual(any.outputShapesAt(96), [[3]]);
+    const table = any.summary(() => {});
+    assert.match(table, /input \(InputLayer\)\s+\[null, null, 1\]/);
+    assert.match(table, /max_pooling1d \(MaxPooling1D\)\s+\[null, null, 8\]/);
+    assert.match(table, /global_average_pooling1d \(GlobalAveragePooling1D\)\s+\[null, 8\]/);
     assert.equal(any.getWeights().length, weights.length);
   } finally {
     any.dispose();
