@@ -1,9 +1,11 @@
-// ModelCore: the memory and the engine of a model (LayersModel, model.ts, adds compile, fit,
-// evaluate, predict and summary). Owns, through a ModelMemory (ownership.ts):
+// ModelCore: the graph, the shapes per input length and the memory of a model (ModelEngine,
+// engine.ts, adds the engine entry points; LayersModel, model.ts, compile, fit, evaluate, predict
+// and summary). Owns, through a ModelMemory (ownership.ts):
 //   params  trainable weights, one contiguous block (so the optimizer is one kernel call)
 //   state   non-trainable weights (batch-norm moving statistics)
-//   work    the MemoryPlan of the graph for a batch capacity (engine/planner.ts): re-planned only
-//           when a larger batch, a backward or an input gradient is first needed.
+//   work    the MemoryPlan of the graph for a batch capacity and an input length (engine/planner.ts):
+//           re-planned only when a larger batch, a backward, an input gradient or another input
+//           length (inputs declared [null, C]) is first needed.
 // The runtime (memory + kernels + arena) is passed in; the shared one is the default. A disposed
 // model, or one whose build failed, throws on every method; the engine never runs a kernel
 // without a live work plan.
@@ -15,15 +17,14 @@ import { Graph } from '../engine/graph.ts';
 import { MemoryPlan } from '../engine/planner.ts';
 import { bind, checkVariableLength, isVariableLength, shapesAt, templateShapes, type GraphShapes } from '../engine/lengths.ts';
 import type { SymbolicTensor } from '../engine/symbolic.ts';
-import * as exec from '../engine/executor.ts';
 import type { Loss } from '../losses/index.ts';
 import type { Optimizer } from '../optimizers/index.ts';
 import { OutOfMemoryError } from '../runtime/arena.ts';
 import { Random } from '../runtime/random.ts';
 import { runtime, type Runtime } from '../runtime/runtime.ts';
 import { InputLayer } from '../layers/input.ts';
-import { checkLabels, describe, isNumbers } from './inputs.ts';
-import { checkBatch, checkBatchArrays, checkTargetArrays, checkWeightValues, isList } from './guards.ts';
+import { describe, isNumbers } from './inputs.ts';
+import { checkBatch, checkWeightValues, isList } from './guards.ts';
 import { ModelMemory, ModelStateError, track, untrack } from './ownership.ts';
 
 export interface BaseModelArgs {
@@ -56,10 +57,10 @@ export class ModelCore {
   private variable = false;
   private readonly shapesCache = new Map<number, GraphShapes>();
   private built = false;
-  private paramsFloats = 0;
+  protected paramsFloats = 0;
   private stateFloats = 0;
   private plan: MemoryPlan | null = null;
-  private trainedBatch = 0; // batch of the last forward in training mode on the current plan, else 0
+  protected trainedBatch = 0; // batch of the last forward in training mode on the current plan, else 0
 
   constructor(args: BaseModelArgs, defaultName: string, graph?: (name: string) => Graph) {
     this.name = args.name ?? defaultName;
@@ -292,14 +293,14 @@ export class ModelCore {
   }
 
   /** The current plan if its memory is still held (not released by dispose or a failed re-plan). */
-  private livePlan(): MemoryPlan | null {
+  protected livePlan(): MemoryPlan | null {
     const plan = this.plan;
     return plan && this.mem.work === plan.work && plan.work.live ? plan : null;
   }
 
   /** The live plan, after checking that `batch` samples fit in it: the engine's guard that no
    *  kernel runs on a released plan (address 0) or past the planned capacity. */
-  private liveWork(method: string, batch: number): MemoryPlan {
+  protected liveWork(method: string, batch: number): MemoryPlan {
     const plan = this.livePlan();
     if (plan && Number.isInteger(batch) && batch >= 1 && batch <= plan.options.capacity) {
       if (this.variable) bind(this.graph, plan.shapes); // the layers read their shapes in forward/backward
@@ -312,165 +313,6 @@ export class ModelCore {
 
   protected context(batch: number, training: boolean): StepContext {
     return { rt: this.rt, k: this.rt.kernels, batch, training, rng: this.rng };
-  }
-
-  // ---- engine: used by fit/evaluate/predict, the golden runner and the gradient checks ----
-
-  /** Plans memory for `batch` samples: for training (default) or inference only (buffers reused
-   *  by liveness), and with the input gradient (for tests and saliency). */
-  prepare(batch: number, withInputGrad = false, training = true, length?: number): void {
-    this.ensureWork(batch, withInputGrad, training, 'prepare', length);
-  }
-
-  /** Bytes of the planned work memory (activations, gradients, scratch); 0 without a plan. */
-  get workBytes(): number {
-    return this.livePlan()?.bytes ?? 0;
-  }
-
-  /** View of input `i`'s buffer for `batch` samples; valid until the next prepare(). */
-  inputView(batch: number, i = 0): Float32Array {
-    const plan = this.liveWork('inputView', batch);
-    const v = this.graph.valueIndex(this.graph.inputs[this.indexIn(this.graph.inputs, i, 'input', 'inputView')]);
-    return this.rt.f32(plan.ios[v].y.ptr, batch * size(plan.shapes.outs[v]));
-  }
-
-  /** View of output `o`'s target buffer (`n` values); valid until the next prepare(). */
-  targetView(n: number, o = 0): Float32Array {
-    const target = this.liveWork('targetView', 1).targets[this.indexIn(this.graph.outputs, o, 'output', 'targetView')];
-    if (!Number.isInteger(n) || n < 0 || n > target.floats) throw new ConfigError(`model "${this.name}": targetView: n must be an integer in 0..${target.floats}, got ${showValue(n)}`);
-    return this.rt.f32(target.ptr, n);
-  }
-
-  /** View of output `o` of the last forward for `batch` samples. */
-  outputView(batch: number, o = 0): Float32Array {
-    const plan = this.liveWork('outputView', batch);
-    const v = this.graph.valueIndex(this.graph.outputs[this.indexIn(this.graph.outputs, o, 'output', 'outputView')]);
-    return this.rt.f32(plan.ios[v].y.ptr, batch * size(plan.shapes.outs[v]));
-  }
-
-  private indexIn(list: SymbolicTensor[], i: number, kind: string, method: string): number {
-    if (!Number.isInteger(i) || !list[i]) throw new ConfigError(`model "${this.name}": ${method}: ${kind} ${showValue(i)} does not exist (the model has ${list.length})`);
-    return i;
-  }
-
-  /** Runs every node on the loaded inputs. */
-  runForward(batch: number, training: boolean): void {
-    const plan = this.liveWork('runForward', batch);
-    this.trainedBatch = 0;
-    exec.forward(plan, this.context(batch, training));
-    if (training) this.trainedBatch = batch;
-  }
-
-  /** Loss of the last forward against the loaded targets (sum over the outputs of lossWeights[o]
-   *  * loss_o); with `backward`, also all gradients (zeroed first), softmax + cross-entropy fused. */
-  runLoss(batch: number, backward: boolean): number {
-    return this.runLosses(batch, backward).value;
-  }
-
-  /** runLoss, with each output's (unweighted) loss too. */
-  runLosses(batch: number, backward: boolean): { value: number; values: number[] } {
-    const plan = this.liveWork('runLoss', batch);
-    const losses = this.losses;
-    if (losses.length === 0) throw new ConfigError(`model "${this.name}": runLoss: call compile({optimizer, loss}) first`);
-    // the sparse kernels index by label: a label out of 0..C-1 would touch another model's memory
-    this.graph.outputs.forEach((t, o) => {
-      if (!losses[o].sparse) return;
-      const shape = plan.shapes.outs[this.graph.valueIndex(t)];
-      const C = shape[shape.length - 1];
-      checkLabels(this.rt.f32(plan.targets[o].ptr, (batch * size(shape)) / C), C, `model "${this.name}": ${losses[o].name} targets`);
-    });
-    if (backward) this.checkTrainingForward('runLoss', batch);
-    const ctx = this.context(batch, true);
-    const { value, values, fused } = exec.losses(plan, ctx, losses, backward, this.lossWeights);
-    if (backward) exec.backward(plan, ctx, fused);
-    return { value, values };
-  }
-
-  /** One optimizer step over the whole parameter block. */
-  applyOptimizer(): void {
-    const plan = this.liveWork('applyOptimizer', 1);
-    const opt = this.optimizer;
-    if (!opt) throw new ConfigError(`model "${this.name}": applyOptimizer: call compile({optimizer, loss}) first`);
-    if (!plan.paramGrads) throw new ModelStateError(`model "${this.name}": applyOptimizer: the planned memory is for inference; call prepare(batch) first`);
-    opt.step(this.rt, this.mem.params, plan.paramGrads.ptr, this.paramsFloats);
-  }
-
-  /** Number of target values per sample of output `o` for its compiled loss (at input `length`
-   *  for a variable-length model). */
-  targetSize(o = 0, length?: number): number {
-    const out = this.outputShapesAt(length)[o];
-    return this.losses[o]?.sparse ? size(out) / out[out.length - 1] : size(out);
-  }
-
-  /** Copies a batch of inputs in (one array per input) and runs the graph. Returns a view of the
-   *  first output (valid until the next call that may allocate). */
-  forwardBatch(x: Float32Array | Float32Array[], batch: number, training: boolean, withInputGrad = false): Float32Array {
-    this.ensureBuilt('forwardBatch');
-    const owner = `model "${this.name}"`;
-    checkBatch(owner, 'forwardBatch', batch);
-    const length = this.lengthOf(x, batch, 'forwardBatch');
-    const xs = checkBatchArrays(owner, 'forwardBatch', 'x', x, this.inputShapesAt(length), batch, 'input');
-    this.ensureWork(batch, withInputGrad, training, 'forwardBatch', length);
-    xs.forEach((v, i) => this.inputView(batch, i).set(v));
-    this.runForward(batch, training);
-    return this.outputView(batch);
-  }
-
-  /** Backward from explicit output gradients (after forwardBatch(training=true)), one array per
-   *  output. Gradients of the weights are then readable with weightGradients(), of the inputs
-   *  with inputGradient(). */
-  backwardFromOutputGrad(dy: Float32Array | Float32Array[], batch: number): void {
-    const plan = this.liveWork('backwardFromOutputGrad', batch);
-    const outs = this.graph.outputs.map((t) => plan.shapes.outs[this.graph.valueIndex(t)]);
-    const dys = checkBatchArrays(`model "${this.name}"`, 'backwardFromOutputGrad', 'dy', dy, outs, batch, 'output');
-    this.checkTrainingForward('backwardFromOutputGrad', batch);
-    plan.work.zeroGrads();
-    dys.forEach((d, o) => this.rt.f32(plan.lossGrads[o].ptr, d.length).set(d));
-    exec.backward(plan, this.context(batch, true));
-  }
-
-  /** Backward reads what the forward saved: it needs a training forward of the same batch. */
-  private checkTrainingForward(method: string, batch: number): void {
-    if (this.trainedBatch !== batch) {
-      throw new ConfigError(`model "${this.name}": ${method}: run a forward in training mode on this batch of ${batch} first (the last one ${this.trainedBatch ? `had ${this.trainedBatch} samples` : 'was not in training mode'})`);
-    }
-  }
-
-  /** Loss, gradients and one optimizer step on one batch. x [batch, ...inputShape] per input;
-   *  y [batch, ...outputShape] per output (or [batch] class indices for a sparse loss). Returns
-   *  the batch-mean total loss before the step. */
-  trainOnBatch(x: Float32Array | Float32Array[], y: Float32Array | Float32Array[], batch: number): number {
-    const value = this.computeLossAndGrads(x, y, batch, 'trainOnBatch');
-    this.applyOptimizer();
-    return value;
-  }
-
-  /** Forward in training mode, loss and backward; gradients stay in memory. */
-  computeLossAndGrads(x: Float32Array | Float32Array[], y: Float32Array | Float32Array[], batch: number, method = 'computeLossAndGrads'): number {
-    this.checkAlive(method);
-    if (this.losses.length === 0 || !this.optimizer) throw new ConfigError(`model "${this.name}": ${method}: call compile({optimizer, loss}) before training`);
-    const length = this.lengthOf(x, batch, method);
-    const outs = this.outputShapesAt(length);
-    const ys = checkTargetArrays(`model "${this.name}"`, method, y, outs, this.losses, outs.map((_, o) => this.targetSize(o, length)), batch);
-    this.forwardBatch(x, batch, true);
-    ys.forEach((v, o) => this.targetView(v.length, o).set(v));
-    return this.runLoss(batch, true);
-  }
-
-  /** Gradient w.r.t. input `i` of the last backward (needs forwardBatch(..., withInputGrad)). */
-  inputGradient(batch: number, i = 0): Float32Array {
-    const plan = this.liveWork('inputGradient', batch);
-    const v = this.graph.valueIndex(this.graph.inputs[this.indexIn(this.graph.inputs, i, 'input', 'inputGradient')]);
-    const g = plan.gradOf(v);
-    if (!g) throw new ConfigError(`model "${this.name}": inputGradient: run forwardBatch with withInputGrad = true first`);
-    return this.rt.download(g.ptr, batch * size(plan.shapes.outs[v]));
-  }
-
-  /** Copies of the gradients of the trainable weights after the last backward. */
-  weightGradients(): NamedWeight[] {
-    const plan = this.liveWork('weightGradients', 1);
-    if (!plan.paramGrads) throw new ModelStateError(`model "${this.name}": weightGradients: the planned memory is for inference; run a backward first`);
-    return this.weights.filter((w) => w.trainable).map((w) => ({ name: w.name, shape: w.shape, data: this.rt.download(w.gradPtr, w.size) }));
   }
 
   /** Copies of all weights, in layer order. */

@@ -1,6 +1,6 @@
 // LayersModel: a graph of layers between symbolic inputs and outputs (model({inputs, outputs}));
-// Sequential builds the same graph from a list. The memory and the engine are ModelCore's
-// (core.ts); this file adds what users call: compile, fit, evaluate, predict, summary.
+// Sequential builds the same graph from a list. The memory is ModelCore's (core.ts), the engine
+// entry points ModelEngine's (engine.ts); this file adds what users call: compile, fit, evaluate, predict, summary.
 
 import { ConfigError, checkKeys, showValue } from '../layers/args.ts';
 import { InputLayer, TEMPLATE_LENGTH } from '../layers/input.ts';
@@ -10,7 +10,8 @@ import type { SymbolicTensor } from '../engine/symbolic.ts';
 import type { Tensor } from '../tensor.ts';
 import type { Logs } from './callbacks.ts';
 import { outputNames, resolveCompile, type CompileArgs } from './compile.ts';
-import { ModelCore, type BaseModelArgs } from './core.ts';
+import type { BaseModelArgs } from './core.ts';
+import { ModelEngine } from './engine.ts';
 import type { ModelInputs, ModelTargets } from './data.ts';
 import { evaluate, fit, predict, type EvaluateArgs, type FitArgs, type History } from './fit.ts';
 import { snakeCase, uniqueName } from './names.ts';
@@ -26,7 +27,7 @@ export interface ModelArgs extends BaseModelArgs {
   outputs: SymbolicTensor | SymbolicTensor[];
 }
 
-export class LayersModel extends ModelCore {
+export class LayersModel extends ModelEngine {
   /** Metric names of every output as compiled (the list form; the names of all outputs for a dict). */
   metrics: string[] = [];
   /** Per output: its metric names. */
