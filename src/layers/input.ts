@@ -2,7 +2,7 @@
 // model copies user data into its value's buffer before a forward.
 
 import { Node, type SymbolicTensor } from '../engine/symbolic.ts';
-import { checkKeys, shapeArg } from './args.ts';
+import { ConfigError, checkKeys, shapeArg, showValue } from './args.ts';
 import { Layer } from './layer.ts';
 
 export interface InputArgs {
@@ -48,6 +48,7 @@ export function input(args: InputArgs): SymbolicTensor {
   const given = args.shape ?? args.batchShape?.slice(1);
   const variableLength = Array.isArray(given) && given.length === 2 && given[0] === null;
   const field = args.shape !== undefined ? 'shape' : 'batchShape';
+  if (variableLength && !(Number.isInteger(given[1]) && (given[1] as number) > 0)) throw new ConfigError(`input: ${field} [null, channels] needs channels a positive integer, got ${showValue(given)}`);
   const shape = shapeArg('input', field, variableLength ? [TEMPLATE_LENGTH, given[1]] : given);
   const layer = new InputLayer(shape, args.name, variableLength);
   const node = new Node(layer, [], shape);

@@ -17,7 +17,7 @@ export interface CompileArgs {
   /** Weights of the outputs' losses in the total loss: a list or {outputName: weight} (default 1). */
   lossWeights?: number[] | Record<string, number>;
   /** Metric names for every output, or {outputName: names}. */
-  metrics?: string[] | Record<string, string | string[]>;
+  metrics?: string | string[] | Record<string, string | string[]>;
 }
 
 export interface Compiled {
@@ -100,7 +100,7 @@ export function resolveCompile(args: CompileArgs, outputNames: () => string[]): 
         ? names.map(() => args.metrics as string[])
         : isRecord(args.metrics)
           ? perOutput('metrics', args.metrics, names, () => [], metricList)
-          : [metricList(args.metrics, 'metrics')];
+          : names.map(() => metricList(args.metrics, 'metrics'));
   metrics.forEach((ms, o) => ms.forEach((m) => getMetric(m, losses[o])));
   return { optimizer: getOptimizer(args.optimizer), losses, lossWeights, metrics };
 }

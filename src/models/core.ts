@@ -118,7 +118,8 @@ export class ModelCore {
 
   /** Whether the model takes inputs of any length (an input declared [null, C]). */
   get variableLength(): boolean {
-    return this.graph && this.variable;
+    void this.graph; // a Sequential makes its graph here
+    return this.variable;
   }
 
   /** Shapes of every value for inputs of `length` samples (the declared shapes for a fixed-length

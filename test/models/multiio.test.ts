@@ -82,6 +82,8 @@ test('one loss for every output, losses as a list, metrics as a list for every o
     m.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['mae'] });
     const one = m.evaluate(xs, [yu, yv]);
     assert.deepEqual(Object.keys(one).sort(), ['loss', 'u_loss', 'u_mae', 'v_loss', 'v_mae']);
+    m.compile({ optimizer: 'sgd', loss: 'mse', metrics: 'mae' }); // one name, as Keras also takes
+    assert.deepEqual(m.evaluate(xs, [yu, yv]), one);
     m.compile({ optimizer: 'sgd', loss: ['mse', 'mae'], lossWeights: [2, 3] });
     const two = m.evaluate(xs, { u: yu, v: yv });
     assert.equal(two.u_loss, one.u_loss);

@@ -104,6 +104,8 @@ test('layers that need a fixed length are refused at build, naming the layer and
   );
   err(build((h) => layers.dense({ units: 2, name: 'd' }).apply(h)), /Dense layer "d" reads c output of shape \[null, 4\].*Dense needs a fixed length/);
   err(build((h) => layers.prelu({ name: 'p' }).apply(h)), /the weight p\/alpha of PReLU layer "p" depends on the input length/);
+  err(() => input({ shape: [null, 0] }), /input: shape \[null, channels\] needs channels a positive integer, got \[null, 0\]/);
+  assert.equal(input({ batchShape: [null, null, 3] }).shape[1], 3, 'batchShape [null, null, C] is a sequence of any length too');
   // the same layers on a fixed length, or after pooling over the length, are fine
   const ok = build((h) => layers.dense({ units: 2 }).apply(layers.globalMaxPooling1d().apply(h)))();
   ok.dispose();
