@@ -64,13 +64,17 @@ export function shapesAt(graph: Graph, length: number, owner: string, before?: (
   return { length, ins, outs };
 }
 
-/** Sets the layers' shapes to those of a plan (what their forward and backward read). */
+/** Sets the layers' shapes to those of a plan (what their forward and backward read). A layer
+ *  without weights may also serve another model of another length, so every model binds before
+ *  it runs; a layer already bound costs one comparison. */
 export function bind(graph: Graph, shapes: GraphShapes): void {
-  graph.nodes.forEach((node, i) => {
-    if (node.layer instanceof InputLayer) return;
-    node.layer.inputShapes = shapes.ins[i];
-    node.layer.outputShape = shapes.outs[i];
-  });
+  const { nodes } = graph;
+  for (let i = 0; i < nodes.length; i++) {
+    const layer = nodes[i].layer;
+    if (layer.outputShape === shapes.outs[i] || layer instanceof InputLayer) continue;
+    layer.inputShapes = shapes.ins[i];
+    layer.outputShape = shapes.outs[i];
+  }
 }
 
 /** At model build: a variable-length graph must keep its weights at every length, and no layer

@@ -304,7 +304,7 @@ export class ModelCore {
   protected liveWork(method: string, batch: number): MemoryPlan {
     const plan = this.livePlan();
     if (plan && Number.isInteger(batch) && batch >= 1 && batch <= plan.options.capacity) {
-      if (this.variable) bind(this.graph, plan.shapes); // the layers read their shapes in forward/backward
+      bind(this.graph, plan.shapes); // the layers read their shapes in forward/backward
       return plan;
     }
     this.checkAlive(method);

@@ -143,3 +143,31 @@ test('two inputs of unknown length must share one length in a call', () => {
     m.dispose();
   }
 });
+
+test('a layer without weights shared by two models runs at each model\'s length, whichever ran last', () => {
+  const act = layers.activation({ activation: 'tanh' });
+  const make = (length: number | null) => {
+    const x = input({ shape: [length, 2] });
+    const h = act.apply(layers.conv1d({ filters: 3, kernelSize: 3, padding: 'same' }).apply(x));
+    return model({ inputs: x, outputs: layers.globalAveragePooling1d().apply(h), seed: 9 });
+  };
+  const any = make(null);
+  const other = make(null);
+  try {
+    const at = (n: number, L: number, seed: number) => new Tensor(signals(n, 2 * L, seed).data, [n, L, 2]);
+    const first = any.predict(at(2, 30, 1)).data;
+    other.predict(at(4, 50, 2));
+    assert.deepEqual(act.inputShape, [50, 3]);
+    assert.deepEqual(any.predict(at(2, 30, 1)).data, first, 'after the other model ran the shared layer at length 50');
+    // bound to length 30 by the last run, the layer now also joins a model of fixed length 30
+    const fixed = make(30);
+    fixed.setWeights(any.getWeights().map((w) => w.data));
+    other.predict(at(4, 50, 2));
+    assert.deepEqual(fixed.predict(at(2, 30, 1)).data, first, 'the fixed-length model after the other ran at length 50');
+    assert.deepEqual(act.inputShape, [30, 3], 'the shared layer ran with the fixed model\'s shapes (its kernel reads them)');
+    fixed.dispose();
+  } finally {
+    any.dispose();
+    other.dispose();
+  }
+});
