@@ -102,16 +102,18 @@ function toModel(json: Record<string, unknown>, limits: Required<LoadOptions>): 
 }
 
 /** Refuses a model over the limits before anything is allocated: weights of each layer once,
- *  activations of every node (the inputs included), in graph order. */
+ *  activations of every node (the inputs included), in graph order. A model of any input length
+ *  ([null, C]) has no fixed activation count: its memory is planned for the data it is given. */
 function checkSizes(m: LayersModel, limits: Required<LoadOptions>): void {
   let params = 0;
   let activations = 0;
+  const countActivations = !m.variableLength;
   const counted = new Set<Layer>();
   for (const node of m.graph.nodes) {
     const layer = node.layer;
     if (!counted.has(layer)) params += layer.weights.reduce((n, w) => n + w.size, 0);
     counted.add(layer);
-    activations += size(node.output.shape);
+    if (countActivations) activations += size(node.output.shape);
     const label = layer instanceof InputLayer ? `input "${layer.name || 'input'}"` : layer.label;
     if (params > limits.maxParams) {
       throw new ModelFormatError(`model.json: the model has more than ${limits.maxParams} weights (${params} up to ${label}); loadModel refuses it before allocating (raise the limit with {maxParams})`);

@@ -119,7 +119,8 @@ export abstract class Layer {
   built = false;
   /** The nodes created by apply(), in order (tfjs inboundNodes). */
   readonly inboundNodes: Node[] = [];
-  /** The model whose memory holds the weights; a layer belongs to one model at a time. */
+  /** The memory (ModelMemory) of the model that holds the weights, never the model itself: a kept
+   *  layer must not keep its model from being collected. A layer belongs to one model at a time. */
   owner: { readonly name: string } | null = null;
   /** A view's output is its input's buffer, reinterpreted (Flatten): no kernel, no copy. */
   readonly isView: boolean = false;

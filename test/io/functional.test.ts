@@ -284,3 +284,28 @@ test('a topology with more layers or nodes than maxLayers (default 2,000) is ref
   assert.deepEqual([...m.predict(new Tensor(Float32Array.from([-1, 2, -3, 4]), [1, 4, 1])).data], [0, 2, 0, 4]);
   m.dispose();
 });
+
+test('a model of any input length ([null, C]) saves as batch_input_shape [null, null, C], loads, and TF.js runs it', async () => {
+  const x = input({ shape: [null, 1] });
+  let y = layers.conv1d({ filters: 4, kernelSize: 5, padding: 'same' }).apply(x);
+  y = layers.batchNormalization().apply(y);
+  y = layers.activation({ activation: 'relu' }).apply(y);
+  y = layers.dense({ units: 2, activation: 'softmax' }).apply(layers.globalAveragePooling1d().apply(y));
+  const m = model({ inputs: x, outputs: y, seed: 3 });
+  perturb(m);
+  const { modelJson, weightData } = toArtifacts(m);
+  const inputConfig = (modelJson.modelTopology as { config: { layers: { config: Record<string, unknown> }[] } }).config.layers[0].config;
+  assert.deepEqual(inputConfig.batch_input_shape, [null, null, 1]);
+  const loaded = fromArtifacts({ modelJson, weightData });
+  assert.equal(loaded.variableLength, true);
+  const tfModel = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology as object, weightSpecs: (modelJson.weightsManifest as { weights: tf.io.WeightsManifestEntry[] }[])[0].weights, weightData: weightData.slice().buffer }));
+  for (const length of [40, 64]) {
+    const xs = new Tensor(new Random(length).uniformArray(3 * length, -1, 1), [3, length, 1]);
+    const ours = m.predict(xs).data;
+    assert.deepEqual([...loaded.predict(xs).data], [...ours], `length ${length}`);
+    close(ours, (tfModel.predict(tf.tensor(xs.data, xs.shape)) as tf.Tensor).dataSync(), `tfjs at length ${length}`);
+  }
+  tfModel.dispose();
+  m.dispose();
+  loaded.dispose();
+});

@@ -4,7 +4,7 @@
 import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { ConfigError, fromArtifacts, input, Layer, layers, model, ModelFormatError, sequential, toArtifacts } from '../../src/index.ts';
-import { InputLayer } from '../../src/layers/input.ts';
+import { InputLayer, TEMPLATE_LENGTH } from '../../src/layers/input.ts';
 import { layerClass, registeredClassNames } from '../../src/layers/registry.ts';
 
 /** One layer of every factory, with non-default arguments where the layer has any. */
@@ -28,6 +28,7 @@ const samples: Layer[] = [
   layers.minimum(),
   layers.concatenate({ axis: 1 }),
   new InputLayer([12, 3], 'in'),
+  new InputLayer([TEMPLATE_LENGTH, 2], 'any_length', true),
 ];
 
 test('every layer class is registered under its Keras name and its config round trips', () => {
