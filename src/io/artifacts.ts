@@ -22,14 +22,22 @@ export interface ModelArtifacts {
 
 const snake = (s: string) => s.replace(/([A-Z])/g, '_$1').toLowerCase();
 
+/** Keras trainingConfig: loss (one name, or {outputName: name} when the outputs differ),
+ *  loss_weights when not all 1, metrics (one list, or {outputName: list}), optimizer_config;
+ *  loss_from_logits (a cnn1d key: true, or one flag per output) where a loss takes logits. */
 function trainingConfig(model: LayersModel): Record<string, unknown> | null {
-  if (!model.loss || !model.optimizer) return null;
+  const losses = model.losses;
   const opt = model.optimizer;
+  if (losses.length === 0 || !opt) return null;
+  const names = model.outputNames;
+  const perOutput = <T>(values: T[], same: (a: T, b: T) => boolean) => (values.every((v) => same(v, values[0])) ? values[0] : Object.fromEntries(names.map((n, i) => [n, values[i]])));
+  const logits = losses.map((l) => l.fromLogits);
   return {
-    loss: snake(model.loss.name),
-    metrics: model.metrics,
+    loss: perOutput(losses.map((l) => snake(l.name)), (a, b) => a === b),
+    ...(model.lossWeights.some((w) => w !== 1) ? { loss_weights: Object.fromEntries(names.map((n, i) => [n, model.lossWeights[i]])) } : {}),
+    metrics: perOutput(model.outputMetrics, (a, b) => a.join() === b.join()),
     optimizer_config: { class_name: opt.className, config: Object.fromEntries(Object.entries(opt.getConfig()).map(([k, v]) => [snake(k).replace(/(\d)/, '_$1'), v])) },
-    ...(model.loss.fromLogits ? { loss_from_logits: true } : {}),
+    ...(logits.some(Boolean) ? { loss_from_logits: logits.every(Boolean) ? true : logits } : {}),
   };
 }
 

@@ -159,17 +159,29 @@ export function finishLoad(plan: LoadPlan, groupBytes: Uint8Array[]): LayersMode
 
 const snakeToCamel = (s: string) => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
-/** Compiles the model as its trainingConfig says, when cnn1d knows the optimizer (any of
- *  optimizerFromConfig's, with its options and schedule) and the loss; a training config it
- *  cannot read leaves the model uncompiled (the weights are intact). */
+/** Compiles the model as its trainingConfig says (see artifacts.ts trainingConfig; Keras's list
+ *  forms too), when cnn1d knows the optimizer (any of optimizerFromConfig's, with its options and
+ *  schedule) and the losses; a training config it cannot read leaves the model uncompiled (the
+ *  weights are intact). */
 function restoreTraining(model: LayersModel, tc: unknown): void {
-  if (!isRecord(tc) || typeof tc.loss !== 'string' || !isRecord(tc.optimizer_config)) return;
+  if (!isRecord(tc) || !isRecord(tc.optimizer_config) || tc.loss === undefined) return;
   let optimizer: Optimizer | null = null;
   try {
+    const names = model.outputNames;
+    const fromLogits = (i: number) => (Array.isArray(tc.loss_from_logits) ? tc.loss_from_logits[i] === true : tc.loss_from_logits === true);
+    const lossOf = (v: unknown, i: number) => {
+      if (typeof v !== 'string') throw new ConfigError(`trainingConfig.loss: expected a loss name, got ${showValue(v)}`);
+      return Loss.create(snakeToCamel(v), fromLogits(i) ? { fromLogits: true } : {});
+    };
+    const raw = tc.loss;
+    const loss = names.map((n, i) => lossOf(typeof raw === 'string' ? raw : Array.isArray(raw) ? raw[i] : isRecord(raw) && hasOwn(raw, n) ? raw[n] : undefined, i));
+    const lw = tc.loss_weights;
+    const lossWeights = Array.isArray(lw) ? lw : isRecord(lw) ? names.map((n) => (hasOwn(lw, n) ? lw[n] : 1)) : undefined;
+    const m = tc.metrics;
+    const strings = (v: unknown) => (Array.isArray(v) && v.every((s) => typeof s === 'string') ? (v as string[]) : []);
+    const metrics = isRecord(m) ? Object.fromEntries(names.map((n) => [n, hasOwn(m, n) ? strings(m[n]) : []])) : strings(m);
     optimizer = optimizerFromConfig(tc.optimizer_config.class_name, tc.optimizer_config.config ?? {});
-    const loss = Loss.create(snakeToCamel(tc.loss), tc.loss_from_logits === true ? { fromLogits: true } : {});
-    const metrics = Array.isArray(tc.metrics) && tc.metrics.every((m) => typeof m === 'string') ? (tc.metrics as string[]) : [];
-    model.compile({ optimizer, loss, metrics });
+    model.compile({ optimizer, loss, ...(lossWeights ? { lossWeights: lossWeights as number[] } : {}), metrics });
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     if (optimizer && model.optimizer !== optimizer) optimizer.dispose();

@@ -309,3 +309,26 @@ test('a model of any input length ([null, C]) saves as batch_input_shape [null, 
   m.dispose();
   loaded.dispose();
 });
+
+test('a two-output model keeps a loss, a weight and metrics per output through save and load', () => {
+  const x = input({ shape: [L, C] });
+  const h = layers.globalAveragePooling1d().apply(layers.conv1d({ filters: 4, kernelSize: 3, activation: 'relu' }).apply(x));
+  const cls = layers.dense({ units: 3, activation: 'softmax', name: 'cls' }).apply(h);
+  const reg = layers.dense({ units: 1, name: 'reg' }).apply(h);
+  const m = model({ inputs: x, outputs: [cls, reg], seed: 5 });
+  m.compile({ optimizer: 'adam', loss: { cls: 'sparseCategoricalCrossentropy', reg: 'meanSquaredError' }, lossWeights: { cls: 1, reg: 0.25 }, metrics: { cls: ['accuracy'], reg: [] } });
+  const { modelJson, weightData } = toArtifacts(m);
+  const tc = modelJson.trainingConfig as Record<string, unknown>;
+  assert.deepEqual(tc.loss, { cls: 'sparse_categorical_crossentropy', reg: 'mean_squared_error' });
+  assert.deepEqual(tc.loss_weights, { cls: 1, reg: 0.25 });
+  assert.deepEqual(tc.metrics, { cls: ['accuracy'], reg: [] });
+  const loaded = fromArtifacts({ modelJson, weightData });
+  assert.deepEqual(loaded.losses.map((l) => l.name), ['sparseCategoricalCrossentropy', 'meanSquaredError']);
+  assert.deepEqual(loaded.lossWeights, [1, 0.25]);
+  assert.deepEqual(loaded.outputMetrics, [['accuracy'], []]);
+  const xs = data(6);
+  const ys = [[0, 1, 2, 0, 1, 2], new Tensor(Float32Array.from([0.5, -1, 2, 0, 1, 3]), [6, 1])];
+  assert.deepEqual(loaded.evaluate(xs, ys), m.evaluate(xs, ys));
+  m.dispose();
+  loaded.dispose();
+});
