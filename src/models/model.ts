@@ -132,9 +132,10 @@ function nameLayers(layers: Layer[], owner: string): void {
     if (taken.has(l.name)) throw new ConfigError(`${owner}: two different layers are named "${l.name}"; layer names must be unique in a model`);
     taken.add(l.name);
   }
+  const suffixes = new Map<string, number>();
   for (const l of layers) {
     if (l.name) continue;
-    l.name = uniqueName(l instanceof InputLayer ? 'input' : snakeCase(l.className), taken);
+    l.name = uniqueName(l instanceof InputLayer ? 'input' : snakeCase(l.className), taken, suffixes);
     taken.add(l.name);
   }
 }
