@@ -14,6 +14,7 @@ export { ModelStateError } from './models/ownership.ts';
 export { Tensor, tensor, type NestedArray } from './tensor.ts';
 export { callbacks, EarlyStopping, LearningRateScheduler, ReduceLROnPlateau, type Callback, type Logs, type EarlyStoppingArgs, type ReduceLROnPlateauArgs, type ExponentialDecayArgs, type StepDecayArgs } from './models/callbacks.ts';
 export { TrainingError, type FitArgs, type History, type EvaluateArgs, type Targets } from './models/fit.ts';
+export type { ModelInputs, ModelTargets } from './models/data.ts';
 export type { TensorLike } from './models/inputs.ts';
 export { loadModel, saveModel, type SaveOptions } from './io/files.ts';
 export { toArtifacts, fromArtifacts, ModelFormatError, type ModelArtifacts, type LoadOptions } from './io/artifacts.ts';

@@ -231,7 +231,7 @@ export function deserialize(saved: unknown): LearningRateSchedule {
   const rec = saved as Record<string, unknown> | null;
   const cls = rec?.className ?? rec?.class_name;
   const names = Object.keys(CLASSES);
-  if (typeof cls !== 'string' || !(cls in CLASSES)) {
+  if (typeof cls !== 'string' || !Object.prototype.hasOwnProperty.call(CLASSES, cls)) {
     throw new ConfigError(`${o}: className must be one of ${names.join(', ')}, got ${showValue(cls)}${typeof cls === 'string' ? suggest(cls, names) : ''}`);
   }
   const raw = rec?.config;

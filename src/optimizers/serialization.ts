@@ -35,9 +35,10 @@ export function optimizerFromConfig(className: unknown, config: unknown = {}): O
   const args: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(config)) {
     if (v === null || v === undefined) continue;
-    const ignored = IGNORED[k];
+    // own keys only: a saved "__proto__" or "constructor" is an unknown option, not a lookup
+    const ignored = Object.prototype.hasOwnProperty.call(IGNORED, k) ? IGNORED[k] : undefined;
     if (ignored && (ignored.length === 0 || ignored.includes(v))) continue;
-    args[k === 'global_clipnorm' ? 'clipnorm' : snakeToCamel(k)] = v;
+    Object.defineProperty(args, k === 'global_clipnorm' ? 'clipnorm' : snakeToCamel(k), { value: v, enumerable: true, writable: true, configurable: true });
   }
   return optimizers[key as OptimizerName](args as never);
 }
