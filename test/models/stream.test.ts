@@ -1,5 +1,5 @@
 // model.stream(): for random causal graphs (causal convs of random kernel, dilation and stride,
-// valid pooling, BN with random statistics, activations, PReLU, dropout, residual adds, channel
+// valid pooling and convolutions, BN with random statistics, activations, PReLU, dropout, residual adds, channel
 // concatenations, a dense head per step) and random chunkings of a random signal, the pushed
 // chunks' outputs, concatenated, equal predict() on the whole signal; reset() restarts cleanly.
 // Tolerance: |stream - offline| <= 1e-5 (1 + |offline|): the same kernels on the same values.
@@ -13,7 +13,7 @@ import { Random } from '../../src/runtime/random.ts';
 const TOL = 1e-5;
 
 /** The outputs of pushing `signal` ([L, C] flat) in chunks of the sizes in `sizes` (cycled). */
-export function pushAll(s: StreamSession, signal: Float32Array, C: number, sizes: number[]): Float32Array {
+function pushAll(s: StreamSession, signal: Float32Array, C: number, sizes: number[]): Float32Array {
   const parts: Float32Array[] = [];
   const L = signal.length / C;
   for (let t = 0, k = 0; t < L; k++) {
@@ -27,7 +27,7 @@ export function pushAll(s: StreamSession, signal: Float32Array, C: number, sizes
   return out;
 }
 
-export function assertClose(got: Float32Array, want: Float32Array, what: string): void {
+function assertClose(got: Float32Array, want: Float32Array, what: string): void {
   assert.equal(got.length, want.length, `${what}: ${got.length} values streamed, ${want.length} offline`);
   for (let i = 0; i < want.length; i++) {
     if (!(Math.abs(got[i] - want[i]) <= TOL * (1 + Math.abs(want[i])))) assert.fail(`${what}: value ${i}: streamed ${got[i]}, offline ${want[i]}`);
@@ -45,7 +45,11 @@ function causalGraph(L: number, C: number, d: () => number, seed: number): Layer
     const kind = pick(['conv', 'conv', 'pool', 'bn', 'act', 'residual', 'concat', 'prelu', 'dropout'] as const);
     if (kind === 'conv') {
       const strides = d() < 0.3 && len > 4 ? 1 + Math.floor(d() * 3) : 1;
-      h = layers.conv1d({ filters: 1 + Math.floor(d() * 5), kernelSize: 1 + Math.floor(d() * 4), dilationRate: 1 + Math.floor(d() * 3), strides, padding: 'causal', activation: pick(['linear', 'relu', 'tanh'] as const) }).apply(h);
+      const kernelSize = 1 + Math.floor(d() * 4);
+      const dilationRate = 1 + Math.floor(d() * 3);
+      // "valid" (no zeros, delayed steps) when the length allows it, else "causal"
+      const padding = d() < 0.25 && len >= (kernelSize - 1) * dilationRate + 3 ? 'valid' : 'causal';
+      h = layers.conv1d({ filters: 1 + Math.floor(d() * 5), kernelSize, dilationRate, strides, padding, activation: pick(['linear', 'relu', 'tanh'] as const) }).apply(h);
     } else if (kind === 'pool') {
       const poolSize = 1 + Math.floor(d() * 3);
       if (len < poolSize + 2) continue;
@@ -85,7 +89,7 @@ test('streamed outputs equal the offline outputs for random causal graphs and ra
       fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 8 }),
       fc.integer({ min: 1, max: 24 }),
       (seed, L, C, sizes, maxChunk) => {
-        if (sizes.every((n) => n === 0)) sizes.push(1);
+        if (!sizes.some((n) => n > 0)) sizes.push(1);
         const draws = new Random(seed ^ 0x5bd1e995);
         const m = causalGraph(L, C, () => draws.uniform(0, 1), seed);
         try {
@@ -102,12 +106,13 @@ test('streamed outputs equal the offline outputs for random causal graphs and ra
         }
       },
     ),
-    { seed: 20261123, numRuns: 60 },
+    // endOnFailure: shrinking rebuilds a model per try, too slow on a shared machine
+    { seed: 20261123, numRuns: 60, endOnFailure: true },
   );
 });
 
 /** A causal TCN: dilated causal convs with residual adds, BN, a per-step softmax head. */
-export function tcn(L: number | null, C: number, seed: number): LayersModel {
+function tcn(L: number | null, C: number, seed: number): LayersModel {
   const x = input({ shape: [L, C] });
   let h = layers.conv1d({ filters: 8, kernelSize: 3, padding: 'causal', activation: 'relu' }).apply(x);
   for (const dilationRate of [1, 2, 4, 8]) {
