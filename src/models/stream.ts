@@ -123,7 +123,8 @@ export class StreamSession {
     // largest lag of each merge input behind the merge, over a run long enough to settle
     const horizon = 4 * graph.nodes.reduce((n, node, i) => n + (specs[i] ? specs[i]!.window * P[i] : 0), 0) + 4 * Math.max(...P) + 16;
     const lag = graph.nodes.map((node) => node.inputs.map(() => 0));
-    for (let n = 0; n <= horizon; n++) {
+    const merges = graph.nodes.some((node) => node.inputs.length > 1);
+    for (let n = 0; merges && n <= horizon; n++) {
       const c = this.countsAt(n);
       graph.nodes.forEach((node, i) => {
         if (node.inputs.length > 1) node.inputs.forEach((x, j) => (lag[i][j] = Math.max(lag[i][j], c[graph.valueIndex(x)] - c[i])));

@@ -4,7 +4,7 @@
 
 import { test } from 'vitest';
 import assert from 'node:assert/strict';
-import { ConfigError, input, layers, model, ModelStateError, type SymbolicTensor } from '../../src/index.ts';
+import { ConfigError, input, layers, model, ModelStateError, sequential, Tensor, type SymbolicTensor } from '../../src/index.ts';
 import { runtime } from '../../src/runtime/runtime.ts';
 
 /** A model of input [null, 2]: a causal conv, then `head` applied to it. */
@@ -74,4 +74,15 @@ test("a session's memory is planned once, freed by its dispose() and by the mode
   assert.throws(() => u.reset(), ModelStateError);
   u.dispose(); // harmless after the model freed it
   assert.throws(() => m.stream(), ModelStateError);
+});
+
+test('a Sequential streams too: its steps equal predict() on the whole signal', () => {
+  const m = sequential({ layers: [layers.conv1d({ inputShape: [12, 1], filters: 2, kernelSize: 3, padding: 'causal', activation: 'tanh' }), layers.averagePooling1d({ poolSize: 2 }), layers.dense({ units: 1 })] });
+  const x = Float32Array.from({ length: 12 }, (_, i) => Math.sin(i));
+  const want = m.predict(new Tensor(x, [1, 12, 1])).data;
+  const s = m.stream();
+  const got = [...s.push(x.subarray(0, 5)), ...s.push(x.subarray(5))];
+  assert.equal(got.length, 6);
+  got.forEach((v, i) => assert.ok(Math.abs(v - want[i]) <= 1e-5 * (1 + Math.abs(want[i])), `step ${i}: ${v} vs ${want[i]}`));
+  m.dispose();
 });
