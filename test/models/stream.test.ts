@@ -55,7 +55,7 @@ function causalGraph(L: number, C: number, d: () => number, seed: number): Layer
       if (len < poolSize + 2) continue;
       const args = { poolSize, strides: 1 + Math.floor(d() * 3) };
       h = (d() < 0.5 ? layers.maxPooling1d(args) : layers.averagePooling1d(args)).apply(h);
-    } else if (kind === 'bn') h = layers.batchNormalization().apply(h);
+    } else if (kind === 'bn') h = layers.batchNormalization(d() < 0.3 ? { center: false, scale: false } : {}).apply(h); // without: constant ones and zeros
     else if (kind === 'act') h = layers.activation({ activation: pick(['relu', 'tanh', 'sigmoid', 'elu'] as const) }).apply(h);
     else if (kind === 'prelu') h = layers.prelu({ sharedAxes: [1] }).apply(h);
     else if (kind === 'dropout') h = layers.dropout({ rate: 0.5 }).apply(h);
