@@ -11,6 +11,7 @@ export { optimizers, Optimizer, SGD, Adam, AdamW, RMSprop, Adagrad, Adamax, Nada
 export { ready, runtime, Runtime } from './runtime/runtime.ts';
 export { OutOfMemoryError } from './runtime/arena.ts';
 export { ModelStateError } from './models/ownership.ts';
+export { StreamSession, type StreamOptions } from './models/stream.ts';
 export { Tensor, tensor, type NestedArray } from './tensor.ts';
 export { callbacks, EarlyStopping, LearningRateScheduler, ReduceLROnPlateau, type Callback, type Logs, type EarlyStoppingArgs, type ReduceLROnPlateauArgs, type ExponentialDecayArgs, type StepDecayArgs } from './models/callbacks.ts';
 export { TrainingError, type FitArgs, type History, type EvaluateArgs, type Targets } from './models/fit.ts';

@@ -3,7 +3,7 @@
 import { ActivationFn, type ActivationIdentifier } from './activation-fn.ts';
 import { activationJson, activationName, baseArgs } from './keras-config.ts';
 import { registerClass, type KerasConfig } from './registry.ts';
-import { Layer, size, type LayerArgs, type NodeIO, type StepContext } from './layer.ts';
+import { Layer, size, type LayerArgs, type NodeIO, type StepContext, type StreamSpec } from './layer.ts';
 
 export interface ActivationArgs extends LayerArgs {
   /** Name of the function, e.g. 'relu', 'sigmoid', 'softmax', 'leakyRelu', 'elu', 'swish', 'gelu'. */
@@ -30,6 +30,10 @@ export class Activation extends Layer {
   private rowsCols(batch: number): [number, number] {
     const C = this.inputShape[this.inputShape.length - 1];
     return [(batch * size(this.inputShape)) / C, C];
+  }
+
+  override streamSpec(): StreamSpec {
+    return this.perStep();
   }
 
   forward({ k, batch }: StepContext, io: NodeIO): void {

@@ -8,7 +8,7 @@ import { boolean, finiteNumber } from './args.ts';
 import { checkInitializer, type InitializerName } from './initializers.ts';
 import { baseArgs, initializerJson, initializerName, one } from './keras-config.ts';
 import { registerClass, type KerasConfig } from './registry.ts';
-import { Layer, size, type BufferPlanner, type LayerArgs, type NodeIO, type StepContext, type WeightSpec } from './layer.ts';
+import { Layer, size, type BufferPlanner, type LayerArgs, type NodeIO, type StepContext, type StreamSpec, type WeightSpec } from './layer.ts';
 
 export interface BatchNormalizationArgs extends LayerArgs {
   /** Normalized axis; only the last axis (-1, the channels) is supported. */
@@ -92,6 +92,10 @@ export class BatchNormalization extends Layer {
   /** gamma, or the constant ones when the layer has no scale. */
   private gammaPtr(io: NodeIO): number {
     return io.s.gamma1 ? io.s.gamma1.ptr : this.ptrOf('gamma');
+  }
+
+  override streamSpec(): StreamSpec {
+    return this.perStep();
   }
 
   forward(ctx: StepContext, io: NodeIO): void {

@@ -12,7 +12,7 @@ import { KERNEL_LAYER_KEYS, parseKernelLayerArgs, type KernelLayerArgs } from '.
 import type { InitializerName } from './initializers.ts';
 import { baseArgs, channelsLast, kernelLayerArgs, kernelLayerJson, one } from './keras-config.ts';
 import { registerClass, type KerasConfig } from './registry.ts';
-import { Layer, type BufferPlanner, type LayerArgs, type NodeIO, type StepContext, type WeightSpec } from './layer.ts';
+import { Layer, type BufferPlanner, type LayerArgs, type NodeIO, type StepContext, type StreamSpec, type WeightSpec } from './layer.ts';
 
 export type Conv1DPadding = 'valid' | 'same' | 'causal';
 
@@ -106,6 +106,22 @@ export class Conv1D extends Layer {
     if (!p.training) return;
     if (dx) io.s.dxp = padded ? p.grad(p.capacity * Lp * C) : dx;
     if (dx) io.s.wt = p.scratch(this.kernelSize * C * this.filters);
+  }
+
+  /** "causal": the stream starts with (K-1)*D zeros, output t once input t*S arrived; "valid":
+   *  output t once input t*S + (K-1)*D arrived; "same" is refused (it looks ahead). */
+  override streamSpec(): StreamSpec {
+    const span = (this.kernelSize - 1) * this.dilationRate + 1;
+    if (this.padding === 'same') this.fail(`cannot stream (model.stream()): padding "same" centres the kernel, so each output needs up to ${span - 1 - Math.floor((span - 1) / 2)} future steps; use padding "causal" (or "valid")`);
+    return { window: span, stride: this.strides, pad: this.padding === 'causal' ? span - 1 : 0 };
+  }
+
+  /** The window holds the real past (or the spec's zeros): a "valid" convolution of it. */
+  override streamForward({ k }: StepContext, io: NodeIO): void {
+    const [W, C] = io.inShapes[0];
+    const T = io.outShape[0];
+    k.conv1d_forward(io.xs[0].ptr, this.ptrOf('kernel'), this.ptrOf('bias'), io.s.z.ptr, 1, W, C, T, this.filters, this.kernelSize, this.strides, this.dilationRate);
+    this.act.forward(k, io, T, this.filters);
   }
 
   forward({ k, batch }: StepContext, io: NodeIO): void {

@@ -8,7 +8,7 @@ import { KERNEL_LAYER_KEYS, parseKernelLayerArgs, type KernelLayerArgs } from '.
 import type { InitializerName } from './initializers.ts';
 import { baseArgs, kernelLayerArgs, kernelLayerJson } from './keras-config.ts';
 import { registerClass, type KerasConfig } from './registry.ts';
-import { Layer, size, type BufferPlanner, type LayerArgs, type NodeIO, type StepContext, type WeightSpec } from './layer.ts';
+import { Layer, size, type BufferPlanner, type LayerArgs, type NodeIO, type StepContext, type StreamSpec, type WeightSpec } from './layer.ts';
 
 export interface DenseArgs extends LayerArgs, KernelLayerArgs {
   /** Number of output units U. */
@@ -56,6 +56,10 @@ export class Dense extends Layer {
   override plan(p: BufferPlanner, io: NodeIO): void {
     this.act.plan(p, io);
     if (p.training && io.dxs[0]) io.s.wt = p.scratch(this.inUnits * this.units);
+  }
+
+  override streamSpec(): StreamSpec {
+    return this.perStep();
   }
 
   forward({ k, batch }: StepContext, io: NodeIO): void {

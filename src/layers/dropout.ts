@@ -6,7 +6,7 @@ import { Random } from '../runtime/random.ts';
 import { finiteNumber } from './args.ts';
 import { baseArgs } from './keras-config.ts';
 import { registerClass, type KerasConfig } from './registry.ts';
-import { Layer, size, type BufferPlanner, type LayerArgs, type NodeIO, type StepContext } from './layer.ts';
+import { Layer, size, type BufferPlanner, type LayerArgs, type NodeIO, type StepContext, type StreamSpec } from './layer.ts';
 
 export interface DropoutArgs extends LayerArgs {
   /** Fraction of the inputs to drop, in [0, 1). */
@@ -36,6 +36,10 @@ export class Dropout extends Layer {
   /** io.s.mask: the kept elements' scale (0 or 1/(1-rate)). */
   override plan(p: BufferPlanner, io: NodeIO): void {
     io.s.mask = p.act(io.y.floats);
+  }
+
+  override streamSpec(): StreamSpec {
+    return this.perStep();
   }
 
   forward({ k, batch, training, rng }: StepContext, io: NodeIO): void {

@@ -102,6 +102,16 @@ export interface NodeIO {
   s: Record<string, Slot>;
 }
 
+/** How a layer reads its input stream in a stream session (models/stream.ts): output step t covers
+ *  input steps [t*stride, t*stride + window) of the stream preceded by `pad` zeros, and is
+ *  computed once the last of them has arrived. Per-step layers are {window: 1, stride: 1, pad: 0}. */
+export interface StreamSpec {
+  window: number;
+  stride: number;
+  pad: number;
+}
+export const PER_STEP: StreamSpec = { window: 1, stride: 1, pad: 0 };
+
 /** The gradient of a value that has none in this plan (inference). */
 export const NO_SLOT = new Slot('grad', 0, 0);
 
@@ -215,6 +225,25 @@ export abstract class Layer {
   /** Accumulates into io.dxs and the weight gradients. With logitsGradGiven the loss already
    *  wrote the gradient w.r.t. the input of a final softmax (softmaxLogitsGrad). */
   abstract backward(ctx: StepContext, io: NodeIO, logitsGradGiven: boolean): void;
+
+  /** How model.stream() feeds this layer (see StreamSpec). The default refuses: a layer that needs
+   *  the whole signal, or the future of a step, cannot stream. Called once, when a session opens. */
+  streamSpec(): StreamSpec {
+    this.fail(`cannot stream (model.stream()): ${this.className} needs the whole signal or is not supported; streams take causal or "valid" Conv1D, "valid" pooling, per-step layers (activation, batch norm, dense and PReLU per step, dropout) and merges on the channels`);
+  }
+
+  /** PER_STEP, for a layer applied to every step of [L, C] sequences alone; refuses other inputs. */
+  protected perStep(): StreamSpec {
+    if (this.inputShapes.some((s) => s.length !== 2)) this.fail(`cannot stream (model.stream()): its inputs must be sequences [length, channels], got ${this.inputShapes.map((s) => `[${s.join(', ')}]`).join(', ')}`);
+    return PER_STEP;
+  }
+
+  /** Inference on a window of the input stream: io.inShapes [[W, C]] of past steps (no padding
+   *  added; the spec's zeros are already in the window), io.outShape [T, F]. The default runs
+   *  forward, right for per-step layers and "valid" windows; a padding layer overrides it. */
+  streamForward(ctx: StepContext, io: NodeIO): void {
+    this.forward(ctx, io);
+  }
 
   /** The buffer of the gradient w.r.t. the input of a final softmax, when this node ends in one. */
   softmaxLogitsGrad(_io: NodeIO): Slot | null {

@@ -9,7 +9,7 @@ import { MergeKind, type MergeKindName } from '../runtime/codes.ts';
 import { showValue } from './args.ts';
 import { baseArgs } from './keras-config.ts';
 import { registerClass, type KerasConfig } from './registry.ts';
-import { Layer, size, type LayerArgs, type NodeIO, type StepContext } from './layer.ts';
+import { Layer, size, type LayerArgs, type NodeIO, type StepContext, type StreamSpec } from './layer.ts';
 
 const rows = (shape: number[]) => (shape.length === 2 ? shape[0] : 1);
 
@@ -42,6 +42,13 @@ export class ElementwiseMerge extends Layer {
 
   computeOutputShape(inputShape: number[]): number[] {
     return this.computeOutputShapes([inputShape]);
+  }
+
+  /** Per step on inputs of one shape [L, C] (no broadcast operand). */
+  override streamSpec(): StreamSpec {
+    const spec = this.perStep();
+    if (this.inputShapes.some((s) => s[0] !== this.outputShape[0])) this.fail(`cannot stream (model.stream()): an input [1, C] broadcast over the length is not a stream; got ${this.inputShapes.map((s) => `[${s.join(', ')}]`).join(', ')}`);
+    return spec;
   }
 
   forward({ k, batch }: StepContext, io: NodeIO): void {
@@ -123,6 +130,13 @@ export class Concatenate extends Layer {
       return [Ci, offset - Ci];
     });
     return { R, Co: io.outShape[a] * inner, parts };
+  }
+
+  /** Per step when joining channels; along the length it would need the whole first input. */
+  override streamSpec(): StreamSpec {
+    const spec = this.perStep();
+    if (this.axisOf(2) !== 1) this.fail(`cannot stream (model.stream()): it concatenates along the length (axis ${this.axis}), which needs the whole first input; only axis -1 (channels) streams`);
+    return spec;
   }
 
   forward({ k, batch }: StepContext, io: NodeIO): void {

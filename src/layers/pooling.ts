@@ -7,7 +7,7 @@ import { oneOf, positiveInt } from './args.ts';
 import { windowGeometry } from './conv1d.ts';
 import { baseArgs, channelsLast, one } from './keras-config.ts';
 import { registerClass, type KerasConfig } from './registry.ts';
-import { Layer, type BufferPlanner, type LayerArgs, type NodeIO, type StepContext } from './layer.ts';
+import { Layer, type BufferPlanner, type LayerArgs, type NodeIO, type StepContext, type StreamSpec } from './layer.ts';
 
 export interface Pooling1DArgs extends LayerArgs {
   /** Window length P (default 2). */
@@ -50,6 +50,12 @@ abstract class Pooling1D extends Layer {
     return windowGeometry(L, this.poolSize, this.strides, this.padding);
   }
 
+  /** "valid" windows stream (output t once input t*S + P - 1 arrived); "same" pads the end. */
+  override streamSpec(): StreamSpec {
+    if (this.padding !== 'valid') this.fail(`cannot stream (model.stream()): padding "same" pads the end of the signal, so its last windows need steps not yet received; use padding "valid"`);
+    return { window: this.poolSize, stride: this.strides, pad: 0 };
+  }
+
   override getConfig(): KerasConfig {
     return { ...super.getConfig(), pool_size: [this.poolSize], strides: [this.strides], padding: this.padding };
   }
@@ -66,6 +72,7 @@ export class MaxPooling1D extends Pooling1D {
   override plan(p: BufferPlanner, io: NodeIO): void {
     io.s.idx = p.act(io.y.floats);
   }
+
 
   forward({ k, batch }: StepContext, io: NodeIO): void {
     const [L, C] = io.inShapes[0];

@@ -6,7 +6,7 @@ import { showValue } from './args.ts';
 import { checkInitializer, type InitializerName } from './initializers.ts';
 import { baseArgs, initializerJson, initializerName } from './keras-config.ts';
 import { registerClass, type KerasConfig } from './registry.ts';
-import { Layer, size, type BufferPlanner, type LayerArgs, type NodeIO, type StepContext, type WeightSpec } from './layer.ts';
+import { Layer, size, type BufferPlanner, type LayerArgs, type NodeIO, type StepContext, type StreamSpec, type WeightSpec } from './layer.ts';
 
 export interface PReLUArgs extends LayerArgs {
   /** Initializer of alpha (default 'zeros', as Keras). */
@@ -53,6 +53,13 @@ export class PReLU extends Layer {
     if (!p.training) return;
     if (!io.dxs[0]) io.s.discardDx = p.scratch(io.y.floats);
     io.s.discardAlpha = p.scratch(this.alphaSize);
+  }
+
+  /** Per step when the slopes are shared over the length (sharedAxes [1]). */
+  override streamSpec(): StreamSpec {
+    const spec = this.perStep();
+    if (this.alphaSize !== this.inputShape[1]) this.fail(`cannot stream (model.stream()): its slopes differ along the length; use sharedAxes [1] (one slope per channel), got ${showValue(this.sharedAxes)}`);
+    return spec;
   }
 
   forward({ k, batch }: StepContext, io: NodeIO): void {

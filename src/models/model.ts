@@ -17,6 +17,7 @@ import { evaluate, fit, predict, type EvaluateArgs, type FitArgs, type History }
 import { snakeCase, uniqueName } from './names.ts';
 import { summaryText } from './summary.ts';
 import { saveModel, type SaveOptions } from '../io/files.ts';
+import { StreamSession, type StreamOptions } from './stream.ts';
 
 export type { BaseModelArgs, NamedWeight } from './core.ts';
 export type { CompileArgs } from './compile.ts';
@@ -91,6 +92,17 @@ export class LayersModel extends ModelEngine {
     const text = summaryText(this.name, this.layers, this.countParams(), this.weights, this.connections(), this.variableShapes());
     printFn(text);
     return text;
+  }
+
+  /** A streaming inference session: push(chunk) takes the next samples of the input as they
+   *  arrive and returns the output steps they complete, equal to predict() on the whole signal.
+   *  For causal graphs (see StreamSession: supported layers, latency, cost); a layer that needs
+   *  the future or the whole signal is refused with a ConfigError naming it. The session's memory
+   *  is planned once (for chunks of options.maxChunk samples) and freed by its dispose() or the
+   *  model's. */
+  stream(options?: StreamOptions): StreamSession {
+    this.ensureBuilt('stream');
+    return new StreamSession(this, this.graph, this.rt, this.mem, options);
   }
 
   /** NODE ONLY. Saves model.json + weights.bin (TF.js layers-model format: "Sequential" or

@@ -1,6 +1,7 @@
 // Ownership of a model's memory. A model reaches its arena regions only through a ModelMemory:
 //   params  trainable weights, one block        state  non-trainable weights, one block
 //   work    the WorkPlan of the batch capacity  optimizer  the optimizer whose state it allocated
+//   sessions  the WorkPlans of its stream sessions
 // ModelMemory holds no reference to the model, so it can be the held value of a
 // FinalizationRegistry: a model garbage collected without dispose() still gives its memory back.
 // That is a safety net only: collection happens late or not at all, so dispose() stays the way.
@@ -22,6 +23,8 @@ export class ModelMemory {
   private plan: WorkPlan | null = null;
   /** The model's optimizer; its state is released with the model if it belongs to `params`. */
   optimizer: Optimizer | null = null;
+  /** Work plans of open stream sessions (models/stream.ts): released with the model. */
+  readonly sessions = new Set<WorkPlan>();
   private released = false;
   private failure: Error | null = null;
 
@@ -66,6 +69,8 @@ export class ModelMemory {
     if (this.released) return;
     this.released = true;
     this.setWork(null);
+    for (const s of this.sessions) s.dispose();
+    this.sessions.clear();
     this.releaseOptimizer();
     if (this.params !== 0) this.rt.release(this.params);
     if (this.state !== 0) this.rt.release(this.state);
