@@ -1,6 +1,9 @@
 // Building blocks of the model zoo, written only with the public functional API (layers.*,
 // layer.apply) so that each doubles as an example of how to write one. Values are per-sample
-// [length, channels]; the batch axis is implicit.
+// [length, channels]; the batch axis is implicit. The SE-ResNet block of Kim, Lee & Nam 2018 on
+// x [L, 64], for example:
+//   const y = blocks.convBn(layers.dropout({ rate: 0.2 }).apply(blocks.convBn(x, 64, { kernelSize: 3 })), 64, { kernelSize: 3, relu: false });
+//   const out = layers.maxPooling1d({ poolSize: 3 }).apply(blocks.addRelu(x, blocks.squeezeExcite(y, 16)));
 
 import { ConfigError, showValue } from '../layers/args.ts';
 import { layers } from '../layers/index.ts';
