@@ -1,6 +1,8 @@
-// dist/index.js: the library (ESM, wasm embedded as base64, no Node built-ins, so Node and browser
-// bundlers take it as is) with dist/index.d.ts; dist/cli.js: the Node command line, which imports
-// the library from ./index.js.
+// dist/index.js: the library as ESM (wasm embedded as base64, no Node built-ins, so Node and browser
+// bundlers take it as is), dist/index.cjs: the same library as CommonJS for `require('cnn1d')`,
+// with dist/index.d.ts and dist/index.d.cts (the same declarations; TypeScript reads a .d.ts in a
+// "type": "module" package as ESM, so the require condition needs its own .d.cts);
+// dist/cli.js: the Node command line, which imports the library from ./index.js.
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
 import { resolve } from 'node:path';
@@ -11,7 +13,10 @@ const libraryEntry = resolve('src/index.ts');
 export default [
   {
     input: 'src/index.ts',
-    output: { file: 'dist/index.js', format: 'es', sourcemap: true },
+    output: [
+      { file: 'dist/index.js', format: 'es', sourcemap: true },
+      { file: 'dist/index.cjs', format: 'cjs', exports: 'named', sourcemap: true },
+    ],
     plugins: [ts()],
   },
   {
@@ -22,7 +27,10 @@ export default [
   },
   {
     input: 'src/index.ts',
-    output: { file: 'dist/index.d.ts', format: 'es' },
+    output: [
+      { file: 'dist/index.d.ts', format: 'es' },
+      { file: 'dist/index.d.cts', format: 'es' },
+    ],
     plugins: [dts({ tsconfig: './tsconfig.build.json' })],
   },
 ];
