@@ -4,6 +4,10 @@
 // dataset's own split (recordings 0-4 of every speaker and digit are the test set). Prints the test accuracy of each
 // seed, the mean, a confusion matrix and the training time.
 //
+// The ReSE figure: `--block rese --block-dropout 0`, the same recipe as basic otherwise. The block
+// dropout was set on validation (--validation 0.1, 6 epochs, seed 1): 0.735 validation and 0.751
+// training-set accuracy in inference mode with the paper's 0.2, 0.930 and 0.979 with 0.
+//
 // With --validation F, a stratified fraction F of the training clips is held out and the
 // accuracies printed are on it (and on the rest of the training set, in inference mode): the way
 // to compare recipes without looking at the test set.

@@ -26,7 +26,11 @@ export interface SampleCnnArgs extends ZooArgs {
   stemFilters?: number;
   /** Amplifying ratio of the squeeze-and-excitation blocks (default 16, as in the paper). */
   ratio?: number;
-  /** Dropout rate between the two convolutions of 'res' and 'rese' blocks (default 0.2). */
+  /** Dropout rate between the two convolutions of 'res' and 'rese' blocks (default 0.2, as in
+   *  the authors' code). A dropout in front of a conv + BN shifts the variance that BN learns
+   *  (Li et al., "Understanding the disharmony between dropout and batch normalization", CVPR
+   *  2019): on 2,020 FSDD clips, 6 epochs, it left 0.75 training-set accuracy in inference mode
+   *  against 0.98 with 0, so examples/fsdd-samplecnn.ts passes 0. */
   blockDropout?: number;
   /** Dropout rate before the classifier (default 0: none). */
   dropout?: number;
