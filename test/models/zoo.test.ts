@@ -185,6 +185,18 @@ test('small versions of resnet, inceptionTime and the ReSE sample-level CNN lear
   }
 });
 
+test('the Sequential builders of WORKLOADS.md, counted by hand: fcn, kerasSeed, tutorial18', () => {
+  const fcn = models.fcn({ inputShape: [96, 1], classes: 2, seed: 1 });
+  assert.equal(fcn.countParams(), conv(8, 1, 128) + bn(128) + conv(5, 128, 256) + bn(256) + conv(3, 256, 128) + bn(128) + dense(128, 2));
+  const seed = models.kerasSeed({ inputShape: [128, 1], classes: 3, seed: 1 });
+  assert.equal(seed.countParams(), conv(3, 1, 32) + dense(((128 - 2) / 2) * 32, 128) + dense(128, 3)); // valid conv, pool 2, flatten
+  const t18 = models.tutorial18(1);
+  assert.equal(t18.countParams(), conv(3, 1, 4) + conv(3, 4, 6) + dense(3 * 6, 2)); // 18 -> 16 -> 8 -> 6 -> 3
+  assert.deepEqual([fcn, seed, t18].map((m) => m.layers.length), [11, 5, 6]);
+  for (const m of [fcn, seed, t18]) m.dispose();
+  assert.throws(() => models.fcn({ inputShape: [96, 1], classes: 1.5 }), /models\.fcn: classes must be a positive integer, got 1\.5/);
+});
+
 test('bad arguments name the builder, the field and the value', () => {
   const ok = { inputShape: [96, 1] as [number, number], classes: 2 };
   assert.throws(() => models.resnet({ ...ok, inputShape: [96] as unknown as [number, number] }), /models\.resnet: inputShape must be \[length, channels\] \(positive integers\), got \[96\]/);
