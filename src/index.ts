@@ -7,13 +7,14 @@ export { LayersModel, model, type ModelArgs, type BaseModelArgs, type CompileArg
 export { input, InputLayer, type InputArgs } from './layers/input.ts';
 export { SymbolicTensor } from './engine/symbolic.ts';
 export { losses, Loss, type LossName, type LossOptions, type LossIdentifier } from './losses/index.ts';
-export { optimizers, Optimizer, SGD, Adam, type SGDArgs, type AdamArgs, type OptimizerIdentifier } from './optimizers/index.ts';
+export { optimizers, Optimizer, SGD, Adam, AdamW, RMSprop, Adagrad, Adamax, Nadam, LearningRateSchedule, ExponentialDecay, PiecewiseConstantDecay, CosineDecay, OneCycle, type SGDArgs, type AdamArgs, type AdamWArgs, type RMSpropArgs, type AdagradArgs, type AdamaxArgs, type NadamArgs, type BaseOptimizerArgs, type LearningRate, type ScheduleFunction, type ExponentialDecayScheduleArgs, type PiecewiseConstantDecayArgs, type CosineDecayArgs, type OneCycleArgs, type OptimizerName, type OptimizerIdentifier } from './optimizers/index.ts';
 export { ready, runtime, Runtime } from './runtime/runtime.ts';
 export { OutOfMemoryError } from './runtime/arena.ts';
 export { ModelStateError } from './models/ownership.ts';
 export { Tensor, tensor, type NestedArray } from './tensor.ts';
 export { callbacks, EarlyStopping, LearningRateScheduler, ReduceLROnPlateau, type Callback, type Logs, type EarlyStoppingArgs, type ReduceLROnPlateauArgs, type ExponentialDecayArgs, type StepDecayArgs } from './models/callbacks.ts';
 export { TrainingError, type FitArgs, type History, type EvaluateArgs, type Targets } from './models/fit.ts';
+export type { ModelInputs, ModelTargets } from './models/data.ts';
 export type { TensorLike } from './models/inputs.ts';
 export { loadModel, saveModel, type SaveOptions } from './io/files.ts';
 export { toArtifacts, fromArtifacts, ModelFormatError, type ModelArtifacts, type LoadOptions } from './io/artifacts.ts';

@@ -19,32 +19,42 @@ export function backward(mem: MemoryPlan, ctx: StepContext, fused: ReadonlySet<n
   for (let i = nodes.length - 1; i >= 0; i--) if (!(nodes[i].layer instanceof InputLayer)) nodes[i].layer.backward(ctx, mem.ios[i], fused.has(i));
 }
 
-/** Sum over the outputs of each output's batch-mean loss against the loaded targets. With
- *  `withGrads`, also zeroes every gradient and writes d loss / d output; softmax + cross-entropy
- *  is fused (d loss / d logits = (P - y)/B) at every output that ends in softmax and that no
- *  other node reads. Returns the loss and the nodes whose logits gradient was written. */
-export function losses(mem: MemoryPlan, ctx: StepContext, fns: Loss[], withGrads: boolean): { value: number; fused: Set<number> } {
+/** Weighted sum over the outputs of each output's batch-mean loss against the loaded targets
+ *  (`weights[o]`, default 1; a weight of 1 costs nothing). With `withGrads`, also zeroes every
+ *  gradient and writes w_o * d loss_o / d output; softmax + cross-entropy is fused
+ *  (d loss / d logits = w_o (P - y)/B) at every output that ends in softmax and that no other
+ *  node reads. Returns the total, each output's unweighted loss, and the nodes whose logits
+ *  gradient was written. */
+export function losses(mem: MemoryPlan, ctx: StepContext, fns: Loss[], withGrads: boolean, weights: readonly number[] = []): { value: number; values: number[]; fused: Set<number> } {
   const { graph } = mem;
   const k = ctx.k;
   if (withGrads) mem.work.zeroGrads();
   let value = 0;
+  const values: number[] = [];
   const fused = new Set<number>();
   const written = new Set<number>();
   graph.outputs.forEach((t, o) => {
     const loss = fns[o];
+    const w = weights[o] ?? 1;
     const i = graph.valueIndex(t);
-    const C = t.shape[t.shape.length - 1];
-    const rows = (ctx.batch * size(t.shape)) / C;
+    const shape = mem.shapes.outs[i];
+    const C = shape[shape.length - 1];
+    const rows = (ctx.batch * size(shape)) / C;
     const y = mem.ios[i].y.ptr;
     const target = mem.targets[o].ptr;
-    value += loss.compute(k, y, target, mem.lossGrads[o].ptr, rows, C);
-    if (!withGrads || !loss.fusesWithSoftmax || graph.consumers[i].length > 0 || graph.outputs.indexOf(t) !== o) return;
-    const logits = graph.nodes[i].layer.softmaxLogitsGrad(mem.ios[i]);
+    const grad = mem.lossGrads[o].ptr;
+    const v = loss.compute(k, y, target, grad, rows, C);
+    values.push(v);
+    value += w === 1 ? v : w * v;
+    if (!withGrads) return;
+    const logits = loss.fusesWithSoftmax && graph.consumers[i].length === 0 && graph.outputs.indexOf(t) === o ? graph.nodes[i].layer.softmaxLogitsGrad(mem.ios[i]) : null;
     // the fused kernel overwrites: one writer per buffer, never another output's loss gradient
-    if (!logits || written.has(logits.ptr) || mem.lossGrads.some((g) => g.ptr === logits.ptr)) return;
-    k.softmax_crossentropy_backward(y, target, logits.ptr, rows, C, loss.sparse ? 1 : 0);
-    written.add(logits.ptr);
-    fused.add(i);
+    if (logits && !written.has(logits.ptr) && !mem.lossGrads.some((g) => g.ptr === logits.ptr)) {
+      k.softmax_crossentropy_backward(y, target, logits.ptr, rows, C, loss.sparse ? 1 : 0);
+      if (w !== 1) k.scale_f32(logits.ptr, logits.ptr, rows * C, Math.fround(w)); // logits [B, ...out]
+      written.add(logits.ptr);
+      fused.add(i);
+    } else if (w !== 1) k.scale_f32(grad, grad, rows * C, Math.fround(w));
   });
-  return { value, fused };
+  return { value, values, fused };
 }

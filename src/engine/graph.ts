@@ -15,6 +15,7 @@ export class Graph {
   /** Each layer once, in the order of its first node. */
   readonly layers: Layer[] = [];
   readonly index = new Map<Node, number>();
+  private readonly layerSet = new Set<Layer>();
 
   constructor(
     readonly inputs: SymbolicTensor[],
@@ -36,12 +37,17 @@ export class Graph {
       if (inputs.indexOf(t) !== i) fail(`inputs[${i}] (${t.label}) is listed twice`);
       this.add(t.node);
     });
+    // Depth-first from the outputs with an explicit stack (no recursion, so a deep chain cannot
+    // overflow the call stack); the stack is the current path, for the cycle message.
     const state = new Map<Node, 'open' | 'done'>();
     for (const n of this.nodes) state.set(n, 'done');
-    const visit = (node: Node, reader: Node | null, path: Node[]): void => {
+    const stack: { node: Node; next: number }[] = [];
+    const enter = (node: Node): void => {
       const s = state.get(node);
       if (s === 'done') return;
+      const reader = stack.length > 0 ? stack[stack.length - 1].node : null;
       if (s === 'open') {
+        const path = stack.map((f) => f.node);
         const cycle = [...path.slice(path.indexOf(node)), node].map((n) => n.layer.label).join(' -> ');
         fail(`the graph has a cycle: ${cycle}; a layer cannot read its own output`);
       }
@@ -50,11 +56,20 @@ export class Graph {
         fail(`graph disconnected: ${by} from input "${node.layer.name || '(unnamed)'}" [${node.output.shape.join(', ')}], which is not among the model's inputs (${inputs.map((t) => `"${t.node.layer.name || '(unnamed)'}" [${t.shape.join(', ')}]`).join(', ')}); was it made for another model?`);
       }
       state.set(node, 'open');
-      for (const x of node.inputs) visit(x.node, node, [...path, node]);
-      state.set(node, 'done');
-      this.add(node);
+      stack.push({ node, next: 0 });
     };
-    for (const t of outputs) visit(t.node, null, []);
+    for (const t of outputs) {
+      enter(t.node);
+      while (stack.length > 0) {
+        const top = stack[stack.length - 1];
+        if (top.next < top.node.inputs.length) enter(top.node.inputs[top.next++].node);
+        else {
+          stack.pop();
+          state.set(top.node, 'done');
+          this.add(top.node);
+        }
+      }
+    }
     this.nodes.forEach(() => this.consumers.push([]));
     this.nodes.forEach((n, i) => n.inputs.forEach((x) => this.consumers[this.index.get(x.node)!].push(i)));
     inputs.forEach((t) => {
@@ -66,7 +81,10 @@ export class Graph {
   private add(node: Node): void {
     this.index.set(node, this.nodes.length);
     this.nodes.push(node);
-    if (!this.layers.includes(node.layer)) this.layers.push(node.layer);
+    if (!this.layerSet.has(node.layer)) {
+      this.layerSet.add(node.layer);
+      this.layers.push(node.layer);
+    }
   }
 
   /** Index of the node producing a value of this graph. */

@@ -1,4 +1,4 @@
-// Memory of a graph for a batch capacity, in one WorkPlan (src/runtime/plan.ts): a buffer per
+// Memory of a graph for a batch capacity and an input length (the shapes of lengths.ts), in one WorkPlan (src/runtime/plan.ts): a buffer per
 // value (node output) and per node (the layer's own buffers, NodeIO.s), and with training a
 // gradient per value in the gradient block [parameter gradients | value gradients], zeroed by
 // one fill per step.
@@ -13,6 +13,7 @@ import { NO_SLOT, size, type BufferPlanner, type NodeIO } from '../layers/layer.
 import { Slot, WorkPlan } from '../runtime/plan.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { Graph } from './graph.ts';
+import type { GraphShapes } from './lengths.ts';
 
 export interface PlanOptions {
   /** Samples per step the buffers hold. */
@@ -54,6 +55,8 @@ export class MemoryPlan {
     rt: Runtime,
     readonly graph: Graph,
     readonly options: PlanOptions,
+    /** Shapes of every node at the input length planned for (lengths.ts). */
+    readonly shapes: GraphShapes,
   ) {
     const { capacity, training, inputGrads } = options;
     const work = new WorkPlan(rt, capacity);
@@ -71,7 +74,7 @@ export class MemoryPlan {
       return p.slot;
     };
     graph.nodes.forEach((node, i) => {
-      const n = capacity * size(node.output.shape);
+      const n = capacity * size(shapes.outs[i]);
       const xs = node.inputs.map((x) => this.ios[graph.valueIndex(x)].y);
       const dxs = node.inputs.map((x) => this.gradOf(graph.valueIndex(x)));
       let y: Slot;
@@ -95,7 +98,7 @@ export class MemoryPlan {
         y = temp(n, isInput ? -1 : i, lastRead[i]);
         storage.push(pooled[pooled.length - 1]);
       }
-      const io: NodeIO = { inShapes: node.inputs.map((x) => x.shape), outShape: node.output.shape, xs, dxs, y, dy: dy ?? NO_SLOT, s: {} };
+      const io: NodeIO = { inShapes: shapes.ins[i], outShape: shapes.outs[i], xs, dxs, y, dy: dy ?? NO_SLOT, s: {} };
       this.ios.push(io);
       this.grads.push(dy);
       const constants: [Slot, number][] = this.constants;
@@ -120,7 +123,7 @@ export class MemoryPlan {
       node.layer.plan(planner, io);
     });
     this.targets = options.targetFloats.map((f) => work.act(f));
-    this.lossGrads = graph.outputs.map((t) => this.grads[graph.valueIndex(t)] ?? work.scratch(capacity * size(t.shape)));
+    this.lossGrads = graph.outputs.map((t) => this.grads[graph.valueIndex(t)] ?? work.scratch(capacity * size(shapes.outs[graph.valueIndex(t)])));
     this.poolFloats = pack(pooled);
     this.pooled = pooled;
     this.poolSlot = this.poolFloats > 0 ? work.act(this.poolFloats) : null;

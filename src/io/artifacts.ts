@@ -2,9 +2,11 @@
 // modelTopology, weightsManifest, trainingConfig) and one little-endian float32 weight shard.
 // Browser-safe (no file system here; see files.ts).
 
-import type { Sequential } from '../models/sequential.ts';
+import type { LayersModel } from '../models/model.ts';
+import { Sequential } from '../models/sequential.ts';
 import { ModelFormatError } from './errors.ts';
 import { finishLoad, planLoad, type LoadOptions } from './load.ts';
+import { graphToJson } from './functional.ts';
 import { layerToJson } from './topology.ts';
 
 export { ModelFormatError, type LoadOptions };
@@ -20,18 +22,33 @@ export interface ModelArtifacts {
 
 const snake = (s: string) => s.replace(/([A-Z])/g, '_$1').toLowerCase();
 
-function trainingConfig(model: Sequential): Record<string, unknown> | null {
-  if (!model.loss || !model.optimizer) return null;
+/** Keras trainingConfig: loss (one name, or {outputName: name} when the outputs differ),
+ *  loss_weights when not all 1, metrics (one list, or {outputName: list}), optimizer_config;
+ *  loss_from_logits (a cnn1d key: true, or one flag per output) where a loss takes logits. */
+function trainingConfig(model: LayersModel): Record<string, unknown> | null {
+  const losses = model.losses;
   const opt = model.optimizer;
+  if (losses.length === 0 || !opt) return null;
+  const names = model.outputNames;
+  const perOutput = <T>(values: T[], same: (a: T, b: T) => boolean) => (values.every((v) => same(v, values[0])) ? values[0] : Object.fromEntries(names.map((n, i) => [n, values[i]])));
+  const logits = losses.map((l) => l.fromLogits);
   return {
-    loss: snake(model.loss.name),
-    metrics: model.metrics,
+    loss: perOutput(losses.map((l) => snake(l.name)), (a, b) => a === b),
+    ...(model.lossWeights.some((w) => w !== 1) ? { loss_weights: Object.fromEntries(names.map((n, i) => [n, model.lossWeights[i]])) } : {}),
+    metrics: perOutput(model.outputMetrics, (a, b) => a.join() === b.join()),
     optimizer_config: { class_name: opt.className, config: Object.fromEntries(Object.entries(opt.getConfig()).map(([k, v]) => [snake(k).replace(/(\d)/, '_$1'), v])) },
-    ...(model.loss.fromLogits ? { loss_from_logits: true } : {}),
+    ...(logits.some(Boolean) ? { loss_from_logits: logits.every(Boolean) ? true : logits } : {}),
   };
 }
 
-export function toArtifacts(model: Sequential): ModelArtifacts {
+/** The model.json topology: "Sequential" with its layer list (the first layer carries
+ *  batch_input_shape), or "Functional" with the graph (functional.ts). */
+function topology(model: LayersModel): Record<string, unknown> {
+  if (model instanceof Sequential) return { class_name: 'Sequential', config: { name: model.name, layers: model.layers.map((l, i) => layerToJson(l, i === 0)) } };
+  return { class_name: 'Functional', config: graphToJson(model.graph, model.name) };
+}
+
+export function toArtifacts(model: LayersModel): ModelArtifacts {
   model.build();
   const weights = model.getWeights();
   const bytes = weights.reduce((n, w) => n + 4 * w.data.length, 0);
@@ -44,8 +61,7 @@ export function toArtifacts(model: Sequential): ModelArtifacts {
     generatedBy: 'cnn1d',
     convertedBy: null,
     modelTopology: {
-      class_name: 'Sequential',
-      config: { name: model.name, layers: model.layers.map((l, i) => layerToJson(l, i === 0)) },
+      ...topology(model),
       keras_version: 'tfjs-layers 4.22.0',
       backend: 'tensor_flow.js',
     },
@@ -58,7 +74,7 @@ export function toArtifacts(model: Sequential): ModelArtifacts {
 /** A model from artifacts held in memory (browser-safe): model.json parsed, and the bytes of all
  *  shards of all manifest groups concatenated in manifest order. Everything is checked before
  *  memory is allocated (see loadModel for the checks and the limits). */
-export function fromArtifacts({ modelJson, weightData }: ModelArtifacts, options?: LoadOptions): Sequential {
+export function fromArtifacts({ modelJson, weightData }: ModelArtifacts, options?: LoadOptions): LayersModel {
   const plan = planLoad(modelJson, options);
   const total = plan.groups.reduce((n, g) => n + g.bytes, 0);
   if (!(weightData instanceof Uint8Array)) throw new ModelFormatError(`weights: weightData must be a Uint8Array, got ${Object.prototype.toString.call(weightData)}`);

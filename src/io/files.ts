@@ -7,7 +7,7 @@
 import type * as fsTypes from 'node:fs';
 import { joinPath, nodeFs } from '../data/node-fs.ts';
 import { checkKeys, ConfigError, boolean, showValue } from '../layers/args.ts';
-import type { Sequential } from '../models/sequential.ts';
+import type { LayersModel } from '../models/model.ts';
 import { WEIGHTS_FILE, toArtifacts } from './artifacts.ts';
 import { ModelFormatError } from './errors.ts';
 import { finishLoad, planLoad, type LoadOptions } from './load.ts';
@@ -58,7 +58,7 @@ function writeAll(fs: FS, dir: string, files: { name: string; data: Uint8Array |
 }
 
 /** Writes model.json and weights.bin into `dir` (created if missing). */
-export function saveModel(model: Sequential, dir: string, options: SaveOptions = {}): { modelPath: string; weightsPath: string; bytes: number } {
+export function saveModel(model: LayersModel, dir: string, options: SaveOptions = {}): { modelPath: string; weightsPath: string; bytes: number } {
   checkKeys('save', options, ['overwrite']);
   const overwrite = boolean('save', 'overwrite', options?.overwrite, false);
   if (typeof dir !== 'string' || dir === '') throw new ConfigError(`save: the directory must be a non-empty string, got ${showValue(dir)}`);
@@ -114,15 +114,15 @@ function regularFile(fs: FS, path: string, what: string): fsTypes.Stats {
   return st;
 }
 
-/** Reads a model saved by save() (or by TF.js/Keras as a Sequential layers-model): a directory or
+/** Reads a model saved by save() (or by TF.js/Keras as a Sequential or functional layers-model): a directory or
  *  the path of its model.json. Everything is checked before any memory is allocated: model.json is
  *  a JSON object; shard paths are plain file names in the model folder; each shard is a regular
  *  file and the shards of each manifest group hold exactly the bytes the manifest describes; every
  *  weight of the topology is listed once, with its shape, and nothing else; values are finite and
- *  batch-norm moving variances >= 0; the model is within `options` limits (default 50 M weights
- *  and 50 M activation values per sample). Bad files throw ModelFormatError, bad arguments
+ *  batch-norm moving variances >= 0; the model is within `options` limits (default 50 M weights,
+ *  50 M activation values per sample, 2,000 layers and layer applications). Bad files throw ModelFormatError, bad arguments
  *  ConfigError; on failure nothing stays allocated. */
-export function loadModel(path: string, options?: LoadOptions): Sequential {
+export function loadModel(path: string, options?: LoadOptions): LayersModel {
   if (typeof path !== 'string' || path === '') throw new ConfigError(`loadModel: path must be a non-empty string (a model folder or its model.json), got ${showValue(path)}`);
   const fs = nodeFs('loadModel');
   const p = stripScheme(path);

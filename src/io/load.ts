@@ -5,12 +5,15 @@
 //               filled and compiled; if anything fails after the build, the model is disposed.
 
 import { ConfigError, checkKeys, showValue } from '../layers/args.ts';
+import { InputLayer } from '../layers/input.ts';
 import { size, type Layer } from '../layers/layer.ts';
 import { Loss } from '../losses/index.ts';
+import { LayersModel, model as functionalModel } from '../models/model.ts';
 import { Sequential } from '../models/sequential.ts';
-import { Adam, SGD } from '../optimizers/index.ts';
+import { optimizerFromConfig, type Optimizer } from '../optimizers/index.ts';
 import { hasOwn, isRecord, jsonKind, ModelFormatError } from './errors.ts';
 import { decodeWeights, matchManifest, parseManifest, type ManifestEntry, type ManifestGroup } from './manifest.ts';
+import { checkLayerCount, graphFromJson } from './functional.ts';
 import { layerFromJson } from './topology.ts';
 
 export interface LoadOptions {
@@ -19,13 +22,16 @@ export interface LoadOptions {
   /** Most activation values per sample (the input and every layer output summed); default
    *  50,000,000 (200 MB per sample in the batch). */
   maxActivations?: number;
+  /** Most layers, and most layer applications (nodes), a loaded topology may have; default 2,000 (the engine walks graphs recursively). */
+  maxLayers?: number;
 }
 
-export const DEFAULT_LOAD_LIMITS: Required<LoadOptions> = { maxParams: 50_000_000, maxActivations: 50_000_000 };
+export const DEFAULT_LOAD_LIMITS: Required<LoadOptions> = { maxParams: 50_000_000, maxActivations: 50_000_000, maxLayers: 2_000 };
+
 
 export interface LoadPlan {
   /** Layers built for their shapes; no memory allocated yet. */
-  model: Sequential;
+  model: LayersModel;
   groups: ManifestGroup[];
   placed: [number, ManifestEntry][];
   json: Record<string, unknown>;
@@ -43,67 +49,77 @@ function limitsOf(options: LoadOptions | undefined): Required<LoadOptions> {
   return limits;
 }
 
-/** The layer list of a Sequential topology (Keras 2 nests it in model_config; older files have
- *  config = layers). */
-function layerList(json: Record<string, unknown>): { entries: unknown[]; name: string } {
+/** The model-level object of a topology: Keras 2 nests it in model_config. */
+function topologyOf(json: Record<string, unknown>): { cls: string; config: unknown } {
   const topo = json.modelTopology;
   if (!isRecord(topo)) throw new ModelFormatError(`model.json: "modelTopology" must be an object, got ${hasOwn(json, 'modelTopology') ? jsonKind(topo) : 'nothing'}`);
   const inner = hasOwn(topo, 'model_config') ? topo.model_config : topo;
   if (!isRecord(inner)) throw new ModelFormatError(`model.json: modelTopology.model_config must be an object, got ${jsonKind(inner)}`);
-  if (inner.class_name !== 'Sequential') throw new ModelFormatError(`model.json: only Sequential models are supported, got class_name ${showValue(inner.class_name)}`);
-  const config = inner.config;
-  const entries = Array.isArray(config) ? config : isRecord(config) ? config.layers : undefined;
-  if (!Array.isArray(entries) || entries.length === 0) throw new ModelFormatError('model.json: modelTopology has no layers (expected config.layers, a non-empty array)');
-  const name = isRecord(config) && typeof config.name === 'string' && /^[A-Za-z0-9_.\-]+$/.test(config.name) ? config.name : 'sequential';
-  return { entries, name };
+  const cls = inner.class_name;
+  if (cls !== 'Sequential' && cls !== 'Functional' && cls !== 'Model') throw new ModelFormatError(`model.json: only Sequential and functional (Functional, Model) models are supported, got class_name ${showValue(cls)}`);
+  return { cls, config: inner.config };
 }
 
-function toModel(json: Record<string, unknown>): Sequential {
-  const { entries, name } = layerList(json);
+const modelName = (config: unknown, fallback: string) => (isRecord(config) && typeof config.name === 'string' && /^[A-Za-z0-9_.\-]+$/.test(config.name) ? config.name : fallback);
+
+/** A Sequential topology (config.layers, or config = layers in older files). */
+function toSequential(config: unknown, maxLayers: number): Sequential {
+  const entries = Array.isArray(config) ? config : isRecord(config) ? config.layers : undefined;
+  if (!Array.isArray(entries) || entries.length === 0) throw new ModelFormatError('model.json: modelTopology has no layers (expected config.layers, a non-empty array)');
+  checkLayerCount(entries.length, 'layers', maxLayers);
   const layers: Layer[] = [];
   let pendingShape: number[] | undefined;
+  entries.forEach((entry, i) => {
+    const layer = layerFromJson(entry, i);
+    if (layer instanceof InputLayer) {
+      if (layers.length > 0) throw new ConfigError(`model.json: modelTopology layer ${i} is an InputLayer after other layers; it may only come first`);
+      pendingShape = layer.outputShape;
+      return;
+    }
+    if (layers.length === 0 && !layer.declaredInputShape && pendingShape) layer.declaredInputShape = pendingShape;
+    layers.push(layer);
+  });
+  if (layers.length === 0) throw new ConfigError('model.json: modelTopology has only an InputLayer');
+  return new Sequential({ layers, name: modelName(config, 'sequential'), seed: 0 });
+}
+
+/** The model of a topology with its graph made: every layer built for its shapes, no memory. */
+function toModel(json: Record<string, unknown>, limits: Required<LoadOptions>): LayersModel {
+  const { cls, config } = topologyOf(json);
   try {
-    entries.forEach((entry, i) => {
-      const parsed = layerFromJson(entry, i);
-      if (!parsed.layer) {
-        if (layers.length > 0) throw new ConfigError(`model.json: modelTopology layer ${i} is an InputLayer after other layers; it may only come first`);
-        pendingShape = parsed.inputShape;
-        return;
-      }
-      if (layers.length === 0 && !parsed.layer.declaredInputShape && pendingShape) {
-        (parsed.layer as { declaredInputShape?: number[] }).declaredInputShape = pendingShape;
-      }
-      layers.push(parsed.layer);
-    });
-    if (layers.length === 0) throw new ConfigError('model.json: modelTopology has only an InputLayer');
-    return new Sequential({ layers, name, seed: 0 });
+    if (cls === 'Sequential') {
+      const m = toSequential(config, limits.maxLayers);
+      void m.graph;
+      return m;
+    }
+    if (!isRecord(config)) throw new ModelFormatError(`model.json: a functional modelTopology needs a config object {name, layers, input_layers, output_layers}, got ${jsonKind(config)}`);
+    const { inputs, outputs } = graphFromJson(config, limits.maxLayers);
+    return functionalModel({ inputs, outputs, name: modelName(config, 'model'), seed: 0 });
   } catch (e) {
     if (e instanceof ConfigError) throw new ModelFormatError(e.message.startsWith('model.json') ? e.message : `model.json: ${e.message}`);
     throw e;
   }
 }
 
-/** Builds each layer for its input shape (shapes and weight specs only, no memory) and refuses a
- *  model over the limits before anything is allocated. */
-function checkShapes(model: Sequential, limits: Required<LoadOptions>): void {
-  let shape = model.inputShape;
+/** Refuses a model over the limits before anything is allocated: weights of each layer once,
+ *  activations of every node (the inputs included), in graph order. A model of any input length
+ *  ([null, C]) has no fixed activation count: its memory is planned for the data it is given. */
+function checkSizes(m: LayersModel, limits: Required<LoadOptions>): void {
   let params = 0;
-  let activations = size(shape);
-  for (const layer of model.layers) {
-    try {
-      layer.build(shape);
-    } catch (e) {
-      if (e instanceof ConfigError) throw new ModelFormatError(`model.json: ${e.message}`);
-      throw e;
-    }
-    shape = layer.outputShape;
-    params += layer.weights.reduce((n, w) => n + w.size, 0);
-    activations += size(shape);
+  let activations = 0;
+  const countActivations = !m.variableLength;
+  const counted = new Set<Layer>();
+  for (const node of m.graph.nodes) {
+    const layer = node.layer;
+    if (!counted.has(layer)) params += layer.weights.reduce((n, w) => n + w.size, 0);
+    counted.add(layer);
+    if (countActivations) activations += size(node.output.shape);
+    const label = layer instanceof InputLayer ? `input "${layer.name || 'input'}"` : layer.label;
     if (params > limits.maxParams) {
-      throw new ModelFormatError(`model.json: the model has more than ${limits.maxParams} weights (${params} up to ${layer.label}); loadModel refuses it before allocating (raise the limit with {maxParams})`);
+      throw new ModelFormatError(`model.json: the model has more than ${limits.maxParams} weights (${params} up to ${label}); loadModel refuses it before allocating (raise the limit with {maxParams})`);
     }
     if (activations > limits.maxActivations) {
-      throw new ModelFormatError(`model.json: the model needs more than ${limits.maxActivations} activation values per sample (${activations} up to ${layer.label}, output [${shape}]); loadModel refuses it before allocating (raise the limit with {maxActivations})`);
+      throw new ModelFormatError(`model.json: the model needs more than ${limits.maxActivations} activation values per sample (${activations} up to ${label}, output [${node.output.shape}]); loadModel refuses it before allocating (raise the limit with {maxActivations})`);
     }
   }
 }
@@ -114,15 +130,15 @@ export function planLoad(modelJson: unknown, options?: LoadOptions): LoadPlan {
   if (!isRecord(modelJson)) throw new ModelFormatError(`model.json: expected a JSON object {format, modelTopology, weightsManifest}, got ${jsonKind(modelJson)}`);
   if (hasOwn(modelJson, 'format') && modelJson.format !== 'layers-model') throw new ModelFormatError(`model.json: format is ${showValue(modelJson.format)}, expected "layers-model"`);
   const groups = parseManifest(modelJson);
-  const model = toModel(modelJson);
-  checkShapes(model, limits);
-  const placed = matchManifest(groups, model.layers.flatMap((l) => l.weights));
-  return { model, groups, placed, json: modelJson };
+  const m = toModel(modelJson, limits);
+  checkSizes(m, limits);
+  const placed = matchManifest(groups, m.layers.flatMap((l) => l.weights));
+  return { model: m, groups, placed, json: modelJson };
 }
 
 /** Checks the values of each group's bytes (groupBytes[g].byteLength === groups[g].bytes), then
  *  allocates the model, sets its weights and restores its training configuration. */
-export function finishLoad(plan: LoadPlan, groupBytes: Uint8Array[]): Sequential {
+export function finishLoad(plan: LoadPlan, groupBytes: Uint8Array[]): LayersModel {
   plan.groups.forEach((g, gi) => {
     const got = groupBytes[gi]?.byteLength ?? 0;
     if (got !== g.bytes) throw new ModelFormatError(`weights: weightsManifest[${gi}] describes ${g.bytes} bytes of float32 weights, the weight data has ${got} bytes (truncated or corrupt file?)`);
@@ -143,20 +159,29 @@ export function finishLoad(plan: LoadPlan, groupBytes: Uint8Array[]): Sequential
 
 const snakeToCamel = (s: string) => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
-/** Compiles the model as its trainingConfig says, when cnn1d knows the optimizer and loss; a
- *  training config it cannot read leaves the model uncompiled (the weights are intact). */
-function restoreTraining(model: Sequential, tc: unknown): void {
-  if (!isRecord(tc) || typeof tc.loss !== 'string' || !isRecord(tc.optimizer_config)) return;
-  const cls = tc.optimizer_config.class_name;
-  const raw = isRecord(tc.optimizer_config.config) ? tc.optimizer_config.config : {};
-  const known = cls === 'Adam' ? ['learningRate', 'beta1', 'beta2', 'epsilon'] : ['learningRate', 'momentum', 'nesterov'];
-  const args = Object.fromEntries(Object.entries(raw).map(([k, v]) => [snakeToCamel(k), v]).filter(([k]) => known.includes(k as string)));
-  let optimizer: Adam | SGD | null = null;
+/** Compiles the model as its trainingConfig says (see artifacts.ts trainingConfig; Keras's list
+ *  forms too), when cnn1d knows the optimizer (any of optimizerFromConfig's, with its options and
+ *  schedule) and the losses; a training config it cannot read leaves the model uncompiled (the
+ *  weights are intact). */
+function restoreTraining(model: LayersModel, tc: unknown): void {
+  if (!isRecord(tc) || !isRecord(tc.optimizer_config) || tc.loss === undefined) return;
+  let optimizer: Optimizer | null = null;
   try {
-    optimizer = cls === 'Adam' ? new Adam(args) : cls === 'SGD' ? new SGD(args) : null;
-    const loss = Loss.create(snakeToCamel(tc.loss), tc.loss_from_logits === true ? { fromLogits: true } : {});
-    const metrics = Array.isArray(tc.metrics) && tc.metrics.every((m) => typeof m === 'string') ? (tc.metrics as string[]) : [];
-    if (optimizer) model.compile({ optimizer, loss, metrics });
+    const names = model.outputNames;
+    const fromLogits = (i: number) => (Array.isArray(tc.loss_from_logits) ? tc.loss_from_logits[i] === true : tc.loss_from_logits === true);
+    const lossOf = (v: unknown, i: number) => {
+      if (typeof v !== 'string') throw new ConfigError(`trainingConfig.loss: expected a loss name, got ${showValue(v)}`);
+      return Loss.create(snakeToCamel(v), fromLogits(i) ? { fromLogits: true } : {});
+    };
+    const raw = tc.loss;
+    const loss = names.map((n, i) => lossOf(typeof raw === 'string' ? raw : Array.isArray(raw) ? raw[i] : isRecord(raw) && hasOwn(raw, n) ? raw[n] : undefined, i));
+    const lw = tc.loss_weights;
+    const lossWeights = Array.isArray(lw) ? lw : isRecord(lw) ? names.map((n) => (hasOwn(lw, n) ? lw[n] : 1)) : undefined;
+    const m = tc.metrics;
+    const strings = (v: unknown) => (Array.isArray(v) && v.every((s) => typeof s === 'string') ? (v as string[]) : []);
+    const metrics = isRecord(m) ? Object.fromEntries(names.map((n) => [n, hasOwn(m, n) ? strings(m[n]) : []])) : strings(m);
+    optimizer = optimizerFromConfig(tc.optimizer_config.class_name, tc.optimizer_config.config ?? {});
+    model.compile({ optimizer, loss, ...(lossWeights ? { lossWeights: lossWeights as number[] } : {}), metrics });
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     if (optimizer && model.optimizer !== optimizer) optimizer.dispose();

@@ -1,6 +1,8 @@
 // Activation: y = f(x) elementwise, or softmax over the last axis.   x, y [B, ...]
 
 import { ActivationFn, type ActivationIdentifier } from './activation-fn.ts';
+import { activationJson, activationName, baseArgs } from './keras-config.ts';
+import { registerClass, type KerasConfig } from './registry.ts';
 import { Layer, size, type LayerArgs, type NodeIO, type StepContext } from './layer.ts';
 
 export interface ActivationArgs extends LayerArgs {
@@ -46,8 +48,18 @@ export class Activation extends Layer {
     return this.fn.isSoftmax ? io.dxs[0] : null;
   }
 
-  override getConfig(): Record<string, unknown> {
+  override getConfig(): KerasConfig {
     const extra = this.fn.name === 'swish' ? { beta: this.fn.alpha } : this.fn.name === 'leakyRelu' || this.fn.name === 'elu' ? { alpha: this.fn.alpha } : {};
-    return { ...super.getConfig(), activation: this.fn.name, ...extra };
+    return { ...super.getConfig(), activation: activationJson(this.fn.name), ...extra };
+  }
+
+  static fromConfig(config: KerasConfig): Activation {
+    return new Activation({
+      ...baseArgs(config),
+      activation: activationName(config.activation) as ActivationIdentifier,
+      ...(config.alpha !== undefined ? { alpha: config.alpha as number } : {}),
+      ...(config.beta !== undefined ? { beta: config.beta as number } : {}),
+    });
   }
 }
+registerClass('Activation', Activation);

@@ -6,6 +6,8 @@
 
 import { boolean, finiteNumber } from './args.ts';
 import { checkInitializer, type InitializerName } from './initializers.ts';
+import { baseArgs, initializerJson, initializerName, one } from './keras-config.ts';
+import { registerClass, type KerasConfig } from './registry.ts';
 import { Layer, size, type BufferPlanner, type LayerArgs, type NodeIO, type StepContext, type WeightSpec } from './layer.ts';
 
 export interface BatchNormalizationArgs extends LayerArgs {
@@ -117,7 +119,7 @@ export class BatchNormalization extends Layer {
     k.batchnorm_backward(io.xs[0].ptr, this.gammaPtr(io), io.s.mean.ptr, io.s.rstd.ptr, io.dy.ptr, dx.ptr, dgamma, dbeta, scratch, this.rows(batch), C);
   }
 
-  override getConfig(): Record<string, unknown> {
+  override getConfig(): KerasConfig {
     return {
       ...super.getConfig(),
       axis: -1,
@@ -125,10 +127,35 @@ export class BatchNormalization extends Layer {
       epsilon: this.epsilon,
       center: this.center,
       scale: this.scale,
-      betaInitializer: this.inits.beta,
-      gammaInitializer: this.inits.gamma,
-      movingMeanInitializer: this.inits.movingMean,
-      movingVarianceInitializer: this.inits.movingVariance,
+      beta_initializer: initializerJson(this.inits.beta),
+      gamma_initializer: initializerJson(this.inits.gamma),
+      moving_mean_initializer: initializerJson(this.inits.movingMean),
+      moving_variance_initializer: initializerJson(this.inits.movingVariance),
+      beta_regularizer: null,
+      gamma_regularizer: null,
+      beta_constraint: null,
+      gamma_constraint: null,
     };
   }
+
+  static fromConfig(config: KerasConfig): BatchNormalization {
+    const base = baseArgs(config);
+    const axis = one(config.axis ?? -1);
+    const init = (key: string, fallback: InitializerName) => initializerName(config[key], fallback);
+    return new BatchNormalization({
+      ...base,
+      // Keras may write the channel axis as its positive index (2 for [B, L, C]); 1D nets
+      // normalize the last axis, the only one supported, so any other value is rejected
+      ...(axis === -1 || axis === 2 || (axis === 1 && base.inputShape?.length === 1) ? {} : { axis: axis as number }),
+      momentum: config.momentum as number | undefined,
+      epsilon: config.epsilon as number | undefined,
+      center: config.center as boolean | undefined,
+      scale: config.scale as boolean | undefined,
+      betaInitializer: init('beta_initializer', 'zeros'),
+      gammaInitializer: init('gamma_initializer', 'ones'),
+      movingMeanInitializer: init('moving_mean_initializer', 'zeros'),
+      movingVarianceInitializer: init('moving_variance_initializer', 'ones'),
+    });
+  }
 }
+registerClass('BatchNormalization', BatchNormalization);

@@ -10,6 +10,8 @@ import { oneOf, positiveInt } from './args.ts';
 import { FusedActivation, type ActivationFn } from './activation-fn.ts';
 import { KERNEL_LAYER_KEYS, parseKernelLayerArgs, type KernelLayerArgs } from './kernel-args.ts';
 import type { InitializerName } from './initializers.ts';
+import { baseArgs, channelsLast, kernelLayerArgs, kernelLayerJson, one } from './keras-config.ts';
+import { registerClass, type KerasConfig } from './registry.ts';
 import { Layer, type BufferPlanner, type LayerArgs, type NodeIO, type StepContext, type WeightSpec } from './layer.ts';
 
 export type Conv1DPadding = 'valid' | 'same' | 'causal';
@@ -137,18 +139,30 @@ export class Conv1D extends Layer {
     return this.act.softmaxLogitsGrad(io);
   }
 
-  override getConfig(): Record<string, unknown> {
+  override getConfig(): KerasConfig {
     return {
       ...super.getConfig(),
       filters: this.filters,
-      kernelSize: [this.kernelSize],
+      kernel_size: [this.kernelSize],
       strides: [this.strides],
       padding: this.padding,
-      dilationRate: [this.dilationRate],
-      activation: this.activation.name,
-      useBias: this.useBias,
-      kernelInitializer: this.kernelInitializer,
-      biasInitializer: this.biasInitializer,
+      data_format: 'channels_last',
+      dilation_rate: [this.dilationRate],
+      ...kernelLayerJson(this),
     };
   }
+
+  static fromConfig(config: KerasConfig): Conv1D {
+    channelsLast(config);
+    return new Conv1D({
+      ...baseArgs(config),
+      filters: config.filters as number,
+      kernelSize: one(config.kernel_size) as number,
+      strides: one(config.strides ?? 1) as number,
+      padding: config.padding as Conv1DPadding,
+      dilationRate: one(config.dilation_rate ?? 1) as number,
+      ...kernelLayerArgs(config),
+    });
+  }
 }
+registerClass('Conv1D', Conv1D);

@@ -6,6 +6,8 @@ import { positiveInt } from './args.ts';
 import { FusedActivation, type ActivationFn } from './activation-fn.ts';
 import { KERNEL_LAYER_KEYS, parseKernelLayerArgs, type KernelLayerArgs } from './kernel-args.ts';
 import type { InitializerName } from './initializers.ts';
+import { baseArgs, kernelLayerArgs, kernelLayerJson } from './keras-config.ts';
+import { registerClass, type KerasConfig } from './registry.ts';
 import { Layer, size, type BufferPlanner, type LayerArgs, type NodeIO, type StepContext, type WeightSpec } from './layer.ts';
 
 export interface DenseArgs extends LayerArgs, KernelLayerArgs {
@@ -83,14 +85,12 @@ export class Dense extends Layer {
     return this.act.softmaxLogitsGrad(io);
   }
 
-  override getConfig(): Record<string, unknown> {
-    return {
-      ...super.getConfig(),
-      units: this.units,
-      activation: this.activation.name,
-      useBias: this.useBias,
-      kernelInitializer: this.kernelInitializer,
-      biasInitializer: this.biasInitializer,
-    };
+  override getConfig(): KerasConfig {
+    return { ...super.getConfig(), units: this.units, ...kernelLayerJson(this) };
+  }
+
+  static fromConfig(config: KerasConfig): Dense {
+    return new Dense({ ...baseArgs(config), units: config.units as number, ...kernelLayerArgs(config) });
   }
 }
+registerClass('Dense', Dense);

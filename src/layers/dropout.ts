@@ -4,6 +4,8 @@
 
 import { Random } from '../runtime/random.ts';
 import { finiteNumber } from './args.ts';
+import { baseArgs } from './keras-config.ts';
+import { registerClass, type KerasConfig } from './registry.ts';
 import { Layer, size, type BufferPlanner, type LayerArgs, type NodeIO, type StepContext } from './layer.ts';
 
 export interface DropoutArgs extends LayerArgs {
@@ -47,7 +49,12 @@ export class Dropout extends Layer {
     if (dx) k.dropout_backward(io.dy.ptr, io.s.mask.ptr, dx.ptr, batch * size(this.inputShape));
   }
 
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), rate: this.rate, ...(this.seed !== undefined ? { seed: this.seed } : {}) };
+  override getConfig(): KerasConfig {
+    return { ...super.getConfig(), rate: this.rate, noise_shape: null, seed: this.seed ?? null };
+  }
+
+  static fromConfig(config: KerasConfig): Dropout {
+    return new Dropout({ ...baseArgs(config), rate: config.rate as number, ...(typeof config.seed === 'number' ? { seed: config.seed } : {}) });
   }
 }
+registerClass('Dropout', Dropout);

@@ -1,7 +1,9 @@
 // Flatten: [B, L, C] -> [B, L*C], row-major over (length, channels). A view: the planner gives
 // its output the input's own buffers (and gradient), so it costs nothing forward or backward.
 
+import { baseArgs, channelsLast } from './keras-config.ts';
 import { Layer, size, type LayerArgs } from './layer.ts';
+import { registerClass, type KerasConfig } from './registry.ts';
 
 export class Flatten extends Layer {
   readonly className = 'Flatten';
@@ -17,4 +19,14 @@ export class Flatten extends Layer {
 
   forward(): void {}
   backward(): void {}
+
+  override getConfig(): KerasConfig {
+    return { ...super.getConfig(), data_format: 'channels_last' };
+  }
+
+  static fromConfig(config: KerasConfig): Flatten {
+    channelsLast(config);
+    return new Flatten(baseArgs(config));
+  }
 }
+registerClass('Flatten', Flatten);

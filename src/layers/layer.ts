@@ -119,7 +119,8 @@ export abstract class Layer {
   built = false;
   /** The nodes created by apply(), in order (tfjs inboundNodes). */
   readonly inboundNodes: Node[] = [];
-  /** The model whose memory holds the weights; a layer belongs to one model at a time. */
+  /** The memory (ModelMemory) of the model that holds the weights, never the model itself: a kept
+   *  layer must not keep its model from being collected. A layer belongs to one model at a time. */
   owner: { readonly name: string } | null = null;
   /** A view's output is its input's buffer, reinterpreted (Flatten): no kernel, no copy. */
   readonly isView: boolean = false;
@@ -220,9 +221,10 @@ export abstract class Layer {
     return null;
   }
 
-  /** Serializable configuration (Keras/TF.js names). */
+  /** The Keras config as TF.js writes it (snake_case keys); a subclass adds its own keys and
+   *  provides a static fromConfig registered under its class name (registry.ts). */
   getConfig(): Record<string, unknown> {
-    return { name: this.name, trainable: this.trainable };
+    return { name: this.name, trainable: this.trainable, dtype: 'float32' };
   }
 
   protected weight(name: string): Weight {

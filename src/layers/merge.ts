@@ -7,6 +7,8 @@
 
 import { MergeKind, type MergeKindName } from '../runtime/codes.ts';
 import { showValue } from './args.ts';
+import { baseArgs } from './keras-config.ts';
+import { registerClass, type KerasConfig } from './registry.ts';
 import { Layer, size, type LayerArgs, type NodeIO, type StepContext } from './layer.ts';
 
 const rows = (shape: number[]) => (shape.length === 2 ? shape[0] : 1);
@@ -64,6 +66,11 @@ export class ElementwiseMerge extends Layer {
     io.xs.forEach((x, i) => {
       if (g(i)) k.merge_backward(this.kind, x.ptr, io.y.ptr, io.dy.ptr, g(i), 0, batch, rows(io.inShapes[i]), L, C, s);
     });
+  }
+
+  /** One class under six Keras names: the op is the registered name (Add -> add). */
+  static fromConfig(config: KerasConfig, className: string): ElementwiseMerge {
+    return new ElementwiseMerge((className[0].toLowerCase() + className.slice(1)) as MergeKindName | 'average', baseArgs(config));
   }
 }
 
@@ -131,7 +138,13 @@ export class Concatenate extends Layer {
     });
   }
 
-  override getConfig(): Record<string, unknown> {
+  override getConfig(): KerasConfig {
     return { ...super.getConfig(), axis: this.axis };
   }
+
+  static fromConfig(config: KerasConfig): Concatenate {
+    return new Concatenate({ ...baseArgs(config), ...(config.axis !== undefined ? { axis: config.axis as number } : {}) });
+  }
 }
+for (const name of ['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum']) registerClass(name, ElementwiseMerge);
+registerClass('Concatenate', Concatenate);

@@ -5,6 +5,8 @@
 
 import { oneOf, positiveInt } from './args.ts';
 import { windowGeometry } from './conv1d.ts';
+import { baseArgs, channelsLast, one } from './keras-config.ts';
+import { registerClass, type KerasConfig } from './registry.ts';
 import { Layer, type BufferPlanner, type LayerArgs, type NodeIO, type StepContext } from './layer.ts';
 
 export interface Pooling1DArgs extends LayerArgs {
@@ -17,6 +19,12 @@ export interface Pooling1DArgs extends LayerArgs {
 }
 
 const KEYS = ['poolSize', 'strides', 'padding'];
+
+/** Pooling1DArgs of a Keras config (strides default to pool_size, as in Keras). */
+function poolArgs(config: KerasConfig): Pooling1DArgs {
+  channelsLast(config);
+  return { ...baseArgs(config), poolSize: one(config.pool_size ?? 2) as number, strides: one(config.strides ?? config.pool_size ?? 2) as number, padding: (config.padding ?? 'valid') as 'valid' };
+}
 
 abstract class Pooling1D extends Layer {
   readonly poolSize: number;
@@ -42,8 +50,8 @@ abstract class Pooling1D extends Layer {
     return windowGeometry(L, this.poolSize, this.strides, this.padding);
   }
 
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), poolSize: [this.poolSize], strides: [this.strides], padding: this.padding };
+  override getConfig(): KerasConfig {
+    return { ...super.getConfig(), pool_size: [this.poolSize], strides: [this.strides], padding: this.padding };
   }
 }
 
@@ -71,7 +79,12 @@ export class MaxPooling1D extends Pooling1D {
     const [L, C] = io.inShapes[0];
     k.maxpool1d_backward(io.dy.ptr, io.s.idx.ptr, dx.ptr, batch, L, C, this.geometry(L).T);
   }
+
+  static fromConfig(config: KerasConfig): MaxPooling1D {
+    return new MaxPooling1D(poolArgs(config));
+  }
 }
+registerClass('MaxPooling1D', MaxPooling1D);
 
 export class AveragePooling1D extends Pooling1D {
   readonly className = 'AveragePooling1D';
@@ -93,7 +106,12 @@ export class AveragePooling1D extends Pooling1D {
     const { T, padLeft } = this.geometry(L);
     k.avgpool1d_backward(io.dy.ptr, dx.ptr, batch, L, C, T, this.poolSize, this.strides, padLeft);
   }
+
+  static fromConfig(config: KerasConfig): AveragePooling1D {
+    return new AveragePooling1D(poolArgs(config));
+  }
 }
+registerClass('AveragePooling1D', AveragePooling1D);
 
 abstract class GlobalPooling1D extends Layer {
   constructor(args: LayerArgs) {
@@ -102,6 +120,10 @@ abstract class GlobalPooling1D extends Layer {
   computeOutputShape(inputShape: number[]): number[] {
     if (inputShape.length !== 2) this.fail(`expects input of shape [length, channels], got [${inputShape}]`);
     return [inputShape[1]];
+  }
+
+  override getConfig(): KerasConfig {
+    return { ...super.getConfig(), data_format: 'channels_last' };
   }
 }
 
@@ -129,7 +151,13 @@ export class GlobalMaxPooling1D extends GlobalPooling1D {
     const [L, C] = io.inShapes[0];
     k.global_maxpool1d_backward(io.dy.ptr, io.s.idx.ptr, dx.ptr, batch, L, C);
   }
+
+  static fromConfig(config: KerasConfig): GlobalMaxPooling1D {
+    channelsLast(config);
+    return new GlobalMaxPooling1D(baseArgs(config));
+  }
 }
+registerClass('GlobalMaxPooling1D', GlobalMaxPooling1D);
 
 /** [B, L, C] -> [B, C], the mean over the length. */
 export class GlobalAveragePooling1D extends GlobalPooling1D {
@@ -150,4 +178,10 @@ export class GlobalAveragePooling1D extends GlobalPooling1D {
     const [L, C] = io.inShapes[0];
     k.global_avgpool1d_backward(io.dy.ptr, dx.ptr, batch, L, C);
   }
+
+  static fromConfig(config: KerasConfig): GlobalAveragePooling1D {
+    channelsLast(config);
+    return new GlobalAveragePooling1D(baseArgs(config));
+  }
 }
+registerClass('GlobalAveragePooling1D', GlobalAveragePooling1D);

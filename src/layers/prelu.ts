@@ -4,6 +4,8 @@
 
 import { showValue } from './args.ts';
 import { checkInitializer, type InitializerName } from './initializers.ts';
+import { baseArgs, initializerJson, initializerName } from './keras-config.ts';
+import { registerClass, type KerasConfig } from './registry.ts';
 import { Layer, size, type BufferPlanner, type LayerArgs, type NodeIO, type StepContext, type WeightSpec } from './layer.ts';
 
 export interface PReLUArgs extends LayerArgs {
@@ -65,7 +67,12 @@ export class PReLU extends Layer {
     k.prelu_backward(io.xs[0].ptr, this.ptrOf('alpha'), io.dy.ptr, dx.ptr, dalpha, this.rows(batch), this.alphaSize);
   }
 
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), alphaInitializer: this.alphaInitializer, sharedAxes: this.sharedAxes.length ? this.sharedAxes : null };
+  override getConfig(): KerasConfig {
+    return { ...super.getConfig(), alpha_initializer: initializerJson(this.alphaInitializer), alpha_regularizer: null, alpha_constraint: null, shared_axes: this.sharedAxes.length ? this.sharedAxes : null };
+  }
+
+  static fromConfig(config: KerasConfig): PReLU {
+    return new PReLU({ ...baseArgs(config), alphaInitializer: initializerName(config.alpha_initializer, 'zeros'), sharedAxes: (config.shared_axes ?? []) as number[] });
   }
 }
+registerClass('PReLU', PReLU);

@@ -8,10 +8,12 @@ import { Tensor } from '../tensor.ts';
 import type { Callback, Logs } from './callbacks.ts';
 import { getMetric, type Metric } from './metrics.ts';
 import { ProgressLogger } from './progress.ts';
-import { toInputs, toTargets, type TensorLike } from './inputs.ts';
+import { inputParts, targetParts, slice, type Dataset, type ModelInputs, type ModelTargets } from './data.ts';
 import type { LayersModel } from './model.ts';
 
-export type Targets = TensorLike | Int32Array | Uint8Array;
+const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+
+export type { Targets } from './data.ts';
 
 export interface FitArgs {
   /** Passes over the training data (default 1). */
@@ -23,7 +25,7 @@ export interface FitArgs {
   /** Fraction of the samples, taken from the end before shuffling, held out for validation (Keras). */
   validationSplit?: number;
   /** Explicit validation data [x, y]; takes precedence over validationSplit. */
-  validationData?: [TensorLike, Targets];
+  validationData?: [ModelInputs, ModelTargets];
   /** Callbacks (earlyStopping, schedules, or objects with onEpochEnd/onBatchEnd/... hooks). */
   callbacks?: Callback | Callback[];
   /** 0 silent, 1 progress bar on a TTY and a line per epoch otherwise (default), 2 a line per epoch. */
@@ -49,64 +51,76 @@ export class TrainingError extends Error {
   override name = 'TrainingError';
 }
 
-interface Dataset {
-  x: Float32Array;
-  y: Float32Array;
-  n: number;
-  xPer: number;
-  yPer: number;
+function dataset(model: LayersModel, x: ModelInputs, y: ModelTargets, what: string): Dataset {
+  const { xs, n, length } = inputParts(x, model, `${what} x`);
+  const outs = model.outputShapesAt(length);
+  const ys = targetParts(y, n, model.losses, outs, model.outputNames, `${what} y`);
+  return { xs, ys, n, length, xPer: model.inputShapesAt(length).map(size), yPer: outs.map((_, o) => model.targetSize(o, length)) };
 }
 
-function dataset(model: LayersModel, x: TensorLike, y: Targets, what: string): Dataset {
-  const inputs = toInputs(x, model.inputShape, `${what} x`);
-  const targets = toTargets(y, inputs.n, model.loss!, model.outputShape, `${what} y`);
-  return { x: inputs.data, y: targets, n: inputs.n, xPer: inputs.data.length / Math.max(inputs.n, 1), yPer: model.targetSize() };
-}
-
-/** Copies samples order[start .. start+count) into the model's buffers. */
+/** Copies samples order[start .. start+count) of every input and target into the model's buffers. */
 function load(model: LayersModel, d: Dataset, order: Int32Array | null, start: number, count: number): void {
-  const xv = model.inputView(count);
-  const yv = model.targetView(count * d.yPer);
-  if (!order) {
-    xv.set(d.x.subarray(start * d.xPer, (start + count) * d.xPer));
-    yv.set(d.y.subarray(start * d.yPer, (start + count) * d.yPer));
-    return;
-  }
-  for (let i = 0; i < count; i++) {
-    const s = order[start + i];
-    xv.set(d.x.subarray(s * d.xPer, (s + 1) * d.xPer), i * d.xPer);
-    yv.set(d.y.subarray(s * d.yPer, (s + 1) * d.yPer), i * d.yPer);
+  const parts: [Float32Array, Float32Array, number][] = [
+    ...d.xs.map((x, i): [Float32Array, Float32Array, number] => [model.inputView(count, i), x, d.xPer[i]]),
+    ...d.ys.map((y, o): [Float32Array, Float32Array, number] => [model.targetView(count * d.yPer[o], o), y, d.yPer[o]]),
+  ];
+  for (const [view, data, per] of parts) {
+    if (!order) {
+      view.set(data.subarray(start * per, (start + count) * per));
+      continue;
+    }
+    for (let i = 0; i < count; i++) {
+      const s = order[start + i];
+      view.set(data.subarray(s * per, (s + 1) * per), i * per);
+    }
   }
 }
 
+/** Sums over an epoch of the total loss, each output's loss and each output's metrics; logs are
+ *  named as Keras names them: loss, <output>_loss, <output>_<metric> (just <metric> for one output). */
 class Accumulator {
   private lossSum = 0;
   private count = 0;
-  private readonly sums: number[];
-  private readonly counts: number[];
-  constructor(private readonly metrics: Metric[]) {
-    this.sums = metrics.map(() => 0);
-    this.counts = metrics.map(() => 0);
+  private readonly outLoss: number[];
+  private readonly sums: number[][];
+  private readonly counts: number[][];
+  constructor(
+    private readonly metrics: Metric[][],
+    private readonly names: string[],
+    /** Output shapes and target floats per sample of the data (at its input length). */
+    private readonly d: { outs: number[][]; yPer: number[] },
+  ) {
+    this.outLoss = names.map(() => 0);
+    this.sums = metrics.map((ms) => ms.map(() => 0));
+    this.counts = metrics.map((ms) => ms.map(() => 0));
   }
-  add(model: LayersModel, loss: number, batch: number): void {
-    this.lossSum += loss * batch;
+  add(model: LayersModel, loss: { value: number; values: number[] }, batch: number): void {
+    this.lossSum += loss.value * batch;
     this.count += batch;
-    if (this.metrics.length === 0) return;
-    const out = model.outputView(batch);
-    const C = model.outputShape[model.outputShape.length - 1];
-    const yTrue = model.targetView(batch * model.targetSize());
-    this.metrics.forEach((m, i) => {
-      const [s, c] = m.batch(out, yTrue, out.length / C, C);
-      this.sums[i] += s;
-      this.counts[i] += c;
+    loss.values.forEach((v, o) => (this.outLoss[o] += v * batch));
+    this.metrics.forEach((ms, o) => {
+      if (ms.length === 0) return;
+      const out = model.outputView(batch, o);
+      const shape = this.d.outs[o];
+      const C = shape[shape.length - 1];
+      const yTrue = model.targetView(batch * this.d.yPer[o], o);
+      ms.forEach((m, i) => {
+        const [s, c] = m.batch(out, yTrue, out.length / C, C);
+        this.sums[o][i] += s;
+        this.counts[o][i] += c;
+      });
     });
   }
   logs(prefix = ''): Logs {
     const logs: Logs = { [`${prefix}loss`]: this.lossSum / this.count };
-    this.metrics.forEach((m, i) => (logs[`${prefix}${m.name}`] = this.sums[i] / this.counts[i]));
+    const many = this.names.length > 1;
+    if (many) this.names.forEach((n, o) => (logs[`${prefix}${n}_loss`] = this.outLoss[o] / this.count));
+    this.metrics.forEach((ms, o) => ms.forEach((m, i) => (logs[`${prefix}${many ? `${this.names[o]}_` : ''}${m.name}`] = this.sums[o][i] / this.counts[o][i])));
     return logs;
   }
 }
+
+const compiledMetrics = (model: LayersModel) => model.outputMetrics.map((ms, o) => ms.map((m) => getMetric(m, model.losses[o])));
 
 const nextTick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
@@ -132,7 +146,7 @@ function checkWeights(model: LayersModel, epoch: number): void {
   }
 }
 
-export async function fit(model: LayersModel, x: TensorLike, y: Targets, args: FitArgs = {}): Promise<History> {
+export async function fit(model: LayersModel, x: ModelInputs, y: ModelTargets, args: FitArgs = {}): Promise<History> {
   checkKeys('fit', args, ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'callbacks', 'verbose', 'seed', 'initialEpoch']);
   if (!model.loss || !model.optimizer) throw new ConfigError(`fit: call model.compile({optimizer, loss, metrics}) before fit`);
   const epochs = positiveInt('fit', 'epochs', args.epochs, 1);
@@ -153,12 +167,12 @@ export async function fit(model: LayersModel, x: TensorLike, y: Targets, args: F
     const nVal = Math.floor(train.n * split);
     if (nVal < 1 || nVal >= train.n) throw new ConfigError(`fit: validationSplit ${split} of ${train.n} samples leaves ${nVal} validation and ${train.n - nVal} training samples; both must be >= 1`);
     const nTrain = train.n - nVal;
-    val = { ...train, x: train.x.subarray(nTrain * train.xPer), y: train.y.subarray(nTrain * train.yPer), n: nVal };
-    train = { ...train, x: train.x.subarray(0, nTrain * train.xPer), y: train.y.subarray(0, nTrain * train.yPer), n: nTrain };
+    val = slice(train, nTrain, train.n);
+    train = slice(train, 0, nTrain);
   }
   if (train.n === 0) throw new ConfigError('fit: no training samples');
 
-  const metrics = model.metrics.map((m) => getMetric(m, model.loss!));
+  const metrics = compiledMetrics(model);
   const steps = Math.ceil(train.n / batchSize);
   const cbs: Callback[] = [...(Array.isArray(args.callbacks) ? args.callbacks : args.callbacks ? [args.callbacks] : [])];
   cbs.push(new ProgressLogger(verbose, epochs, steps, train.n));
@@ -170,14 +184,16 @@ export async function fit(model: LayersModel, x: TensorLike, y: Targets, args: F
   const order = Int32Array.from({ length: train.n }, (_, i) => i);
   const history: History = { epoch: [], history: {} };
   model.stopTraining = false;
-  model.prepare(Math.min(batchSize, train.n));
+  const trainShapes = { outs: model.outputShapesAt(train.length), yPer: train.yPer };
+  model.prepare(Math.min(batchSize, train.n), false, true, train.length);
 
   for (const cb of cbs) await cb.onTrainBegin?.();
   let step = 0;
   for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
     for (const cb of cbs) await cb.onEpochBegin?.(epoch);
     if (shuffle) rng.shuffle(order);
-    const acc = new Accumulator(metrics);
+    const acc = new Accumulator(metrics, model.outputNames, trainShapes);
+    model.prepare(Math.min(batchSize, train.n), false, true, train.length); // validation data may have planned another length
     let lastYield = performance.now();
     for (let b = 0; b < steps; b++) {
       const start = b * batchSize;
@@ -185,11 +201,11 @@ export async function fit(model: LayersModel, x: TensorLike, y: Targets, args: F
       for (const cb of cbs) await cb.onBatchBegin?.(b);
       load(model, train, shuffle ? order : null, start, count);
       model.runForward(count, true);
-      const value = model.runLoss(count, true);
+      const loss = model.runLosses(count, true);
       step++;
-      checkLoss(value, epoch, b, step);
+      checkLoss(loss.value, epoch, b, step);
       model.applyOptimizer();
-      acc.add(model, value, count);
+      acc.add(model, loss, count);
       const logs = acc.logs();
       for (const cb of cbs) await cb.onBatchEnd?.(b, logs);
       if (performance.now() - lastYield > 200) {
@@ -209,43 +225,42 @@ export async function fit(model: LayersModel, x: TensorLike, y: Targets, args: F
   return history;
 }
 
-function evaluateDataset(model: LayersModel, d: Dataset, batchSize: number, metrics: Metric[], prefix = ''): Logs {
-  const acc = new Accumulator(metrics);
-  model.prepare(Math.min(batchSize, d.n), false, false);
+function evaluateDataset(model: LayersModel, d: Dataset, batchSize: number, metrics: Metric[][], prefix = ''): Logs {
+  const acc = new Accumulator(metrics, model.outputNames, { outs: model.outputShapesAt(d.length), yPer: d.yPer });
+  model.prepare(Math.min(batchSize, d.n), false, false, d.length);
   for (let start = 0; start < d.n; start += batchSize) {
     const count = Math.min(batchSize, d.n - start);
     load(model, d, null, start, count);
     model.runForward(count, false);
-    acc.add(model, model.runLoss(count, false), count);
+    acc.add(model, model.runLosses(count, false), count);
   }
   return acc.logs(prefix);
 }
 
 /** Loss and metrics of the model on (x, y), as plain numbers. */
-export function evaluate(model: LayersModel, x: TensorLike, y: Targets, args: EvaluateArgs = {}): Logs {
+export function evaluate(model: LayersModel, x: ModelInputs, y: ModelTargets, args: EvaluateArgs = {}): Logs {
   checkKeys('evaluate', args, ['batchSize']);
   if (!model.loss) throw new ConfigError('evaluate: call model.compile({optimizer, loss, metrics}) first');
   const batchSize = positiveInt('evaluate', 'batchSize', args.batchSize, 32);
   const d = dataset(model, x, y, 'evaluate');
   if (d.n === 0) throw new ConfigError('evaluate: no samples');
-  return evaluateDataset(model, d, batchSize, model.metrics.map((m) => getMetric(m, model.loss!)));
+  return evaluateDataset(model, d, batchSize, compiledMetrics(model));
 }
 
-/** Outputs for any number of samples, computed in batches (inference mode). */
-export function predict(model: LayersModel, x: TensorLike, args: EvaluateArgs = {}): Tensor {
+/** Outputs for any number of samples, computed in batches (inference mode): one tensor per output. */
+export function predict(model: LayersModel, x: ModelInputs, args: EvaluateArgs = {}): Tensor[] {
   checkKeys('predict', args, ['batchSize']);
   const batchSize = positiveInt('predict', 'batchSize', args.batchSize, 32);
-  const { data, n } = toInputs(x, model.inputShape, 'predict x');
-  const outShape = model.outputShape;
-  const per = outShape.reduce((a, b) => a * b, 1);
-  const inPer = data.length / Math.max(n, 1);
-  const out = new Float32Array(n * per);
-  model.prepare(Math.min(batchSize, Math.max(n, 1)), false, false);
+  const { xs, n, length } = inputParts(x, model, 'predict x');
+  const inPer = model.inputShapesAt(length).map(size);
+  const outShapes = model.outputShapesAt(length);
+  const outs = outShapes.map((s) => new Float32Array(n * size(s)));
+  model.prepare(Math.min(batchSize, Math.max(n, 1)), false, false, length);
   for (let start = 0; start < n; start += batchSize) {
     const count = Math.min(batchSize, n - start);
-    model.inputView(count).set(data.subarray(start * inPer, (start + count) * inPer));
+    xs.forEach((data, i) => model.inputView(count, i).set(data.subarray(start * inPer[i], (start + count) * inPer[i])));
     model.runForward(count, false);
-    out.set(model.outputView(count), start * per);
+    outs.forEach((out, o) => out.set(model.outputView(count, o), start * size(outShapes[o])));
   }
-  return new Tensor(out, [n, ...outShape]);
+  return outs.map((out, o) => new Tensor(out, [n, ...outShapes[o]]));
 }

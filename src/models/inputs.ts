@@ -9,7 +9,7 @@ export type TensorLike = Tensor | NestedArray[] | Float32Array | number[];
 
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
-function asTensor(v: TensorLike, what: string): Tensor {
+export function asTensor(v: TensorLike, what: string): Tensor {
   if (v instanceof Tensor) return v;
   if (v instanceof Float32Array || (Array.isArray(v) && v.every((e) => typeof e === 'number'))) {
     return tensor(v as ArrayLike<number>, [v.length]);

@@ -8,7 +8,11 @@ export function snakeCase(className: string): string {
     .toLowerCase();
 }
 
-export function uniqueName(base: string, taken: ReadonlySet<string>): string {
+/** `base`, or `base_i` with the smallest i >= the hint in `next` (updated) that is not taken. */
+export function uniqueName(base: string, taken: ReadonlySet<string>, next?: Map<string, number>): string {
   if (!taken.has(base)) return base;
-  for (let i = 1; ; i++) if (!taken.has(`${base}_${i}`)) return `${base}_${i}`;
+  let i = next?.get(base) ?? 1;
+  while (taken.has(`${base}_${i}`)) i++;
+  next?.set(base, i + 1);
+  return `${base}_${i}`;
 }

@@ -15,6 +15,8 @@ export class ModelStateError extends Error {
 }
 
 export class ModelMemory {
+  /** The model's name, for messages about layers it owns (Layer.owner is this, not the model). */
+  name = '';
   params = 0;
   state = 0;
   private plan: WorkPlan | null = null;
@@ -24,6 +26,10 @@ export class ModelMemory {
   private failure: Error | null = null;
 
   constructor(readonly rt: Runtime) {}
+
+  get isReleased(): boolean {
+    return this.released;
+  }
 
   get work(): WorkPlan | null {
     return this.plan;

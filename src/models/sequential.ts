@@ -8,7 +8,6 @@ import { Layer } from '../layers/layer.ts';
 import { Graph } from '../engine/graph.ts';
 import { snakeCase, uniqueName } from './names.ts';
 import { LayersModel, type BaseModelArgs } from './model.ts';
-import { saveModel, type SaveOptions } from '../io/files.ts';
 
 export type { CompileArgs, NamedWeight } from './model.ts';
 
@@ -19,6 +18,10 @@ export interface SequentialArgs extends BaseModelArgs {
 
 export class Sequential extends LayersModel {
   private readonly stack: Layer[] = [];
+  // for add(): membership, taken names and the next suffix per base name, so adding n layers is O(n)
+  private readonly members = new Set<Layer>();
+  private readonly names = new Set<string>();
+  private readonly suffixes = new Map<string, number>();
   private graphMade = false;
 
   constructor(args: SequentialArgs = {}) {
@@ -33,12 +36,13 @@ export class Sequential extends LayersModel {
     if (this.stack.length === 0 && !layer.declaredInputShape) {
       throw new ConfigError(`Sequential.add: the first layer (${layer.className}) needs inputShape, e.g. inputShape: [length, channels]`);
     }
-    if (this.stack.includes(layer)) throw new ConfigError(`Sequential.add: ${layer.label} is already in the model; to share weights, use the functional API (layer.apply)`);
-    const taken = new Set(this.stack.map((l) => l.name));
+    if (this.members.has(layer)) throw new ConfigError(`Sequential.add: ${layer.label} is already in the model; to share weights, use the functional API (layer.apply)`);
     if (layer.name) {
-      if (taken.has(layer.name)) throw new ConfigError(`Sequential.add: a layer named "${layer.name}" is already in the model`);
-    } else layer.name = uniqueName(snakeCase(layer.className), taken);
+      if (this.names.has(layer.name)) throw new ConfigError(`Sequential.add: a layer named "${layer.name}" is already in the model`);
+    } else layer.name = uniqueName(snakeCase(layer.className), this.names, this.suffixes);
     this.stack.push(layer);
+    this.members.add(layer);
+    this.names.add(layer.name);
   }
 
   /** The layers in order (without the input layer). */
@@ -61,13 +65,6 @@ export class Sequential extends LayersModel {
 
   protected override connections(): null {
     return null;
-  }
-
-  /** NODE ONLY. Saves model.json + weights.bin (TF.js layers-model format) into a directory;
-   *  refuses to replace an existing model unless {overwrite: true}. */
-  save(dir: string, options?: SaveOptions): { modelPath: string; weightsPath: string; bytes: number } {
-    this.checkAlive('save');
-    return saveModel(this, dir, options);
   }
 }
 

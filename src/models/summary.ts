@@ -3,10 +3,11 @@
 
 import type { Layer, Weight } from '../layers/layer.ts';
 
-export function summaryText(name: string, layers: Layer[], total: number, weights: Weight[], connections: Map<Layer, string> | null): string {
+/** `shapes` replaces layers' output shapes (null for a length that follows the input's). */
+export function summaryText(name: string, layers: Layer[], total: number, weights: Weight[], connections: Map<Layer, string> | null, shapes?: Map<Layer, (number | null)[]>): string {
   const rows = layers.map((l) => [
     `${l.name} (${l.className})`,
-    `[null, ${l.outputShape.join(', ')}]`,
+    `[null, ${(shapes?.get(l) ?? l.outputShape).map((d) => d ?? 'null').join(', ')}]`,
     String(l.weights.reduce((n, w) => n + w.size, 0)),
     ...(connections ? [connections.get(l) ?? ''] : []),
   ]);

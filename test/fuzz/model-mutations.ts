@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { resolve, sep } from 'node:path';
 import { expect, type Lib } from './harness.ts';
-import type { Sequential } from '../../src/index.ts';
+import type { LayersModel } from '../../src/index.ts';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Path = (string | number)[];
@@ -41,7 +41,10 @@ export type Mutation =
   | { op: 'addKey'; path: Path; key: string; value: Json }
   | { op: 'layer'; layer: number; key: string; value: Json }
   | { op: 'paths'; paths: string[] }
-  | { op: 'root'; value: Json };
+  | { op: 'root'; value: Json }
+  | { op: 'inbound'; layer: number; node: number; ref: number; field: number; value: Json }
+  | { op: 'rewire'; layer: number; to: number }
+  | { op: 'endpoint'; which: 'input_layers' | 'output_layers'; field: number; value: Json };
 
 /** Every path into a JSON value, root first. */
 function allPaths(v: Json, at: Path = [], out: Path[] = []): Path[] {
@@ -64,7 +67,13 @@ export function savedFrom(jsonText: string, weights: Uint8Array): Saved {
   return { json, jsonText, weights, paths: allPaths(json) };
 }
 
-export type Family = 'bytes' | 'values' | 'structure' | 'keys' | 'paths';
+export type Family = 'bytes' | 'values' | 'structure' | 'keys' | 'paths' | 'graph';
+
+/** The layer names of a functional topology (none for a Sequential one). */
+function layerNames(json: Json): string[] {
+  const layers = (json as { modelTopology?: { config?: { layers?: { name?: string }[] } } }).modelTopology?.config?.layers ?? [];
+  return layers.map((l) => l.name).filter((n): n is string => typeof n === 'string');
+}
 
 /** Mutations of `saved` from one family; `text` adds byte-level edits of model.json (files only). */
 export function mutations(saved: Saved, family: Family, text: boolean): fc.Arbitrary<Mutation[]> {
@@ -72,6 +81,11 @@ export function mutations(saved: Saved, family: Family, text: boolean): fc.Arbit
   const J = saved.jsonText.length;
   // a JSON path into the saved model.json (shrinks towards the root)
   const path = fc.nat(saved.paths.length - 1).map((i) => saved.paths[i]);
+  const names = layerNames(saved.json);
+  const refValue: fc.Arbitrary<Json> = fc.oneof(
+    names.length ? fc.constantFrom(...names) : fc.constant('input'),
+    fc.constantFrom<Json>('nowhere', '', '__proto__', 'toString', -1, 1, 2, 3, 1.5, 2 ** 53, null, '0', {}, { training: true }, [], ['input', 0, 0]),
+  );
   const flip = (n: number) => fc.array(fc.tuple(fc.nat(n - 1), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 4 });
   const families: Record<Family, fc.Arbitrary<Mutation>[]> = {
     bytes: [
@@ -93,6 +107,13 @@ export function mutations(saved: Saved, family: Family, text: boolean): fc.Arbit
     ],
     keys: [fc.record({ op: fc.constant('addKey' as const), path, key: fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'filters', 'name', 'shape', 'paths', 'bogus'), value: interesting })],
     paths: [fc.record({ op: fc.constant('paths' as const), paths: fc.array(shardPath, { minLength: 0, maxLength: 3 }) })],
+    // a functional model's inbound_nodes: [layerName, nodeIndex, tensorIndex, kwargs] references
+    // to other (or unknown, or later: cycles) layers, bad indices, and model inputs/outputs
+    graph: [
+      fc.record({ op: fc.constant('inbound' as const), layer: fc.nat(31), node: fc.nat(2), ref: fc.nat(2), field: fc.nat(3), value: refValue }),
+      fc.record({ op: fc.constant('rewire' as const), layer: fc.nat(31), to: fc.nat(31) }),
+      fc.record({ op: fc.constant('endpoint' as const), which: fc.constantFrom('input_layers' as const, 'output_layers' as const), field: fc.nat(2), value: refValue }),
+    ],
   };
   return fc.array(fc.oneof(...families[family]), { minLength: 1, maxLength: 3 });
 }
@@ -107,6 +128,12 @@ function parentOf(root: Json, path: Path): { parent: Json; key: string | number 
   if (v === null || typeof v !== 'object') return null;
   return { parent: v, key: path[path.length - 1] };
 }
+
+type LayerJson = { name?: Json; inbound_nodes?: Json[][][] };
+const topologyLayers = (root: Json): LayerJson[] | undefined => {
+  const layers = (root as { modelTopology?: { config?: { layers?: unknown } } })?.modelTopology?.config?.layers;
+  return Array.isArray(layers) ? (layers as LayerJson[]) : undefined;
+};
 
 const clone = (v: Json): Json => JSON.parse(JSON.stringify(v)) as Json;
 
@@ -165,6 +192,29 @@ export function applyMutations(saved: Saved, ms: Mutation[], outside: string): {
       case 'root':
         root = clone(m.value);
         break;
+      case 'inbound': {
+        const layers = topologyLayers(root);
+        const nodes = layers?.[m.layer % Math.max(layers.length, 1)]?.inbound_nodes;
+        const node = Array.isArray(nodes) ? nodes[m.node % Math.max(nodes.length, 1)] : undefined;
+        const ref = Array.isArray(node) ? node[m.ref % Math.max(node.length, 1)] : undefined;
+        if (Array.isArray(ref)) setOwn(ref, m.field, clone(m.value));
+        break;
+      }
+      case 'rewire': {
+        // the first input of one layer becomes the output of another (often a later one: a cycle)
+        const layers = topologyLayers(root);
+        if (!layers?.length) break;
+        const target = layers[m.to % layers.length]?.name;
+        const node = layers[m.layer % layers.length]?.inbound_nodes?.[0];
+        if (Array.isArray(node) && Array.isArray(node[0]) && typeof target === 'string') node[0][0] = target;
+        break;
+      }
+      case 'endpoint': {
+        const config = (root as { modelTopology?: { config?: Record<string, Json> } })?.modelTopology?.config;
+        const list = config?.[m.which];
+        if (Array.isArray(list) && Array.isArray(list[0])) setOwn(list[0], m.field, clone(m.value));
+        break;
+      }
       default:
         textOps.push(m);
     }
@@ -183,7 +233,7 @@ const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
  *  path inside `dir`, each topology weight in the manifest exactly once and no extra ones, values
  *  as the shard bytes say, non-negative moving variances, and a forward pass of the right shape
  *  that is finite unless the weights themselves are extreme (|w| > 1e6, which can overflow). */
-export function checkLoaded(lib: Lib, model: Sequential, json: Record<string, unknown>, weightData: Uint8Array, dir: string | null): string {
+export function checkLoaded(lib: Lib, model: LayersModel, json: Record<string, unknown>, weightData: Uint8Array, dir: string | null): string {
   const groups = json.weightsManifest as { paths: string[]; weights: { name: string; shape: number[] }[] }[];
   if (dir !== null) {
     for (const p of groups.flatMap((g) => g.paths)) {

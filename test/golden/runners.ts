@@ -181,11 +181,15 @@ const runNetwork: Runner = (c) => {
   }
 };
 
+const OPTIMIZER_NAMES = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'adamax', 'nadam'] as const;
+
 /** An optimizer case: `params` [...shape], `grads` [steps, ...shape], `paramsAfter` [steps, ...shape]
- *  (the parameters after each step), run step by step through optimizers.sgd/adam(config). */
+ *  (the parameters after each step), run step by step through optimizers[config.optimizer](rest of
+ *  config); a schedule comes as learningRate {className, config}. Optional `learningRates` [steps]:
+ *  the rate each step must use (optimizer.learningRate before the step). */
 const runOptimizer: Runner = (c) => {
   const { optimizer: name, ...options } = c.config;
-  if (name !== 'sgd' && name !== 'adam') throw new GoldenFormatError(`case "${c.name}": config.optimizer must be "sgd" or "adam", got ${String(name)}`);
+  if (!OPTIMIZER_NAMES.includes(name as never)) throw new GoldenFormatError(`case "${c.name}": config.optimizer must be one of ${OPTIMIZER_NAMES.join(', ')}, got ${String(name)}`);
   const params = tensor(c, 'params');
   const grads = tensor(c, 'grads');
   const after = tensor(c, 'paramsAfter');
@@ -194,7 +198,9 @@ const runOptimizer: Runner = (c) => {
   if (grads.data.length !== steps * N || after.data.length !== steps * N) {
     throw new GoldenFormatError(`case "${c.name}": grads [${grads.shape}] and paramsAfter [${after.shape}] must be [steps, ${params.shape}]`);
   }
-  const opt = optimizers[name](options as never);
+  const rates = hasField(c, 'learningRates') ? (c.learningRates as number[]) : null;
+  if (rates && (!Array.isArray(rates) || rates.length !== steps)) throw new GoldenFormatError(`case "${c.name}": learningRates must hold ${steps} numbers`);
+  const opt = optimizers[name as (typeof OPTIMIZER_NAMES)[number]](options as never);
   const rt = runtime();
   const p = rt.upload(params.data);
   const g = rt.allocF32(N);
@@ -202,6 +208,10 @@ const runOptimizer: Runner = (c) => {
     const errors: string[] = [];
     for (let s = 0; s < steps; s++) {
       rt.f32(g, N).set(grads.data.slice(s * N, (s + 1) * N));
+      if (rates) {
+        const e = mismatch([opt.learningRate], [rates[s]], `learningRates[${s}]`);
+        if (e) errors.push(e);
+      }
       opt.step(rt, p, g, N);
       const e = mismatch(rt.download(p, N), after.data.slice(s * N, (s + 1) * N), `paramsAfter[${s}]`);
       if (e) errors.push(e);

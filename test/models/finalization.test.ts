@@ -4,7 +4,7 @@ import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { layers, sequential, Tensor } from '../../src/index.ts';
+import { layers, sequential, Tensor, type Layer } from '../../src/index.ts';
 import { runtime } from '../../src/runtime/runtime.ts';
 
 // gc() without --expose-gc on the worker: the flag is read when a context is created.
@@ -62,4 +62,32 @@ test('a disposed model that is then collected is not freed twice', async () => {
   assert.ok(arena.bytesInUse > baseline);
   kept.dispose();
   assert.equal(arena.bytesInUse, baseline);
+});
+
+test('a model whose layers are still referenced is collected and gives its memory back; the layers may then join a new model', async () => {
+  const arena = runtime().arena;
+  await collect();
+  const baseline = arena.bytesInUse;
+  const one = await trainedModel(0);
+  const perModel = arena.bytesInUse - baseline;
+  one.dispose();
+  const kept: Layer[][] = [];
+  const refs: WeakRef<object>[] = [];
+  for (let i = 0; i < 20; i++) {
+    const m = await trainedModel(i + 1);
+    kept.push([...m.layers]); // the user keeps the layer objects, not the model
+    refs.push(new WeakRef(m));
+  }
+  assert.equal(arena.bytesInUse - baseline, 20 * perModel, 'the live models hold their memory');
+  await collect();
+  const alive = refs.filter((r) => r.deref() !== undefined).length;
+  const left = arena.bytesInUse - baseline;
+  assert.ok(alive <= 2, `${alive} of 20 models are still alive: a kept layer keeps its model from being collected`);
+  assert.ok(left <= 2 * perModel, `after gc ${left} bytes (${(left / perModel).toFixed(1)} models) are still in use`);
+  // the owner of a kept layer is released memory, so the layer is free to join another model
+  const again = sequential({ seed: 1, layers: kept[0] });
+  assert.equal(again.predict(x).shape.join(), '8,2');
+  again.dispose();
+  assert.equal(arena.bytesInUse, left + baseline);
+  assert.equal(kept.length, 20); // the layers stay referenced up to here
 });
