@@ -5,7 +5,7 @@
 
 import { test } from 'vitest';
 import assert from 'node:assert/strict';
-import { blocks, ConfigError, input, layers, model, models, sequential, tensor, type Layer, type LayersModel } from '../../src/index.ts';
+import { blocks, ConfigError, fromArtifacts, input, toArtifacts, layers, model, models, sequential, tensor, type Layer, type LayersModel } from '../../src/index.ts';
 import { Random } from '../../src/runtime/random.ts';
 import { twoSines } from './helpers.ts';
 
@@ -182,6 +182,22 @@ test('small versions of resnet, inceptionTime and the ReSE sample-level CNN lear
     const { accuracy } = m.evaluate(check.x, check.y);
     assert.ok(accuracy >= 0.9, `${m.name}: accuracy ${accuracy}`);
     m.dispose();
+  }
+});
+
+test('the branching builders save and load as functional models with the same predictions', () => {
+  const x = tensor(Float32Array.from({ length: 2 * 81 }, (_, i) => Math.sin(i * 0.3)), [2, 81, 1]);
+  for (const m of [
+    models.resnet({ inputShape: [81, 1], classes: 3, seed: 2, filters: 4 }),
+    models.inceptionTime({ inputShape: [81, 1], classes: 3, seed: 2, depth: 3, filters: 4, bottleneck: 4, kernels: [9, 5, 3] }),
+    models.sampleCnn({ inputShape: [81, 1], classes: 3, seed: 2, block: 'rese', widths: [8, 8, 16], stemFilters: 8, ratio: 2 }),
+  ]) {
+    const loaded = fromArtifacts(toArtifacts(m));
+    assert.equal(loaded.countParams(), m.countParams());
+    assert.equal(loaded.layers.length, m.layers.length);
+    assert.deepEqual(loaded.predict(x).data, m.predict(x).data, m.name);
+    m.dispose();
+    loaded.dispose();
   }
 });
 
