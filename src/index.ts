@@ -20,4 +20,5 @@ export type { TensorLike } from './models/inputs.ts';
 export { loadModel, saveModel, type SaveOptions } from './io/files.ts';
 export { toArtifacts, fromArtifacts, ModelFormatError, type ModelArtifacts, type LoadOptions } from './io/artifacts.ts';
 export * from './data/index.ts';
-export { models, type ZooArgs } from './models/zoo.ts';
+export { models, type ZooArgs, type ResNetArgs, type InceptionTimeArgs, type SampleCnnArgs, type SampleCnnBlock } from './models/zoo.ts';
+export { blocks, type ConvBnOptions } from './models/blocks.ts';
