@@ -30,7 +30,7 @@ export default defineConfig({
       include: ['src/**/*.ts'],
       exclude: ['src/generated/**'],
       reporter: ['text-summary', 'text'],
-      thresholds: { statements: 87, branches: 77, functions: 90, lines: 89 }, // what the suite reaches; raise, never lower
+      thresholds: { statements: 90, branches: 82, functions: 93, lines: 92 }, // what the suite reaches; raise, never lower
     },
     projects: [
       {
