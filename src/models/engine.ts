@@ -145,6 +145,7 @@ export class ModelEngine extends ModelCore {
   computeLossAndGrads(x: Float32Array | Float32Array[], y: Float32Array | Float32Array[], batch: number, method = 'computeLossAndGrads'): number {
     this.checkAlive(method);
     if (this.losses.length === 0 || !this.optimizer) throw new ConfigError(`model "${this.name}": ${method}: call compile({optimizer, loss}) before training`);
+    checkBatch(`model "${this.name}"`, method, batch); // before any size is computed from it
     const length = this.lengthOf(x, batch, method);
     const outs = this.outputShapesAt(length);
     const ys = checkTargetArrays(`model "${this.name}"`, method, y, outs, this.losses, outs.map((_, o) => this.targetSize(o, length)), batch);

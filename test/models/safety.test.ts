@@ -138,7 +138,7 @@ test('the engine entry points validate batch sizes, lengths and finiteness', () 
   mse.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
   assert.throws(() => mse.trainOnBatch(new Float32Array(3), Float32Array.from([1, NaN]), 1), /model "mse": trainOnBatch y: value NaN at sample 0, position 1/);
   assert.throws(() => mse.trainOnBatch(new Float32Array(3), new Float32Array(3), 1), /trainOnBatch y: loss meanSquaredError expects 2 target values for 1 samples of output \[2\], got 3 values/);
-  assert.throws(() => mse.computeLossAndGrads(new Float32Array(3), new Float32Array(2), 0), /expects NaN target values for 0 samples/);
+  assert.throws(() => mse.computeLossAndGrads(new Float32Array(3), new Float32Array(2), 0), /computeLossAndGrads: batch must be a positive integer, got 0/);
   assert.throws(() => sequential({ layers: [layers.dense({ units: 2, inputShape: [3] })] }).runForward(1, false), /runForward: no working memory is planned; call prepare\(batch\)/);
   mse.dispose();
   m.dispose();
@@ -256,4 +256,13 @@ test('fit stops with a TrainingError when the batch-norm moving variance overflo
   assert.equal(ok.firstNonFiniteWeight(), null);
   ok.dispose();
   assert.equal(arena.bytesInUse, baseline);
+});
+
+test('trainOnBatch checks the batch before computing any size from it', () => {
+  const m = sequential({ seed: 1, layers: [layers.dense({ units: 3, activation: 'softmax', inputShape: [4] })] });
+  m.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy' });
+  for (const bad of [2.5, 0, -1, NaN]) {
+    assert.throws(() => m.trainOnBatch(new Float32Array(8), new Float32Array([0, 1]), bad), new RegExp(`trainOnBatch: batch must be a positive integer, got ${bad}`));
+  }
+  m.dispose();
 });
