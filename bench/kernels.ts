@@ -2,6 +2,7 @@
 // references, measured in the same run. Each row is checked against the reference first.
 //   node --import tsx bench/kernels.ts [filter]   (filter: only rows whose name contains it)
 import { runtime } from '../src/runtime/runtime.ts';
+import { time } from './timing.ts';
 import { Random } from '../src/runtime/random.ts';
 import * as ref from '../src/reference/conv1d.ts';
 import * as dref from '../src/reference/dense.ts';
@@ -11,25 +12,6 @@ const rt = runtime();
 const k = rt.kernels;
 const rng = new Random(1);
 
-/** Median seconds per call of fn over `reps` timed batches, each at least `minMs` long. */
-function time(fn: () => void, reps: number, minMs: number): number {
-  fn(); // warm-up (and tier-up)
-  let inner = 1;
-  for (;;) {
-    const t0 = performance.now();
-    for (let i = 0; i < inner; i++) fn();
-    if (performance.now() - t0 >= minMs || inner >= 1 << 20) break;
-    inner *= 2;
-  }
-  const times: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < inner; i++) fn();
-    times.push((performance.now() - t0) / inner / 1000);
-  }
-  times.sort((a, b) => a - b);
-  return times[times.length >> 1];
-}
 
 /** Throws when the WASM result differs from the reference beyond float32 tolerance. */
 function check(name: string, got: Float32Array, want: Float32Array, depth: number): void {

@@ -4,6 +4,7 @@
 //   node --import tsx bench/stream.ts
 import { input, layers, model, Tensor, type LayersModel } from '../src/index.ts';
 import { Random } from '../src/runtime/random.ts';
+import { time } from './timing.ts';
 
 const C = 1; // one lead, as an ECG
 const F = 16;
@@ -25,25 +26,6 @@ function tcn(seed: number): LayersModel {
   return m;
 }
 
-/** Median seconds per call of fn over `reps` timed batches, each at least `minMs` long. */
-function time(fn: () => void, reps: number, minMs: number): number {
-  fn();
-  let inner = 1;
-  for (;;) {
-    const t0 = performance.now();
-    for (let i = 0; i < inner; i++) fn();
-    if (performance.now() - t0 >= minMs || inner >= 1 << 20) break;
-    inner *= 2;
-  }
-  const times: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < inner; i++) fn();
-    times.push((performance.now() - t0) / inner / 1000);
-  }
-  times.sort((a, b) => a - b);
-  return times[times.length >> 1];
-}
 
 const m = tcn(7);
 const signal = new Random(8).uniformArray(L * C, -1, 1);
