@@ -24,4 +24,5 @@ export * from './kernels/optimizers';
 export * from './kernels/batchnorm';
 export * from './kernels/dropout';
 export * from './kernels/merge';
+export * from './kernels/shape';
 export * from './kernels/check';

@@ -10,10 +10,11 @@ import type { LayerArgs } from './layer.ts';
 import { AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D, type Pooling1DArgs } from './pooling.ts';
 import { PReLU, type PReLUArgs } from './prelu.ts';
 import { Concatenate, ElementwiseMerge, type ConcatenateArgs } from './merge.ts';
+import { Cropping1D, Permute, RepeatVector, Reshape, UpSampling1D, ZeroPadding1D, type Cropping1DArgs, type PermuteArgs, type RepeatVectorArgs, type ReshapeArgs, type UpSampling1DArgs, type ZeroPadding1DArgs } from './shape.ts';
 
 export { Layer, type LayerArgs, type Weight } from './layer.ts';
-export { Activation, BatchNormalization, Conv1D, Dense, Dropout, Flatten, AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D, PReLU, Concatenate, ElementwiseMerge };
-export type { ActivationArgs, BatchNormalizationArgs, Conv1DArgs, DenseArgs, DropoutArgs, Pooling1DArgs, PReLUArgs, ConcatenateArgs };
+export { Activation, BatchNormalization, Conv1D, Dense, Dropout, Flatten, AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D, PReLU, Concatenate, ElementwiseMerge, ZeroPadding1D, Cropping1D, UpSampling1D, RepeatVector, Permute, Reshape };
+export type { ActivationArgs, BatchNormalizationArgs, Conv1DArgs, DenseArgs, DropoutArgs, Pooling1DArgs, PReLUArgs, ConcatenateArgs, ZeroPadding1DArgs, Cropping1DArgs, UpSampling1DArgs, RepeatVectorArgs, PermuteArgs, ReshapeArgs };
 export type { ActivationIdentifier } from './activation-fn.ts';
 export type { InitializerName } from './initializers.ts';
 export { ConfigError } from './args.ts';
@@ -39,4 +40,10 @@ export const layers = {
   maximum: (args?: LayerArgs) => new ElementwiseMerge('maximum', args),
   minimum: (args?: LayerArgs) => new ElementwiseMerge('minimum', args),
   concatenate: (args?: ConcatenateArgs) => new Concatenate(args),
+  zeroPadding1d: (args?: ZeroPadding1DArgs) => new ZeroPadding1D(args),
+  cropping1d: (args?: Cropping1DArgs) => new Cropping1D(args),
+  upSampling1d: (args?: UpSampling1DArgs) => new UpSampling1D(args),
+  repeatVector: (args: RepeatVectorArgs) => new RepeatVector(args),
+  permute: (args: PermuteArgs) => new Permute(args),
+  reshape: (args: ReshapeArgs) => new Reshape(args),
 };

@@ -27,6 +27,12 @@ const samples: Layer[] = [
   layers.maximum(),
   layers.minimum(),
   layers.concatenate({ axis: 1 }),
+  layers.zeroPadding1d({ padding: [2, 3] }),
+  layers.cropping1d({ cropping: [1, 0] }),
+  layers.upSampling1d({ size: 3 }),
+  layers.repeatVector({ n: 4 }),
+  layers.permute({ dims: [2, 1] }),
+  layers.reshape({ targetShape: [-1, 2] }),
   new InputLayer([12, 3], 'in'),
   new InputLayer([TEMPLATE_LENGTH, 2], 'any_length', true),
 ];
