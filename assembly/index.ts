@@ -16,6 +16,8 @@ export function heapBase(): usize {
 export * from './kernels/gemm';
 export * from './kernels/bias';
 export * from './kernels/conv1d';
+export * from './kernels/conv_grouped';
+export * from './kernels/conv_transpose';
 export * from './kernels/dense';
 export * from './kernels/pool1d';
 export * from './kernels/activations';
