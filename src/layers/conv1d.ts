@@ -4,9 +4,11 @@
 //   kernel [K, C, F]   bias [F]
 // Padding is materialised once per step into xp [B, Lp, C] (kept for the kernel gradient), so the
 // kernels see only "valid" windows; dxp is its gradient, folded back into dx. The geometry is
-// derived from each node's input length.
+// derived from each node's input length. With groups > 1 the conv kernels are those of
+// conv-grouped.ts (equations and gradients there); padding, bias and activation are shared.
 
 import { oneOf, positiveInt } from './args.ts';
+import { GroupedConv, parseGroups } from './conv-grouped.ts';
 import { FusedActivation, type ActivationFn } from './activation-fn.ts';
 import { KERNEL_LAYER_KEYS, parseKernelLayerArgs, type KernelLayerArgs } from './kernel-args.ts';
 import type { InitializerName } from './initializers.ts';
@@ -27,9 +29,12 @@ export interface Conv1DArgs extends LayerArgs, KernelLayerArgs {
   padding?: Conv1DPadding;
   /** Spacing D between kernel taps (default 1). Unlike Keras, strides and dilationRate may both exceed 1. */
   dilationRate?: number | [number];
+  /** Channel groups G (default 1): filter f sees only the C/G input channels of its group
+   *  floor(f / (F/G)); G must divide the input channels and the filters (kernel [K, C/G, F]). */
+  groups?: number;
 }
 
-const KEYS = ['filters', 'kernelSize', 'strides', 'padding', 'dilationRate', ...KERNEL_LAYER_KEYS];
+const KEYS = ['filters', 'kernelSize', 'strides', 'padding', 'dilationRate', 'groups', ...KERNEL_LAYER_KEYS];
 
 /** Output length and padding of a 1D window op (conv or pool) with effective window span W. */
 export function windowGeometry(L: number, span: number, S: number, padding: Conv1DPadding): { T: number; padLeft: number; Lp: number } {
@@ -57,11 +62,13 @@ export class Conv1D extends Layer {
   readonly strides: number;
   readonly padding: Conv1DPadding;
   readonly dilationRate: number;
+  readonly groups: number;
   readonly activation: ActivationFn;
   readonly useBias: boolean;
   readonly kernelInitializer: InitializerName;
   readonly biasInitializer: InitializerName;
   private act: FusedActivation;
+  private grouped: GroupedConv | null;
 
   constructor(args: Conv1DArgs) {
     super(args, KEYS);
@@ -73,11 +80,14 @@ export class Conv1D extends Layer {
     this.dilationRate = positiveInt(o, 'dilationRate', args.dilationRate, 1);
     ({ activation: this.activation, useBias: this.useBias, kernelInitializer: this.kernelInitializer, biasInitializer: this.biasInitializer } = parseKernelLayerArgs(o, args));
     this.act = new FusedActivation(this.activation);
+    this.groups = parseGroups(o, args.groups, this.filters);
+    this.grouped = this.groups > 1 ? new GroupedConv(this.kernelSize, this.strides, this.dilationRate, this.groups) : null;
   }
 
   computeOutputShape(inputShape: number[]): number[] {
     if (inputShape.length !== 2) this.fail(`expects input of shape [length, channels], got [${inputShape}]`);
-    const [L] = inputShape;
+    const [L, C] = inputShape;
+    if (C % this.groups !== 0) this.fail(`groups ${this.groups} must divide the input channels, got ${C} channels; each group reads channels/groups of them`);
     const span = (this.kernelSize - 1) * this.dilationRate + 1;
     if (this.padding === 'valid' && L < span) {
       this.fail(`input length ${L} is shorter than the kernel span ${span} (kernelSize ${this.kernelSize}, dilationRate ${this.dilationRate}) with padding "valid"`);
@@ -91,7 +101,7 @@ export class Conv1D extends Layer {
 
   protected override weightSpecs(): WeightSpec[] {
     const C = this.inputShape[1];
-    const specs: WeightSpec[] = [{ name: 'kernel', shape: [this.kernelSize, C, this.filters], initializer: this.kernelInitializer, trainable: true }];
+    const specs: WeightSpec[] = [{ name: 'kernel', shape: [this.kernelSize, C / this.groups, this.filters], initializer: this.kernelInitializer, trainable: true }];
     if (this.useBias) specs.push({ name: 'bias', shape: [this.filters], initializer: this.biasInitializer, trainable: true });
     return specs;
   }
@@ -120,7 +130,8 @@ export class Conv1D extends Layer {
   override streamForward({ k }: StepContext, io: NodeIO): void {
     const [W, C] = io.inShapes[0];
     const T = io.outShape[0];
-    k.conv1d_forward(io.xs[0].ptr, this.ptrOf('kernel'), this.ptrOf('bias'), io.s.z.ptr, 1, W, C, T, this.filters, this.kernelSize, this.strides, this.dilationRate);
+    if (this.grouped) this.grouped.forward(k, io.xs[0].ptr, this.ptrOf('kernel'), this.ptrOf('bias'), io.s.z.ptr, 1, W, C, T, this.filters);
+    else k.conv1d_forward(io.xs[0].ptr, this.ptrOf('kernel'), this.ptrOf('bias'), io.s.z.ptr, 1, W, C, T, this.filters, this.kernelSize, this.strides, this.dilationRate);
     this.act.forward(k, io, T, this.filters);
   }
 
@@ -128,7 +139,8 @@ export class Conv1D extends Layer {
     const [L, C] = io.inShapes[0];
     const { T, padLeft, Lp } = this.geometry(L);
     if (io.s.xp !== io.xs[0]) k.conv1d_pad(io.xs[0].ptr, io.s.xp.ptr, batch, L, C, Lp, padLeft);
-    k.conv1d_forward(io.s.xp.ptr, this.ptrOf('kernel'), this.ptrOf('bias'), io.s.z.ptr, batch, Lp, C, T, this.filters, this.kernelSize, this.strides, this.dilationRate);
+    if (this.grouped) this.grouped.forward(k, io.s.xp.ptr, this.ptrOf('kernel'), this.ptrOf('bias'), io.s.z.ptr, batch, Lp, C, T, this.filters);
+    else k.conv1d_forward(io.s.xp.ptr, this.ptrOf('kernel'), this.ptrOf('bias'), io.s.z.ptr, batch, Lp, C, T, this.filters, this.kernelSize, this.strides, this.dilationRate);
     this.act.forward(k, io, batch * T, this.filters);
   }
 
@@ -142,11 +154,15 @@ export class Conv1D extends Layer {
     const db = this.gradOf('bias');
     if (db) k.bias_backward(dz, db, batch * T, F);
     const dw = this.gradOf('kernel');
-    if (dw) k.conv1d_backward_kernel(io.s.xp.ptr, dz, dw, batch, Lp, C, T, F, K, this.strides, this.dilationRate);
+    if (dw && this.grouped) this.grouped.backwardKernel(k, io.s.xp.ptr, dz, dw, batch, Lp, C, T, F);
+    else if (dw) k.conv1d_backward_kernel(io.s.xp.ptr, dz, dw, batch, Lp, C, T, F, K, this.strides, this.dilationRate);
     const dx = io.dxs[0];
     if (dx) {
-      k.transpose_f32(K * C, F, this.ptrOf('kernel'), io.s.wt.ptr);
-      k.conv1d_backward_input(dz, io.s.wt.ptr, io.s.dxp.ptr, batch, Lp, C, T, F, K, this.strides, this.dilationRate);
+      if (this.grouped) this.grouped.backwardInput(k, dz, this.ptrOf('kernel'), io.s.wt.ptr, io.s.dxp.ptr, batch, Lp, C, T, F);
+      else {
+        k.transpose_f32(K * C, F, this.ptrOf('kernel'), io.s.wt.ptr);
+        k.conv1d_backward_input(dz, io.s.wt.ptr, io.s.dxp.ptr, batch, Lp, C, T, F, K, this.strides, this.dilationRate);
+      }
       if (io.s.dxp !== dx) k.conv1d_unpad_add(io.s.dxp.ptr, dx.ptr, batch, L, C, Lp, padLeft);
     }
   }
@@ -164,6 +180,7 @@ export class Conv1D extends Layer {
       padding: this.padding,
       data_format: 'channels_last',
       dilation_rate: [this.dilationRate],
+      groups: this.groups,
       ...kernelLayerJson(this),
     };
   }
@@ -177,6 +194,7 @@ export class Conv1D extends Layer {
       strides: one(config.strides ?? 1) as number,
       padding: config.padding as Conv1DPadding,
       dilationRate: one(config.dilation_rate ?? 1) as number,
+      groups: (config.groups ?? 1) as number,
       ...kernelLayerArgs(config),
     });
   }

@@ -3,6 +3,9 @@
 import { Activation, type ActivationArgs } from './activation.ts';
 import { BatchNormalization, type BatchNormalizationArgs } from './batchnorm.ts';
 import { Conv1D, type Conv1DArgs } from './conv1d.ts';
+import { DepthwiseConv1D, type DepthwiseConv1DArgs } from './depthwise-conv1d.ts';
+import { SeparableConv1D, type SeparableConv1DArgs } from './separable-conv1d.ts';
+import { Conv1DTranspose, type Conv1DTransposeArgs } from './conv1d-transpose.ts';
 import { Dense, type DenseArgs } from './dense.ts';
 import { Flatten } from './flatten.ts';
 import { Dropout, type DropoutArgs } from './dropout.ts';
@@ -15,12 +18,17 @@ import { Cropping1D, Permute, RepeatVector, Reshape, UpSampling1D, ZeroPadding1D
 export { Layer, type LayerArgs, type Weight } from './layer.ts';
 export { Activation, BatchNormalization, Conv1D, Dense, Dropout, Flatten, AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D, PReLU, Concatenate, ElementwiseMerge, ZeroPadding1D, Cropping1D, UpSampling1D, RepeatVector, Permute, Reshape };
 export type { ActivationArgs, BatchNormalizationArgs, Conv1DArgs, DenseArgs, DropoutArgs, Pooling1DArgs, PReLUArgs, ConcatenateArgs, ZeroPadding1DArgs, Cropping1DArgs, UpSampling1DArgs, RepeatVectorArgs, PermuteArgs, ReshapeArgs };
+export { DepthwiseConv1D, SeparableConv1D, Conv1DTranspose };
+export type { DepthwiseConv1DArgs, SeparableConv1DArgs, Conv1DTransposeArgs };
 export type { ActivationIdentifier } from './activation-fn.ts';
 export type { InitializerName } from './initializers.ts';
 export { ConfigError } from './args.ts';
 
 export const layers = {
   conv1d: (args: Conv1DArgs) => new Conv1D(args),
+  depthwiseConv1d: (args: DepthwiseConv1DArgs) => new DepthwiseConv1D(args),
+  separableConv1d: (args: SeparableConv1DArgs) => new SeparableConv1D(args),
+  conv1dTranspose: (args: Conv1DTransposeArgs) => new Conv1DTranspose(args),
   dense: (args: DenseArgs) => new Dense(args),
   flatten: (args?: LayerArgs) => new Flatten(args),
   maxPooling1d: (args?: Pooling1DArgs) => new MaxPooling1D(args),
