@@ -10,6 +10,11 @@ import { layerClass, registeredClassNames } from '../../src/layers/registry.ts';
 /** One layer of every factory, with non-default arguments where the layer has any. */
 const samples: Layer[] = [
   layers.conv1d({ filters: 5, kernelSize: 4, strides: 2, padding: 'causal', dilationRate: 1, activation: 'leakyRelu', activationAlpha: 0.1, useBias: false, kernelInitializer: 'heNormal', name: 'c' }),
+  layers.conv1d({ filters: 6, kernelSize: 3, groups: 3 }),
+  layers.depthwiseConv1d({ kernelSize: 3, strides: 2, padding: 'causal', dilationRate: 2, depthMultiplier: 3, activation: 'elu', activationAlpha: 0.5, useBias: false, depthwiseInitializer: 'heUniform' }),
+  layers.separableConv1d({ filters: 4, kernelSize: 5, padding: 'same', depthMultiplier: 2, activation: 'tanh', pointwiseInitializer: 'leCunNormal', biasInitializer: 'ones' }),
+  layers.conv1dTranspose({ filters: 3, kernelSize: 4, strides: 3, padding: 'same', outputPadding: 2, activation: 'relu', kernelInitializer: 'glorotNormal' }),
+  layers.conv1dTranspose({ filters: 2, kernelSize: 2 }),
   layers.dense({ units: 7, activation: 'hardSigmoid', biasInitializer: 'ones', trainable: false }),
   layers.flatten(),
   layers.maxPooling1d({ poolSize: 3, strides: 1, padding: 'same' }),
