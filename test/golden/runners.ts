@@ -17,6 +17,12 @@ function layerFor(c: GCase, inputShape: number[]): Layer {
   switch (c.op) {
     case 'conv1d':
       return layers.conv1d(withShape(config));
+    case 'depthwiseConv1d':
+      return layers.depthwiseConv1d(withShape(config));
+    case 'separableConv1d':
+      return layers.separableConv1d(withShape(config));
+    case 'conv1dTranspose':
+      return layers.conv1dTranspose(withShape(config));
     case 'dense':
       return layers.dense(withShape(config));
     case 'flatten':
@@ -225,6 +231,9 @@ const runOptimizer: Runner = (c) => {
 
 export const RUNNERS: Record<string, Runner> = {
   conv1d: runLayer,
+  depthwiseConv1d: runLayer,
+  separableConv1d: runLayer,
+  conv1dTranspose: runLayer,
   dense: runLayer,
   flatten: runLayer,
   activation: runLayer,
