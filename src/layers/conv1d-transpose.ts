@@ -64,6 +64,13 @@ export function transposeGeometry(L: number, K: number, S: number, D: number, pa
   return { T, padLeft, Lp: Math.max(reach, padLeft + T) };
 }
 
+/**
+ * Transposed 1D convolution (Keras Conv1DTranspose): each input step scatters its K taps,
+ * `zp[t*S + u*D, f] += sum_c x[t, c] * kernel[u, f, c]`, the output is the T rows of zp that
+ * Keras/TensorFlow keep (T = L*S for "same", L*S + max(K - S, 0) for "valid"), plus bias, then
+ * the activation. Gradients: `dx[t, c] = sum_{u,f} dzp[t*S + u*D, f] * kernel[u, f, c]`,
+ * `dkernel[u, f, c] = sum_t dzp[t*S + u*D, f] * x[t, c]` (see the file header).
+ */
 export class Conv1DTranspose extends Layer {
   readonly className = 'Conv1DTranspose';
   readonly filters: number;

@@ -134,6 +134,13 @@ export class DepthwiseWindow {
   }
 }
 
+/**
+ * Depthwise 1D convolution (Keras DepthwiseConv1D): each of the C input channels is convolved with
+ * `depthMultiplier` = M kernels of its own, giving C*M output channels (channel c*M + m):
+ * `z[t, c*M + m] = bias[c*M + m] + sum_u xp[t*S + u*D, c] * depthwise_kernel[u, c, m]`, `y = activation(z)`.
+ * Gradients: `d depthwise_kernel[u, c, m] = sum_t xp[t*S + u*D, c] * dz[t, c*M + m]`,
+ * `dxp[t*S + u*D, c] += sum_m dz[t, c*M + m] * depthwise_kernel[u, c, m]` (see the file header).
+ */
 export class DepthwiseConv1D extends Layer {
   readonly className = 'DepthwiseConv1D';
   readonly window: DepthwiseWindow;

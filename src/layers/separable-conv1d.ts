@@ -32,6 +32,13 @@ export interface SeparableConv1DArgs extends LayerArgs, DepthwiseWindowArgs {
 
 const KEYS = ['filters', 'pointwiseInitializer', ...DEPTHWISE_WINDOW_KEYS];
 
+/**
+ * Depthwise-separable 1D convolution (Keras SeparableConv1D): a depthwise convolution
+ * `h[t, c*M + m] = sum_u xp[t*S + u*D, c] * depthwise_kernel[u, c, m]`, then a pointwise one
+ * `z[t, f] = bias[f] + sum_j h[t, j] * pointwise_kernel[0, j, f]`, `y = activation(z)`.
+ * Gradients by the chain rule through h: `dh = dz @ pointwise_kernel^T`, then the depthwise
+ * gradients of dh (see the file header).
+ */
 export class SeparableConv1D extends Layer {
   readonly className = 'SeparableConv1D';
   readonly filters: number;
