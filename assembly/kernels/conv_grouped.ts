@@ -172,40 +172,46 @@ export function depthwise_conv1d_backward_kernel(xp: usize, dy: usize, dw: usize
   const V4 = V & ~3;
   const tStepX = (<usize>S * C) << 2;
   const tStepY = (<usize>F) << 2;
-  // (tap, run, lanes) outer and (b, t) inner: each dw vector is summed in a register, then added once
-  for (let u = 0; u < K; u++) {
-    const dwu = dw + ((<usize>u * F) << 2);
-    for (let r = 0; r < runs; r++) {
-      const o = (<usize>r * M) << 2;
-      let v = 0;
-      for (; v < V4; v += 4) {
-        const ov = o + ((<usize>v) << 2);
-        let acc = f32x4.splat(0);
-        for (let b = 0; b < B; b++) {
-          let xq = xp + ((<usize>(b * Lp + u * D) * C) << 2) + (M == 1 ? ov : (<usize>r) << 2);
-          let dq = dy + ((<usize>b * T * F) << 2) + ov;
-          for (let t = 0; t < T; t++) {
-            const xv = M == 1 ? v128.load(xq) : v128.load32_splat(xq);
-            acc = f32x4.add(acc, f32x4.mul(xv, v128.load(dq)));
-            xq += tStepX;
-            dq += tStepY;
+  // blocks of TB steps: the block's rows of xp and dy stay in cache while each dw vector is summed
+  // over them in a register, then added once per block
+  const TB = 32;
+  for (let b = 0; b < B; b++) {
+    for (let t0 = 0; t0 < T; t0 += TB) {
+      const n = min(TB, T - t0);
+      for (let u = 0; u < K; u++) {
+        const dwu = dw + ((<usize>u * F) << 2);
+        const x0 = xp + ((<usize>(b * Lp + t0 * S + u * D) * C) << 2);
+        const y0 = dy + ((<usize>(b * T + t0) * F) << 2);
+        for (let r = 0; r < runs; r++) {
+          const o = (<usize>r * M) << 2;
+          const xr = x0 + ((<usize>r) << 2);
+          let v = 0;
+          for (; v < V4; v += 4) {
+            const ov = o + ((<usize>v) << 2);
+            let acc = f32x4.splat(0);
+            let xq = M == 1 ? x0 + ov : xr;
+            let dq = y0 + ov;
+            for (let t = 0; t < n; t++) {
+              const xv = M == 1 ? v128.load(xq) : v128.load32_splat(xq);
+              acc = f32x4.add(acc, f32x4.mul(xv, v128.load(dq)));
+              xq += tStepX;
+              dq += tStepY;
+            }
+            v128.store(dwu + ov, f32x4.add(v128.load(dwu + ov), acc));
+          }
+          for (; v < V; v++) {
+            const ov = o + ((<usize>v) << 2);
+            let acc: f32 = 0;
+            let xq = M == 1 ? x0 + ov : xr;
+            let dq = y0 + ov;
+            for (let t = 0; t < n; t++) {
+              acc += load<f32>(xq) * load<f32>(dq);
+              xq += tStepX;
+              dq += tStepY;
+            }
+            store<f32>(dwu + ov, load<f32>(dwu + ov) + acc);
           }
         }
-        v128.store(dwu + ov, f32x4.add(v128.load(dwu + ov), acc));
-      }
-      for (; v < V; v++) {
-        const ov = o + ((<usize>v) << 2);
-        let acc: f32 = 0;
-        for (let b = 0; b < B; b++) {
-          let xq = xp + ((<usize>(b * Lp + u * D) * C) << 2) + (M == 1 ? ov : (<usize>r) << 2);
-          let dq = dy + ((<usize>b * T * F) << 2) + ov;
-          for (let t = 0; t < T; t++) {
-            acc += load<f32>(xq) * load<f32>(dq);
-            xq += tStepX;
-            dq += tStepY;
-          }
-        }
-        store<f32>(dwu + ov, load<f32>(dwu + ov) + acc);
       }
     }
   }

@@ -126,6 +126,13 @@ test('grouped and depthwise kernels agree where they overlap (groups = channels)
   }
 });
 
+test('depthwise kernels over output lengths at and past the 32-step blocks of the kernel gradient', () => {
+  for (const T of [31, 32, 33, 64, 65, 97]) for (const [C, M] of [[5, 1], [3, 4], [2, 7]]) {
+    checkDepthwise({ B: 2, Lp: T + 2, C, F: M, K: 3, S: 1, D: 1, G: C, bias: true });
+    checkDepthwise({ B: 1, Lp: 2 * (T - 1) + 5, C, F: M, K: 3, S: 2, D: 2, G: C, bias: false });
+  }
+});
+
 test('grouped and depthwise kernels at workload sizes (small batch)', () => {
   checkGrouped({ B: 1, Lp: 502, C: 64, F: 64, K: 3, S: 1, D: 1, G: 4, bias: true });
   checkGrouped({ B: 2, Lp: 130, C: 32, F: 48, K: 5, S: 2, D: 1, G: 8, bias: false });
