@@ -157,3 +157,37 @@ test('conv1dTranspose (float32 WASM): input, kernel and bias, valid/same, output
   checkLayer('transpose same s3 outputPadding 2', layers.conv1dTranspose({ filters: 2, kernelSize: 4, strides: 3, padding: 'same', outputPadding: 2, inputShape: [4, 3] }), [4, 3], 2);
   checkLayer('transpose valid k2 < s3 d2', layers.conv1dTranspose({ filters: 3, kernelSize: 2, strides: 3, dilationRate: 2, useBias: false, inputShape: [4, 2] }), [4, 2], 3);
 });
+
+test('networks ending in the conv variants with a fused softmax + cross-entropy (float32 WASM): every parameter', () => {
+  const heads: [string, () => Layer][] = [
+    ['depthwise', () => layers.depthwiseConv1d({ kernelSize: 3, depthMultiplier: 2, padding: 'same', activation: 'softmax' })],
+    ['separable', () => layers.separableConv1d({ filters: 4, kernelSize: 3, padding: 'causal', activation: 'softmax' })],
+    ['transpose', () => layers.conv1dTranspose({ filters: 3, kernelSize: 3, strides: 2, padding: 'same', activation: 'softmax' })],
+    ['grouped', () => layers.conv1d({ filters: 4, kernelSize: 3, groups: 2, padding: 'same', activation: 'softmax' })],
+  ];
+  for (const [label, head] of heads) {
+    const m = sequential({ layers: [layers.conv1d({ filters: 3 * 2, kernelSize: 3, padding: 'same', activation: 'tanh', inputShape: [8, 2] }), head()] });
+    m.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+    try {
+      m.setWeights(m.weights.map((w) => rng.uniformArray(w.size, -0.5, 0.5)));
+      const B = 2;
+      const [T, F] = m.outputShape;
+      const x = rng.uniformArray(B * 8 * 2, -1, 1);
+      const y = new Float32Array(B * T * F);
+      for (let r = 0; r < B * T; r++) y[r * F + rng.int(F)] = 1;
+      m.computeLossAndGrads(x, y, B);
+      const grads = m.weightGradients();
+      const ws = m.getWeights();
+      for (const g of grads) {
+        const v = ws.find((w) => w.name === g.name)!.data;
+        const f = () => {
+          m.setWeights(ws.map((w) => w.data));
+          return m.computeLossAndGrads(x, y, B);
+        };
+        checkGradient(`${label} softmax head d${g.name}`, v, g.data, f, { ...LOOSE, eps: 5e-3, maxChecks: 25 });
+      }
+    } finally {
+      m.dispose();
+    }
+  }
+});
