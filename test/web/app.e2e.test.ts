@@ -94,6 +94,26 @@ async function trainUntil(page: Page, states: TrainState['state'][]): Promise<Tr
   return state;
 }
 
+/** The longest gap between animation frames of the page over `ms`, doing nothing. */
+function idleGap(page: Page, ms: number): Promise<number> {
+  return page.evaluate(
+    (ms) =>
+      new Promise<number>((resolve) => {
+        let last = 0;
+        let longest = 0;
+        const end = performance.now() + ms;
+        const tick = (t: number) => {
+          if (last) longest = Math.max(longest, t - last);
+          last = t;
+          if (t < end) requestAnimationFrame(tick);
+          else resolve(longest);
+        };
+        requestAnimationFrame(tick);
+      }),
+    ms,
+  );
+}
+
 describe.runIf(hasChromium)('the web app in Chromium', () => {
   test('loads cross-origin isolated, mounts each tab, and logs no error', async () => {
     const { page, errors } = await open();
@@ -112,8 +132,22 @@ describe.runIf(hasChromium)('the web app in Chromium', () => {
 
   test('Train: CBF in the worker reaches test accuracy >= 0.95 with frame gaps < 100 ms; the model downloads and loads back', async () => {
     const { page, errors } = await open();
-    await page.locator('[name="train"]').click();
-    const done = await trainUntil(page, ['done']);
+    // The frame gaps of a busy machine (other processes on 2 cores) are not the app's: an idle
+    // window of the same page before and after each run tells them apart. A run whose gap
+    // exceeds 100 ms is repeated (up to 3 runs) only when an idle window missed frames as long.
+    const attempts: { gap: number; idleGap: number; frames: number }[] = [];
+    let done: TrainState | undefined;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const before = await idleGap(page, 3000);
+      await page.locator('[name="train"]').click();
+      done = await trainUntil(page, ['done']);
+      const after = await idleGap(page, 3000);
+      attempts.push({ gap: done.longestFrameGap, idleGap: Math.max(before, after), frames: done.frames });
+      if (done.longestFrameGap < 100 || Math.max(before, after) < 100) break;
+    }
+    const report = attempts.map((a) => `training ${a.gap.toFixed(0)} ms over ${a.frames} frames (idle page: ${a.idleGap.toFixed(0)} ms)`).join('; ');
+    console.log(`web app longest frame gap: ${report}`);
+    done = done!;
     expect(done.dataset).toBe('builtin cbf');
     expect(done.epochs.map((e) => e.epoch)).toEqual([...Array(20).keys()]);
     expect(done.epochs.at(-1)!.loss).toBeLessThan(done.epochs[0].loss / 2);
@@ -124,7 +158,7 @@ describe.runIf(hasChromium)('the web app in Chromium', () => {
     expect(m.reduce((a, row, i) => a + row[i], 0) / 300).toBeCloseTo(done.evaluation!.accuracy, 12);
     expect(done.frames).toBeGreaterThan(20); // the meter ran through the training
     expect(done.longestFrameGap).toBeGreaterThan(0);
-    expect(done.longestFrameGap, `longest frame gap ${done.longestFrameGap.toFixed(1)} ms over ${done.frames} frames`).toBeLessThan(100);
+    expect(done.longestFrameGap, report).toBeLessThan(100);
     await page.screenshot({ path: join(SHOTS, 'train.png'), fullPage: true });
 
     // download model.json + weights.bin, then load them back through the file input
