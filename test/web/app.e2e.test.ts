@@ -171,9 +171,13 @@ describe.runIf(hasChromium)('the web app in Chromium', () => {
       expect((await Promise.all(downloads)).sort()).toEqual(['model.json', 'weights.bin']);
       const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
       expect(json.format).toBe('layers-model');
-      await page.locator('[name="load"]').setInputFiles([join(dir, 'model.json'), join(dir, 'weights.bin')]);
-      const loaded = await trainUntil(page, ['loaded']);
+      // in a fresh page, whose worker never saw the trained model
+      const fresh = await open();
+      await fresh.page.locator('[name="load"]').setInputFiles([join(dir, 'model.json'), join(dir, 'weights.bin')]);
+      const loaded = await trainUntil(fresh.page, ['loaded']);
       expect(loaded.evaluation).toEqual(done.evaluation);
+      expect(fresh.errors).toEqual([]);
+      await fresh.page.context().close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
