@@ -14,7 +14,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
@@ -134,18 +134,19 @@ describe.runIf(hasChromium)('the web app in Chromium', () => {
     const { page, errors } = await open();
     // The frame gaps of a busy machine (other processes on 2 cores) are not the app's: an idle
     // window of the same page before and after each run tells them apart. A run whose gap
-    // exceeds 100 ms is repeated (up to 3 runs) only when an idle window missed frames as long.
-    const attempts: { gap: number; idleGap: number; frames: number }[] = [];
+    // exceeds 100 ms is repeated (up to 3 runs) only when an idle window, with nothing to draw,
+    // also lost frames (a gap of 50 ms or more: two vsyncs missed); the threshold never changes.
+    const attempts: { gap: number; idleGap: number; frames: number; load: string }[] = [];
     let done: TrainState | undefined;
     for (let attempt = 0; attempt < 3; attempt++) {
       const before = await idleGap(page, 3000);
       await page.locator('[name="train"]').click();
       done = await trainUntil(page, ['done']);
       const after = await idleGap(page, 3000);
-      attempts.push({ gap: done.longestFrameGap, idleGap: Math.max(before, after), frames: done.frames });
-      if (done.longestFrameGap < 100 || Math.max(before, after) < 100) break;
+      attempts.push({ gap: done.longestFrameGap, idleGap: Math.max(before, after), frames: done.frames, load: loadavg()[0].toFixed(1) });
+      if (done.longestFrameGap < 100 || Math.max(before, after) < 50) break;
     }
-    const report = attempts.map((a) => `training ${a.gap.toFixed(0)} ms over ${a.frames} frames (idle page: ${a.idleGap.toFixed(0)} ms)`).join('; ');
+    const report = attempts.map((a) => `training ${a.gap.toFixed(0)} ms over ${a.frames} frames (idle page: ${a.idleGap.toFixed(0)} ms; load average ${a.load})`).join('; ');
     console.log(`web app longest frame gap: ${report}`);
     done = done!;
     expect(done.dataset).toBe('builtin cbf');
