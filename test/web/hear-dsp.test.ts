@@ -177,7 +177,8 @@ describe('OnsetDetector (when speech starts in a stream)', () => {
   });
 
   test('below minLevel nothing starts; a bad frame is refused', () => {
-    expect(onsets(burst(8000, 2000, 4000, 0.005, 1e-4), 128)).toEqual([]);
+    expect(onsets(burst(8000, 2000, 4000, 0.004, 1e-4), 128)).toEqual([]); // RMS 0.0028
+    expect(onsets(burst(8000, 2000, 4000, 0.004, 1e-4), 128, new OnsetDetector({ frame: FRAME, minLevel: 0.002 }))).toEqual([2000]);
     expect(() => new OnsetDetector({ frame: 0 })).toThrow('OnsetDetector: frame must be a positive integer of samples, got 0');
   });
 });

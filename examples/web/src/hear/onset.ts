@@ -12,7 +12,8 @@ export interface OnsetOptions {
   frame: number;
   /** Quiet frames needed before an onset counts (default 10). */
   quietFrames?: number;
-  /** RMS a loud frame must exceed whatever the noise (default 0.01 full scale, -40 dBFS). */
+  /** RMS a loud frame must exceed whatever the noise (default 0.003 full scale, -50 dBFS: FSDD
+   *  speaker theo speaks at 0.005 to 0.01). */
   minLevel?: number;
   /** How far above the noise floor a loud frame is, as an RMS ratio (default 6, +15.6 dB). */
   ratio?: number;
@@ -32,7 +33,7 @@ export class OnsetDetector {
   constructor(options: OnsetOptions) {
     this.frame = options.frame;
     this.quietNeeded = options.quietFrames ?? 10;
-    this.minLevel = options.minLevel ?? 0.01;
+    this.minLevel = options.minLevel ?? 0.003;
     this.ratio = options.ratio ?? 6;
     if (!(Number.isInteger(this.frame) && this.frame > 0)) throw new RangeError(`OnsetDetector: frame must be a positive integer of samples, got ${String(options.frame)}`);
   }
