@@ -9,7 +9,8 @@
 // quiet between: the view's onset detector waits for quiet, then takes the second that starts
 // 0.25 s before the next utterance. One browser per digit, since the file is a launch flag. The
 // app is bundled into a temp dir (vite, a few seconds) so this file never races another test over
-// examples/web/dist. A screenshot of the last result is saved as test-results/web/hear.png.
+// examples/web/dist. The same recording is then opened as a file through the page's file input.
+// A screenshot of the last microphone result is saved as test-results/web/hear.png.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -56,6 +57,7 @@ function wavBytes(x: Float32Array, rate: number): Uint8Array {
 
 beforeAll(async () => {
   if (!hasChromium) return;
+  if (!existsSync(join(root, 'dist/index.js'))) throw new Error('dist/index.js is missing: run `npm run build` (npm test does) before this test');
   dir = mkdtempSync(join(tmpdir(), 'cnn1d-hear-'));
   const { build } = await import('vite');
   await build({ configFile: join(root, 'examples/web/vite.config.ts'), build: { outDir: join(dir, 'app'), emptyOutDir: true }, logLevel: 'warn' });
@@ -110,6 +112,10 @@ describe.skipIf(!hasChromium)('Hear a digit in Chromium with a fake microphone',
       expect(heard.probs!.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
       expect(heard.label).toBe(Number(name[0]));
       expect(await page.textContent('#hear-label')).toBe(name[0]);
+      // the same recording opened as a file (decodeWav in the page, 8 kHz: no resampling)
+      await page.setInputFiles('#hear-file', join(FSDD, `${name}.wav`));
+      await page.waitForFunction(() => (window.__cnn1dHear?.count ?? 0) >= 2, null, { timeout: 30_000 });
+      expect(await page.evaluate(() => [window.__cnn1dHear!.label, window.__cnn1dHear!.sampleRate])).toEqual([Number(name[0]), 8000]);
       expect(errors).toEqual([]);
     } finally {
       await browser.close();
