@@ -1,4 +1,255 @@
-// The Train view (placeholder while it is written).
+// The Train view: a data set (builtin, or UCR / WAV files dropped on the page) and a zoo model,
+// trained in a module worker; a live chart of loss and accuracy per epoch, a progress bar, stop
+// and resume, the confusion matrix on the test split, download and reload of the model.
+// The main thread's longest frame gap during training is shown and exposed, with the rest of the
+// state, as window.__cnn1dTrain (read by test/web/app.e2e.test.ts).
+import { drawChart } from '../ui/chart.ts';
+import { renderConfusion } from '../ui/confusion.ts';
+import { FrameGapMeter } from '../ui/frames.ts';
+import { builtinDataset, droppedDataset } from './datasets.ts';
+import { MODEL_CHOICES } from './models.ts';
+import type { DatasetMsg, EpochLogs, Evaluation, FromWorker, ToWorker } from './protocol.ts';
+import { downloadModel, readModelFiles } from './files.ts';
+
+export interface TrainState {
+  state: 'idle' | 'training' | 'stopped' | 'done' | 'loaded' | 'error';
+  dataset?: string;
+  epochs: EpochLogs[];
+  evaluation?: Evaluation;
+  /** Longest gap between animation frames of the main thread during the last run, ms. */
+  longestFrameGap: number;
+  frames: number;
+  error?: string;
+}
+
+declare global {
+  interface Window {
+    __cnn1dTrain?: TrainState;
+  }
+}
+
+const TEMPLATE = `
+  <p class="muted">Trains in a Web Worker with cnn1d's WebAssembly kernels; this page only draws.</p>
+  <div class="controls">
+    <label>Data <select name="data">
+      <option value="cbf">builtin CBF (3 classes, 128 samples)</option>
+      <option value="sines">builtin sines (2 classes, 128 samples)</option>
+      <option value="files" disabled>dropped files</option>
+    </select></label>
+    <label>Model <select name="model">${MODEL_CHOICES.map((m) => `<option value="${m.id}">${m.label}</option>`).join('')}</select></label>
+    <label>Epochs <input name="epochs" type="number" min="1" max="500" value="20"></label>
+    <label>Batch <input name="batch" type="number" min="1" max="1024" value="32"></label>
+    <label>Learning rate <input name="lr" type="number" min="0" step="0.0001" value="0.001"></label>
+    <button name="train" class="primary">Train</button>
+    <button name="stop" disabled>Stop</button>
+    <button name="resume" disabled>Resume</button>
+  </div>
+  <div class="drop" tabindex="0">Drop UCR <code>.tsv</code> files (one, or NAME_TRAIN + NAME_TEST) or labelled <code>.wav</code> clips
+    (<code>LABEL_anything.wav</code>) here, or <label class="link">choose files<input name="files" type="file" multiple accept=".tsv,.txt,.csv,.wav" hidden></label>.
+    <label><input name="znorm" type="checkbox"> z-normalise each UCR series</label></div>
+  <p class="dataset muted"></p>
+  <div class="progress"><progress max="1" value="0"></progress><span class="status">idle</span></div>
+  <canvas class="chart"></canvas>
+  <div class="stats">
+    <div><span class="k">test accuracy</span><span class="v" data-stat="acc">-</span></div>
+    <div><span class="k">epoch time</span><span class="v" data-stat="ms">-</span></div>
+    <div><span class="k">longest frame gap (main thread)</span><span class="v" data-stat="gap">-</span></div>
+  </div>
+  <div class="row">
+    <div><h3>Confusion matrix (test split)</h3><div class="confusion-box muted">after training</div></div>
+    <div><h3>Model</h3>
+      <p><button name="download" disabled>Download model.json + weights.bin</button></p>
+      <p><label>Load model.json + weights.bin <input name="load" type="file" multiple accept=".json,.bin"></label></p>
+      <p class="model-info muted"></p>
+    </div>
+  </div>`;
+
 export function mountTrain(container: HTMLElement): void {
-  container.textContent = 'Train: coming.';
+  container.innerHTML = TEMPLATE;
+  const $ = <T extends Element>(sel: string) => container.querySelector<T>(sel)!;
+  const field = <T extends HTMLElement>(name: string) => $<T>(`[name="${name}"]`);
+  const dataSelect = field<HTMLSelectElement>('data');
+  const buttons = { train: field<HTMLButtonElement>('train'), stop: field<HTMLButtonElement>('stop'), resume: field<HTMLButtonElement>('resume'), download: field<HTMLButtonElement>('download') };
+  const progress = $<HTMLProgressElement>('progress');
+  const status = $<HTMLElement>('.status');
+  const chart = $<HTMLCanvasElement>('.chart');
+  const stat = (key: string) => $<HTMLElement>(`[data-stat="${key}"]`);
+
+  const state: TrainState = { state: 'idle', epochs: [], longestFrameGap: 0, frames: 0 };
+  window.__cnn1dTrain = state;
+  const meter = new FrameGapMeter();
+  let dropped: DatasetMsg | null = null;
+  let data: DatasetMsg | null = null;
+  let target = 0;
+  let epochsDone = 0;
+  let gapTimer = 0;
+
+  const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+  const send = (msg: ToWorker, transfer: Transferable[] = []) => worker.postMessage(msg, transfer);
+
+  const redraw = () =>
+    drawChart(
+      chart,
+      [
+        { label: 'loss', color: '#c0392b', values: state.epochs.map((e) => e.loss) },
+        { label: 'train accuracy', color: '#2874a6', values: state.epochs.map((e) => e.accuracy), range: [0, 1] },
+        { label: 'test accuracy', color: '#229954', values: state.epochs.map((e) => e.testAccuracy), range: [0, 1], dashed: true },
+      ],
+      Math.max(target, state.epochs.length),
+      'epoch',
+    );
+
+  const setRunning = (running: boolean) => {
+    buttons.train.disabled = running;
+    buttons.stop.disabled = !running;
+    buttons.resume.disabled = running || state.epochs.length === 0 || state.state === 'loaded';
+    buttons.download.disabled = running || (state.epochs.length === 0 && state.state !== 'loaded');
+    if (running) {
+      meter.start();
+      gapTimer = window.setInterval(showGap, 250);
+    } else {
+      meter.stop();
+      window.clearInterval(gapTimer);
+      showGap();
+    }
+  };
+
+  const showGap = () => {
+    state.longestFrameGap = meter.longest;
+    state.frames = meter.frames;
+    stat('gap').textContent = meter.frames > 1 ? `${meter.longest.toFixed(1)} ms over ${meter.frames} frames` : '-';
+  };
+
+  const showEvaluation = (ev: Evaluation, classes: string[]) => {
+    state.evaluation = ev;
+    stat('acc').textContent = ev.accuracy.toFixed(3);
+    renderConfusion($('.confusion-box'), classes, ev.confusion);
+  };
+
+  const fail = (message: string) => {
+    state.state = 'error';
+    state.error = message;
+    status.textContent = message;
+    status.classList.add('error');
+    setRunning(false);
+  };
+
+  worker.onmessage = (e: MessageEvent<FromWorker>) => {
+    const msg = e.data;
+    switch (msg.type) {
+      case 'ready':
+        $('.model-info').textContent = `${msg.params.toLocaleString()} parameters`;
+        return;
+      case 'batch':
+        progress.value = (msg.epoch + (msg.batch + 1) / msg.steps) / target;
+        status.textContent = `epoch ${msg.epoch + 1} / ${target}, batch ${msg.batch + 1} / ${msg.steps}`;
+        return;
+      case 'epoch':
+        state.epochs.push(msg.logs);
+        epochsDone = msg.logs.epoch + 1;
+        stat('acc').textContent = msg.logs.testAccuracy.toFixed(3);
+        stat('ms').textContent = `${msg.logs.ms.toFixed(0)} ms`;
+        redraw();
+        return;
+      case 'done':
+        state.state = msg.stopped ? 'stopped' : 'done';
+        epochsDone = msg.epochsDone;
+        progress.value = epochsDone / target;
+        status.textContent = msg.stopped ? `stopped after epoch ${epochsDone}; Resume continues to ${target}` : `done: ${epochsDone} epochs`;
+        setRunning(false);
+        showEvaluation(msg.evaluation, data!.classes);
+        return;
+      case 'artifacts':
+        downloadModel(msg.modelJson, msg.weightData);
+        return;
+      case 'loaded':
+        state.state = 'loaded';
+        $('.model-info').textContent = `loaded "${msg.name}": test accuracy ${msg.evaluation.accuracy.toFixed(3)} on ${data!.name}`;
+        showEvaluation(msg.evaluation, data!.classes);
+        setRunning(false);
+        return;
+      case 'error':
+        fail(msg.message);
+        return;
+    }
+  };
+  worker.onerror = (e) => fail(`worker: ${e.message}`);
+
+  const number = (name: string) => Number(field<HTMLInputElement>(name).value);
+
+  const start = () => {
+    data = dataSelect.value === 'files' ? dropped : builtinDataset(dataSelect.value as 'cbf' | 'sines');
+    if (!data) return fail('drop some files first');
+    target = number('epochs');
+    epochsDone = 0;
+    Object.assign(state, { state: 'training', dataset: data.name, epochs: [], evaluation: undefined, error: undefined });
+    status.classList.remove('error');
+    status.textContent = 'starting';
+    progress.value = 0;
+    $('.confusion-box').textContent = 'after training';
+    redraw();
+    setRunning(true);
+    // a copy stays here for the confusion matrix labels; the arrays go to the worker
+    const copy: DatasetMsg = { ...data, train: { x: data.train.x.slice(), y: data.train.y.slice() }, test: { x: data.test.x.slice(), y: data.test.y.slice() } };
+    send({ type: 'train', data: copy, settings: { model: field<HTMLSelectElement>('model').value, epochs: target, batchSize: number('batch'), learningRate: number('lr'), seed: 0 } }, [copy.train.x.buffer, copy.test.x.buffer]);
+  };
+
+  buttons.train.onclick = start;
+  buttons.stop.onclick = () => {
+    status.textContent = 'stopping after this batch';
+    send({ type: 'stop' });
+  };
+  buttons.resume.onclick = () => {
+    target = epochsDone < number('epochs') ? number('epochs') : epochsDone + number('epochs');
+    state.state = 'training';
+    setRunning(true);
+    redraw();
+    send({ type: 'resume', epochs: target });
+  };
+  buttons.download.onclick = () => send({ type: 'export' });
+
+  field<HTMLInputElement>('load').onchange = async (e) => {
+    const input = e.target as HTMLInputElement;
+    try {
+      const { modelJson, weightData } = await readModelFiles(Array.from(input.files ?? []));
+      send({ type: 'load', modelJson, weightData }, [weightData.buffer]);
+    } catch (err) {
+      fail((err as Error).message);
+    }
+    input.value = '';
+  };
+
+  const useFiles = async (files: File[]) => {
+    try {
+      dropped = await droppedDataset(files, field<HTMLInputElement>('znorm').checked);
+      const option = dataSelect.querySelector<HTMLOptionElement>('option[value="files"]')!;
+      option.disabled = false;
+      option.textContent = `dropped: ${dropped.name}`;
+      dataSelect.value = 'files';
+      showDataset();
+    } catch (err) {
+      fail((err as Error).message);
+    }
+  };
+  const drop = $<HTMLElement>('.drop');
+  drop.ondragover = (e) => {
+    e.preventDefault();
+    drop.classList.add('over');
+  };
+  drop.ondragleave = () => drop.classList.remove('over');
+  drop.ondrop = (e) => {
+    e.preventDefault();
+    drop.classList.remove('over');
+    void useFiles(Array.from(e.dataTransfer?.files ?? []));
+  };
+  field<HTMLInputElement>('files').onchange = (e) => void useFiles(Array.from((e.target as HTMLInputElement).files ?? []));
+
+  const showDataset = () => {
+    const d = dataSelect.value === 'files' ? dropped : builtinDataset(dataSelect.value as 'cbf' | 'sines');
+    $('.dataset').textContent = d ? `${d.name}: ${d.train.y.length} training and ${d.test.y.length} test series of ${d.length} samples, classes ${d.classes.join(', ')}` : '';
+  };
+  dataSelect.onchange = showDataset;
+  showDataset();
+  redraw();
+  window.addEventListener('resize', redraw);
 }

@@ -1,0 +1,72 @@
+// A line chart on a canvas (no chart library): series of values over a shared x axis, each
+// scaled to [0, max] (or its own fixed range), with a legend. Redrawn whole on every update;
+// a few hundred points cost well under a millisecond.
+
+export interface Series {
+  label: string;
+  color: string;
+  values: number[];
+  /** Fixed y range; default [0, the largest value]. */
+  range?: [number, number];
+  dashed?: boolean;
+}
+
+/** Canvas sized to its CSS box at the device pixel ratio; returns the 2D context in CSS pixels. */
+export function fitCanvas(canvas: HTMLCanvasElement): CanvasRenderingContext2D {
+  const dpr = window.devicePixelRatio || 1;
+  const w = canvas.clientWidth || 600;
+  const h = canvas.clientHeight || 200;
+  if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
+    canvas.width = Math.round(w * dpr);
+    canvas.height = Math.round(h * dpr);
+  }
+  const ctx = canvas.getContext('2d')!;
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  return ctx;
+}
+
+/** Draws the series against x = 1..xMax (epochs). */
+export function drawChart(canvas: HTMLCanvasElement, series: Series[], xMax: number, xLabel: string): void {
+  const ctx = fitCanvas(canvas);
+  const w = canvas.clientWidth || 600;
+  const h = canvas.clientHeight || 200;
+  const pad = { l: 40, r: 12, t: 22, b: 26 };
+  const pw = w - pad.l - pad.r;
+  const ph = h - pad.t - pad.b;
+  ctx.clearRect(0, 0, w, h);
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.strokeStyle = '#d5dae1';
+  ctx.fillStyle = '#6b7685';
+  ctx.lineWidth = 1;
+  for (let i = 0; i <= 4; i++) {
+    const y = pad.t + (ph * i) / 4;
+    ctx.beginPath();
+    ctx.moveTo(pad.l, y);
+    ctx.lineTo(pad.l + pw, y);
+    ctx.stroke();
+    ctx.fillText((1 - i / 4).toFixed(2), 6, y + 4);
+  }
+  const n = Math.max(xMax, 1);
+  const xs = (i: number) => pad.l + (n === 1 ? pw / 2 : (pw * i) / (n - 1));
+  for (let i = 0; i < n; i += Math.max(1, Math.ceil(n / 10))) ctx.fillText(String(i + 1), xs(i) - 3, h - 10);
+  ctx.fillText(xLabel, pad.l + pw - 30, h - 10);
+  let lx = pad.l;
+  for (const s of series) {
+    const [lo, hi] = s.range ?? [0, Math.max(1e-9, ...s.values)];
+    const ys = (v: number) => pad.t + ph * (1 - (Math.min(Math.max(v, lo), hi) - lo) / (hi - lo));
+    ctx.strokeStyle = s.color;
+    ctx.fillStyle = s.color;
+    ctx.lineWidth = 2;
+    ctx.setLineDash(s.dashed ? [5, 4] : []);
+    ctx.beginPath();
+    s.values.forEach((v, i) => (i === 0 ? ctx.moveTo(xs(i), ys(v)) : ctx.lineTo(xs(i), ys(v))));
+    ctx.stroke();
+    for (let i = 0; i < s.values.length; i++) ctx.fillRect(xs(i) - 2, ys(s.values[i]) - 2, 4, 4);
+    ctx.setLineDash([]);
+    const text = s.range ? s.label : `${s.label} (max ${hi.toPrecision(3)})`;
+    ctx.fillRect(lx, 8, 14, 3);
+    ctx.fillStyle = '#1d2430';
+    ctx.fillText(text, lx + 18, 13);
+    lx += 26 + ctx.measureText(text).width;
+  }
+}
