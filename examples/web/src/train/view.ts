@@ -79,6 +79,7 @@ export function mountTrain(container: HTMLElement): void {
   window.__cnn1dTrain = state;
   const meter = new FrameGapMeter();
   let dropped: DatasetMsg | null = null;
+  let selected: DatasetMsg | null = null; // built when picked, not when Train is pressed
   let data: DatasetMsg | null = null;
   let target = 0;
   let epochsDone = 0;
@@ -120,6 +121,16 @@ export function mountTrain(container: HTMLElement): void {
     stat('gap').textContent = meter.frames > 1 ? `${meter.longest.toFixed(1)} ms over ${meter.frames} frames` : '-';
   };
 
+  // batch progress is drawn once per frame, however many messages arrived
+  let pendingBatch: Extract<FromWorker, { type: 'batch' }> | null = null;
+  const showBatch = () => {
+    const b = pendingBatch;
+    pendingBatch = null;
+    if (!b || state.state !== 'training') return;
+    progress.value = (b.epoch + (b.batch + 1) / b.steps) / target;
+    status.textContent = `epoch ${b.epoch + 1} / ${target}, batch ${b.batch + 1} / ${b.steps}`;
+  };
+
   const showEvaluation = (ev: Evaluation, classes: string[]) => {
     state.evaluation = ev;
     stat('acc').textContent = ev.accuracy.toFixed(3);
@@ -141,8 +152,8 @@ export function mountTrain(container: HTMLElement): void {
         $('.model-info').textContent = `${msg.params.toLocaleString()} parameters`;
         return;
       case 'batch':
-        progress.value = (msg.epoch + (msg.batch + 1) / msg.steps) / target;
-        status.textContent = `epoch ${msg.epoch + 1} / ${target}, batch ${msg.batch + 1} / ${msg.steps}`;
+        if (!pendingBatch) requestAnimationFrame(showBatch);
+        pendingBatch = msg;
         return;
       case 'epoch':
         state.epochs.push(msg.logs);
@@ -178,7 +189,7 @@ export function mountTrain(container: HTMLElement): void {
   const number = (name: string) => Number(field<HTMLInputElement>(name).value);
 
   const start = () => {
-    data = dataSelect.value === 'files' ? dropped : builtinDataset(dataSelect.value as 'cbf' | 'sines');
+    data = selected;
     if (!data) return fail('drop some files first');
     target = number('epochs');
     epochsDone = 0;
@@ -245,7 +256,7 @@ export function mountTrain(container: HTMLElement): void {
   field<HTMLInputElement>('files').onchange = (e) => void useFiles(Array.from((e.target as HTMLInputElement).files ?? []));
 
   const showDataset = () => {
-    const d = dataSelect.value === 'files' ? dropped : builtinDataset(dataSelect.value as 'cbf' | 'sines');
+    const d = (selected = dataSelect.value === 'files' ? dropped : builtinDataset(dataSelect.value as 'cbf' | 'sines'));
     $('.dataset').textContent = d ? `${d.name}: ${d.train.y.length} training and ${d.test.y.length} test series of ${d.length} samples, classes ${d.classes.join(', ')}` : '';
   };
   dataSelect.onchange = showDataset;

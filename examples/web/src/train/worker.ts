@@ -46,6 +46,7 @@ async function train(epochs: number): Promise<void> {
   training = true;
   let stopped = false;
   let t0 = performance.now();
+  let lastBatchPost = 0;
   const steps = Math.ceil(d.train.y.length / settings.batchSize);
   try {
     await m.fit(xTrain, d.train.y, {
@@ -57,6 +58,9 @@ async function train(epochs: number): Promise<void> {
       callbacks: {
         onBatchEnd(batch: number) {
           if (stopRequested) throw new StopSignal();
+          const now = performance.now();
+          if (now - lastBatchPost < 100 && batch + 1 < steps) return; // at most ~10 progress messages a second
+          lastBatchPost = now;
           post({ type: 'batch', epoch: epochsDone, batch, steps });
         },
         onEpochEnd(epoch: number, logs: Logs) {

@@ -1,0 +1,208 @@
+// The web app (examples/web) end to end in Debian's headless Chromium (playwright-core): built
+// with vite into a temporary folder (from this package's dist, which `npm test` builds first),
+// served by scripts/serve-web.mjs (COOP/COEP headers) on a free port, then driven as a user would:
+//   - the page loads, every tab mounts, and nothing reaches the console as an error;
+//   - Train: kerasSeed on the built-in CBF trains in the worker to test accuracy >= 0.95 while
+//     the main thread's longest frame gap (requestAnimationFrame deltas, read from the page)
+//     stays under 100 ms; the model downloaded as model.json + weights.bin and loaded back gives
+//     the same confusion matrix; Stop ends a run early and Resume finishes it;
+//   - Monitor: the samples pushed at the recording's rate through model.stream() give the
+//     outputs that predict() gives on the whole pushed signal (here in Node, from the page's
+//     model artifacts), and the detector finds the recording's beats.
+// Screenshots of the views go to test-results/web/. Needs /usr/bin/chromium (as the chromium
+// project of vitest.config.ts); skipped, visibly, only outside CI when it is missing.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { fromArtifacts, ready, Tensor } from 'cnn1d';
+import { DETECT_WINDOW, ECG_RATE, syntheticEcg } from '../../examples/web/src/monitor/ecg.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium && process.env.CI) throw new Error(`${CHROMIUM} not found; .ci/run must apt-get install chromium`);
+if (!hasChromium) console.warn(`app.e2e.test: ${CHROMIUM} not found, the web app is not tested`);
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const SHOTS = join(root, 'test-results', 'web');
+const TIMEOUT = 240_000;
+
+let out = ''; // the built app
+let server: ChildProcess | undefined;
+let url = '';
+let browser: Browser | undefined;
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  if (!existsSync(join(root, 'dist', 'index.js'))) throw new Error('dist/index.js is missing: run `npm run build` (npm test does) before this test');
+  out = mkdtempSync(join(tmpdir(), 'cnn1d-web-'));
+  const { build } = await import('vite');
+  await build({ configFile: join(root, 'examples', 'web', 'vite.config.ts'), logLevel: 'error', build: { outDir: out, emptyOutDir: true } });
+  server = spawn(process.execPath, [join(root, 'scripts', 'serve-web.mjs'), '--port', '0', '--dir', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+  url = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    server!.stdout!.on('data', (d: Buffer) => {
+      text += d.toString();
+      const m = /http:\/\/\S+/.exec(text);
+      if (m) resolve(m[0]);
+    });
+    server!.stderr!.on('data', (d: Buffer) => reject(new Error(`serve-web: ${d.toString()}`)));
+    server!.on('exit', (code) => reject(new Error(`serve-web exited with ${code}`)));
+  });
+  const { chromium } = await import('playwright-core');
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  mkdirSync(SHOTS, { recursive: true });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  server?.kill();
+  if (out) rmSync(out, { recursive: true, force: true });
+});
+
+/** A fresh page of the app at `query`, recording everything it reports as an error. */
+async function open(query = ''): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser!.newContext({ viewport: { width: 1100, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) errors.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+  await page.goto(url + query);
+  return { page, errors };
+}
+
+type TrainState = NonNullable<Window['__cnn1dTrain']>;
+const trainState = (page: Page) => page.evaluate(() => JSON.parse(JSON.stringify(window.__cnn1dTrain)) as TrainState);
+
+/** Waits until the Train view's state is one of `states` (an error state fails at once). */
+async function trainUntil(page: Page, states: TrainState['state'][]): Promise<TrainState> {
+  await page.waitForFunction((s) => s.includes(window.__cnn1dTrain!.state) || window.__cnn1dTrain!.state === 'error', states, { timeout: TIMEOUT - 30_000 });
+  const state = await trainState(page);
+  expect(state.error).toBeUndefined();
+  return state;
+}
+
+describe.runIf(hasChromium)('the web app in Chromium', () => {
+  test('loads cross-origin isolated, mounts each tab, and logs no error', async () => {
+    const { page, errors } = await open();
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    for (const [tab, panel] of [['Hear a digit', '#view-hear'], ['Monitor', '#view-monitor'], ['Train', '#view-train']]) {
+      await page.getByRole('tab', { name: tab }).click();
+      await expect.poll(() => page.locator(panel).isVisible()).toBe(true);
+      expect((await page.locator(panel).innerText()).length).toBeGreaterThan(10);
+    }
+    await page.getByRole('tab', { name: 'Hear a digit' }).click();
+    await page.screenshot({ path: join(SHOTS, 'hear.png') });
+    await page.waitForTimeout(1000);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, TIMEOUT);
+
+  test('Train: CBF in the worker reaches test accuracy >= 0.95 with frame gaps < 100 ms; the model downloads and loads back', async () => {
+    const { page, errors } = await open();
+    await page.locator('[name="train"]').click();
+    const done = await trainUntil(page, ['done']);
+    expect(done.dataset).toBe('builtin cbf');
+    expect(done.epochs.map((e) => e.epoch)).toEqual([...Array(20).keys()]);
+    expect(done.epochs.at(-1)!.loss).toBeLessThan(done.epochs[0].loss / 2);
+    expect(done.evaluation!.accuracy).toBeGreaterThanOrEqual(0.95);
+    // the matrix counts the 300 test series, and its diagonal is the accuracy
+    const m = done.evaluation!.confusion;
+    expect(m.flat().reduce((a, b) => a + b, 0)).toBe(300);
+    expect(m.reduce((a, row, i) => a + row[i], 0) / 300).toBeCloseTo(done.evaluation!.accuracy, 12);
+    expect(done.frames).toBeGreaterThan(20); // the meter ran through the training
+    expect(done.longestFrameGap).toBeGreaterThan(0);
+    expect(done.longestFrameGap, `longest frame gap ${done.longestFrameGap.toFixed(1)} ms over ${done.frames} frames`).toBeLessThan(100);
+    await page.screenshot({ path: join(SHOTS, 'train.png'), fullPage: true });
+
+    // download model.json + weights.bin, then load them back through the file input
+    const dir = mkdtempSync(join(tmpdir(), 'cnn1d-web-model-'));
+    try {
+      const downloads: Promise<string>[] = [];
+      page.on('download', (d) => downloads.push(d.saveAs(join(dir, d.suggestedFilename())).then(() => d.suggestedFilename())));
+      await page.locator('[name="download"]').click();
+      await expect.poll(() => downloads.length, { timeout: 20_000 }).toBe(2);
+      expect((await Promise.all(downloads)).sort()).toEqual(['model.json', 'weights.bin']);
+      const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+      expect(json.format).toBe('layers-model');
+      await page.locator('[name="load"]').setInputFiles([join(dir, 'model.json'), join(dir, 'weights.bin')]);
+      const loaded = await trainUntil(page, ['loaded']);
+      expect(loaded.evaluation).toEqual(done.evaluation);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, TIMEOUT);
+
+  test('Train: Stop ends a run after the current batch and Resume continues it to the last epoch', async () => {
+    const { page, errors } = await open();
+    await page.locator('[name="data"]').selectOption('sines');
+    await page.locator('[name="epochs"]').fill('8');
+    await page.locator('[name="train"]').click();
+    await page.waitForFunction(() => window.__cnn1dTrain!.epochs.length >= 2, null, { timeout: 60_000 });
+    await page.locator('[name="stop"]').click();
+    const stopped = await trainUntil(page, ['stopped', 'done']);
+    expect(stopped.state).toBe('stopped');
+    expect(stopped.epochs.length).toBeLessThan(8);
+    await page.locator('[name="resume"]').click();
+    const done = await trainUntil(page, ['done']);
+    expect(done.epochs.map((e) => e.epoch)).toEqual([...Array(8).keys()]);
+    expect(done.evaluation!.accuracy).toBeGreaterThan(0.9);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, TIMEOUT);
+
+  test('Monitor: the outputs streamed at the recording rate equal predict() on the whole pushed signal', async () => {
+    const { page, errors } = await open('?view=monitor');
+    await page.waitForFunction(() => window.__cnn1dMonitor!.state !== 'training', null, { timeout: 120_000 });
+    expect(await page.evaluate(() => window.__cnn1dMonitor!.error)).toBeUndefined();
+    const rate = () => page.evaluate(() => ({ pushed: window.__cnn1dMonitor!.pushed(), t: performance.now() }));
+    const a = await rate();
+    await page.waitForTimeout(7000); // more than the 6 s on screen, for the screenshot
+    const b = await rate();
+    const perSecond = ((b.pushed - a.pushed) * 1000) / (b.t - a.t);
+    expect(Math.abs(perSecond - ECG_RATE) / ECG_RATE, `${perSecond.toFixed(0)} samples/s`).toBeLessThan(0.1);
+    await page.screenshot({ path: join(SHOTS, 'monitor.png'), fullPage: true });
+
+    const { signal, outputs } = await page.evaluate(() => window.__cnn1dMonitor!.snapshot());
+    const artifacts = await page.evaluate(() => window.__cnn1dMonitor!.artifacts());
+    expect(signal.length).toBeGreaterThan(6 * ECG_RATE);
+    expect(outputs.length).toBe(signal.length);
+    // the page plays the recording of ecg.ts, seed 7
+    const rec = syntheticEcg(60, 7);
+    expect(signal).toEqual(Array.from(rec.signal.subarray(0, signal.length)));
+
+    await ready();
+    const model = fromArtifacts({ modelJson: artifacts!.modelJson, weightData: Uint8Array.from(artifacts!.weightData) });
+    const offline = model.predict(new Tensor(Float32Array.from(signal), [1, signal.length, 1])).data;
+    model.dispose();
+    expect(offline.length).toBe(outputs.length);
+    let worst = 0;
+    for (let i = 0; i < outputs.length; i++) worst = Math.max(worst, Math.abs(outputs[i] - offline[i]));
+    expect(worst).toBeLessThan(1e-5);
+
+    // meaningful output: one detection (rising edge over 0.5) per R peak, within the window after it
+    const detections = outputs.flatMap((v, i) => (v >= 0.5 && (i === 0 || outputs[i - 1] < 0.5) ? [i] : []));
+    const peaks = rec.peaks.filter((p) => p < signal.length - DETECT_WINDOW);
+    expect(peaks.length).toBeGreaterThan(5);
+    expect(detections.length).toBe(peaks.length);
+    const late = detections.map((d, i) => d - peaks[i]);
+    expect(Math.min(...late)).toBeGreaterThanOrEqual(-2);
+    expect(Math.max(...late)).toBeLessThan(DETECT_WINDOW);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, TIMEOUT);
+});
