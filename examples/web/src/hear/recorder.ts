@@ -44,10 +44,12 @@ let workletUrl: string | undefined;
 /** Records until one second around a spoken word (or the timeout) is in, then releases the mic. */
 export async function recordSecond(options: RecordOptions = {}): Promise<Capture> {
   if (!navigator.mediaDevices?.getUserMedia) throw new Error('recordSecond: this page has no navigator.mediaDevices (it needs a secure context: https or localhost)');
-  // raw input: echo cancellation, noise suppression and gain control would reshape the waveform
-  const stream = await navigator.mediaDevices.getUserMedia({ audio: { channelCount: 1, echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
+  // created before the first await, inside the click's user activation (autoplay policies)
   const ctx = new AudioContext();
+  let stream: MediaStream | undefined;
   try {
+    // raw input: echo cancellation, noise suppression and gain control would reshape the waveform
+    stream = await navigator.mediaDevices.getUserMedia({ audio: { channelCount: 1, echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
     workletUrl ??= URL.createObjectURL(new Blob([WORKLET], { type: 'text/javascript' }));
     await ctx.audioWorklet.addModule(workletUrl);
     const rate = ctx.sampleRate;
@@ -92,7 +94,7 @@ export async function recordSecond(options: RecordOptions = {}): Promise<Capture
       };
     });
   } finally {
-    for (const t of stream.getTracks()) t.stop();
+    for (const t of stream?.getTracks() ?? []) t.stop();
     await ctx.close();
   }
 }
