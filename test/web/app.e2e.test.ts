@@ -8,7 +8,7 @@
 //     the same confusion matrix; Stop ends a run early and Resume finishes it;
 //   - Monitor: the samples pushed at the recording's rate through model.stream() give the
 //     outputs that predict() gives on the whole pushed signal (here in Node, from the page's
-//     model artifacts), and the detector finds the recording's beats.
+//     model artifacts), and the classifier finds the recording's beats, normal and ectopic.
 // Screenshots of the views go to test-results/web/. Needs /usr/bin/chromium (as the chromium
 // project of vitest.config.ts); skipped, visibly, only outside CI when it is missing.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { fromArtifacts, ready, Tensor } from 'cnn1d';
-import { DETECT_WINDOW, ECG_RATE, syntheticEcg } from '../../examples/web/src/monitor/ecg.ts';
+import { BEAT_CLASSES, DETECT_WINDOW, ECG_RATE, syntheticEcg } from '../../examples/web/src/monitor/ecg.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -94,6 +94,26 @@ async function trainUntil(page: Page, states: TrainState['state'][]): Promise<Tr
   return state;
 }
 
+/** The longest gap between animation frames of the page over `ms`, doing nothing. */
+function idleGap(page: Page, ms: number): Promise<number> {
+  return page.evaluate(
+    (ms) =>
+      new Promise<number>((resolve) => {
+        let last = 0;
+        let longest = 0;
+        const end = performance.now() + ms;
+        const tick = (t: number) => {
+          if (last) longest = Math.max(longest, t - last);
+          last = t;
+          if (t < end) requestAnimationFrame(tick);
+          else resolve(longest);
+        };
+        requestAnimationFrame(tick);
+      }),
+    ms,
+  );
+}
+
 describe.runIf(hasChromium)('the web app in Chromium', () => {
   test('loads cross-origin isolated, mounts each tab, and logs no error', async () => {
     const { page, errors } = await open();
@@ -112,8 +132,22 @@ describe.runIf(hasChromium)('the web app in Chromium', () => {
 
   test('Train: CBF in the worker reaches test accuracy >= 0.95 with frame gaps < 100 ms; the model downloads and loads back', async () => {
     const { page, errors } = await open();
-    await page.locator('[name="train"]').click();
-    const done = await trainUntil(page, ['done']);
+    // The frame gaps of a busy machine (other processes on 2 cores) are not the app's: an idle
+    // window of the same page before and after each run tells them apart. A run whose gap
+    // exceeds 100 ms is repeated (up to 3 runs) only when an idle window missed frames as long.
+    const attempts: { gap: number; idleGap: number; frames: number }[] = [];
+    let done: TrainState | undefined;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const before = await idleGap(page, 3000);
+      await page.locator('[name="train"]').click();
+      done = await trainUntil(page, ['done']);
+      const after = await idleGap(page, 3000);
+      attempts.push({ gap: done.longestFrameGap, idleGap: Math.max(before, after), frames: done.frames });
+      if (done.longestFrameGap < 100 || Math.max(before, after) < 100) break;
+    }
+    const report = attempts.map((a) => `training ${a.gap.toFixed(0)} ms over ${a.frames} frames (idle page: ${a.idleGap.toFixed(0)} ms)`).join('; ');
+    console.log(`web app longest frame gap: ${report}`);
+    done = done!;
     expect(done.dataset).toBe('builtin cbf');
     expect(done.epochs.map((e) => e.epoch)).toEqual([...Array(20).keys()]);
     expect(done.epochs.at(-1)!.loss).toBeLessThan(done.epochs[0].loss / 2);
@@ -124,7 +158,7 @@ describe.runIf(hasChromium)('the web app in Chromium', () => {
     expect(m.reduce((a, row, i) => a + row[i], 0) / 300).toBeCloseTo(done.evaluation!.accuracy, 12);
     expect(done.frames).toBeGreaterThan(20); // the meter ran through the training
     expect(done.longestFrameGap).toBeGreaterThan(0);
-    expect(done.longestFrameGap, `longest frame gap ${done.longestFrameGap.toFixed(1)} ms over ${done.frames} frames`).toBeLessThan(100);
+    expect(done.longestFrameGap, report).toBeLessThan(100);
     await page.screenshot({ path: join(SHOTS, 'train.png'), fullPage: true });
 
     // download model.json + weights.bin, then load them back through the file input
@@ -137,9 +171,13 @@ describe.runIf(hasChromium)('the web app in Chromium', () => {
       expect((await Promise.all(downloads)).sort()).toEqual(['model.json', 'weights.bin']);
       const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
       expect(json.format).toBe('layers-model');
-      await page.locator('[name="load"]').setInputFiles([join(dir, 'model.json'), join(dir, 'weights.bin')]);
-      const loaded = await trainUntil(page, ['loaded']);
+      // in a fresh page, whose worker never saw the trained model
+      const fresh = await open();
+      await fresh.page.locator('[name="load"]').setInputFiles([join(dir, 'model.json'), join(dir, 'weights.bin')]);
+      const loaded = await trainUntil(fresh.page, ['loaded']);
       expect(loaded.evaluation).toEqual(done.evaluation);
+      expect(fresh.errors).toEqual([]);
+      await fresh.page.context().close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -165,43 +203,45 @@ describe.runIf(hasChromium)('the web app in Chromium', () => {
     await page.context().close();
   }, TIMEOUT);
 
-  test('Monitor: the outputs streamed at the recording rate equal predict() on the whole pushed signal', async () => {
+  test('Monitor: the outputs streamed at the recording rate equal predict() on the whole pushed signal, and find its beats', async () => {
     const { page, errors } = await open('?view=monitor');
     await page.waitForFunction(() => window.__cnn1dMonitor!.state !== 'training', null, { timeout: 120_000 });
     expect(await page.evaluate(() => window.__cnn1dMonitor!.error)).toBeUndefined();
-    const rate = () => page.evaluate(() => ({ pushed: window.__cnn1dMonitor!.pushed(), t: performance.now() }));
-    const a = await rate();
-    await page.waitForTimeout(7000); // more than the 6 s on screen, for the screenshot
-    const b = await rate();
+    const clock = () => page.evaluate(() => ({ pushed: window.__cnn1dMonitor!.pushed(), t: performance.now() }));
+    const a = await clock();
+    await page.waitForTimeout(9500); // 6 s on screen, three ectopic beats (4.7, 7.5, 8.5 s) for the screenshot
+    const b = await clock();
     const perSecond = ((b.pushed - a.pushed) * 1000) / (b.t - a.t);
     expect(Math.abs(perSecond - ECG_RATE) / ECG_RATE, `${perSecond.toFixed(0)} samples/s`).toBeLessThan(0.1);
     await page.screenshot({ path: join(SHOTS, 'monitor.png'), fullPage: true });
 
-    const { signal, outputs } = await page.evaluate(() => window.__cnn1dMonitor!.snapshot());
+    const { signal, outputs, beats } = await page.evaluate(() => ({ ...window.__cnn1dMonitor!.snapshot(), beats: window.__cnn1dMonitor!.beats() }));
     const artifacts = await page.evaluate(() => window.__cnn1dMonitor!.artifacts());
+    const K = BEAT_CLASSES.length;
     expect(signal.length).toBeGreaterThan(6 * ECG_RATE);
-    expect(outputs.length).toBe(signal.length);
-    // the page plays the recording of ecg.ts, seed 7
-    const rec = syntheticEcg(60, 7);
+    expect(outputs.length).toBe(signal.length * K);
+    // the page plays the recording of ecg.ts, seed 22
+    const rec = syntheticEcg(60, 22);
     expect(signal).toEqual(Array.from(rec.signal.subarray(0, signal.length)));
 
     await ready();
     const model = fromArtifacts({ modelJson: artifacts!.modelJson, weightData: Uint8Array.from(artifacts!.weightData) });
-    const offline = model.predict(new Tensor(Float32Array.from(signal), [1, signal.length, 1])).data;
+    const offline = model.predict(new Tensor(Float32Array.from(signal), [1, signal.length, 1]));
     model.dispose();
-    expect(offline.length).toBe(outputs.length);
+    expect(offline.shape).toEqual([1, signal.length, K]);
     let worst = 0;
-    for (let i = 0; i < outputs.length; i++) worst = Math.max(worst, Math.abs(outputs[i] - offline[i]));
+    for (let i = 0; i < outputs.length; i++) worst = Math.max(worst, Math.abs(outputs[i] - offline.data[i]));
     expect(worst).toBeLessThan(1e-5);
 
-    // meaningful output: one detection (rising edge over 0.5) per R peak, within the window after it
-    const detections = outputs.flatMap((v, i) => (v >= 0.5 && (i === 0 || outputs[i - 1] < 0.5) ? [i] : []));
-    const peaks = rec.peaks.filter((p) => p < signal.length - DETECT_WINDOW);
-    expect(peaks.length).toBeGreaterThan(5);
-    expect(detections.length).toBe(peaks.length);
-    const late = detections.map((d, i) => d - peaks[i]);
-    expect(Math.min(...late)).toBeGreaterThanOrEqual(-2);
-    expect(Math.max(...late)).toBeLessThan(DETECT_WINDOW);
+    // meaningful outputs: every R peak found once, no beat where there is none, each with its class
+    // (a detection starts up to 8 samples before the peak: the wide QRS of an ectopic beat)
+    const limit = signal.length - 3 * DETECT_WINDOW;
+    const near = (at: number, peak: number) => at >= peak - 8 && at < peak + DETECT_WINDOW;
+    const peaks = rec.peaks.map((p, i) => ({ p, cls: rec.ectopic[i] ? 2 : 1 })).filter(({ p }) => p < limit);
+    expect(peaks.length).toBeGreaterThan(8);
+    expect(peaks.filter((p) => p.cls === 2).length).toBeGreaterThanOrEqual(2);
+    for (const { p, cls } of peaks) expect(beats.filter((b) => near(b.at, p)).map((b) => b.cls), `peak at ${p}`).toEqual([cls]);
+    for (const beat of beats.filter((b) => b.at < limit - 8)) expect(rec.peaks.some((p) => near(beat.at, p)), `beat at ${beat.at}`).toBe(true);
     expect(errors).toEqual([]);
     await page.context().close();
   }, TIMEOUT);

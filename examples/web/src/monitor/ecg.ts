@@ -12,6 +12,8 @@ export interface EcgRecording {
   signal: Float32Array;
   /** Sample index of every R peak (ascending). */
   peaks: number[];
+  /** Per peak: a premature ventricular beat. */
+  ectopic: boolean[];
 }
 
 /** mulberry32: a small seeded generator (uniform [0, 1)). */
@@ -48,6 +50,7 @@ export function syntheticEcg(seconds: number, seed: number, bpm = 72): EcgRecord
   const n = Math.round(seconds * ECG_RATE);
   const signal = new Float32Array(n);
   const peaks: number[] = [];
+  const ectopicFlags: boolean[] = [];
   const rr0 = 60 / bpm;
   let t = 0.5 + 0.3 * rand();
   while (t < seconds + 1) {
@@ -56,7 +59,7 @@ export function syntheticEcg(seconds: number, seed: number, bpm = 72): EcgRecord
     const scale = 1 + 0.1 * normal();
     const waves = ectopic ? ECTOPIC : NORMAL;
     const r = Math.round(peak * ECG_RATE);
-    if (r >= 0 && r < n) peaks.push(r);
+    if (r >= 0 && r < n) (peaks.push(r), ectopicFlags.push(ectopic));
     const from = Math.max(0, Math.floor((peak - 0.4) * ECG_RATE));
     const to = Math.min(n, Math.ceil((peak + 0.6) * ECG_RATE));
     for (let i = from; i < to; i++) {
@@ -69,15 +72,19 @@ export function syntheticEcg(seconds: number, seed: number, bpm = 72): EcgRecord
   }
   const phase = 2 * Math.PI * rand();
   for (let i = 0; i < n; i++) signal[i] += 0.12 * Math.sin((2 * Math.PI * 0.25 * i) / ECG_RATE + phase) + 0.03 * normal();
-  return { signal, peaks };
+  return { signal, peaks, ectopic: ectopicFlags };
 }
 
 /** Samples after an R peak during which the detector should say "beat" (48 ms). */
 export const DETECT_WINDOW = 12;
 
-/** Per-step targets [n]: 1 for the DETECT_WINDOW samples from each R peak on, else 0. */
+/** The detector's classes per time step. */
+export const BEAT_CLASSES = ['none', 'normal', 'ectopic'] as const;
+
+/** Per-step class indices [n]: for the DETECT_WINDOW samples from each R peak on, 1 (normal
+ *  beat) or 2 (ectopic beat); 0 elsewhere. */
 export function beatTargets(rec: EcgRecording): Float32Array {
   const y = new Float32Array(rec.signal.length);
-  for (const r of rec.peaks) y.fill(1, r, Math.min(y.length, r + DETECT_WINDOW));
+  rec.peaks.forEach((r, i) => y.fill(rec.ectopic[i] ? 2 : 1, r, Math.min(y.length, r + DETECT_WINDOW)));
   return y;
 }

@@ -1,11 +1,11 @@
 // The Monitor view: a synthetic ECG played at its real rate (250 Hz) through a causal beat
-// detector with model.stream(): every animation frame pushes the samples due since the last one
-// and draws the signal and the detector's per-step output. The detector is trained in a worker
+// classifier with model.stream(): every animation frame pushes the samples due since the last
+// one and draws the signal and the per-step class probabilities (no beat / normal / ectopic). The detector is trained in a worker
 // when the view opens. window.__cnn1dMonitor exposes what was pushed and streamed, and the
 // model's artifacts, so that test/web/app.e2e.test.ts can compare them with predict() offline.
 import { fromArtifacts, ready, type LayersModel, type StreamSession } from 'cnn1d';
 import { fitCanvas } from '../ui/chart.ts';
-import { DETECT_WINDOW, ECG_RATE, syntheticEcg } from './ecg.ts';
+import { BEAT_CLASSES, DETECT_WINDOW, ECG_RATE, syntheticEcg } from './ecg.ts';
 import type { MonitorFromWorker } from './worker.ts';
 
 export interface MonitorHandle {
@@ -14,8 +14,10 @@ export interface MonitorHandle {
   error?: string;
   /** Samples pushed in the current pass over the recording. */
   pushed(): number;
-  /** The pushed samples and the streamed outputs (one per sample), as plain arrays. */
+  /** The pushed samples [pushed] and the streamed outputs [pushed, 3] flattened, as plain arrays. */
   snapshot(): { signal: number[]; outputs: number[] };
+  /** The beats found so far: first step of each detection and its class (1 normal, 2 ectopic). */
+  beats(): { at: number; cls: number }[];
   /** The streamed model, as model.json + weights.bin bytes. */
   artifacts(): { modelJson: Record<string, unknown>; weightData: number[] } | null;
 }
@@ -27,19 +29,24 @@ declare global {
 }
 
 const SECONDS = 60; // the recording; it loops
+const SEED = 22; // a recording with ectopic beats at 4.7, 7.5 and 8.5 s
+const K = BEAT_CLASSES.length;
 const SHOWN = 6 * ECG_RATE; // samples on screen
 const MAX_CATCH_UP = 2 * ECG_RATE; // after a pause of the tab, resume from "now" beyond this
 
 const TEMPLATE = `
-  <p class="muted">A synthetic ECG (${ECG_RATE} Hz) streamed sample by sample through a causal convolutional beat detector
-    with <code>model.stream()</code>, at the recording's real rate. The detector (4 dilated causal convolutions, receptive
-    field 33 samples) is trained in a worker when this view opens, on another synthetic recording.</p>
+  <p class="muted">A synthetic ECG (${ECG_RATE} Hz) streamed sample by sample through a causal convolutional beat
+    classifier with <code>model.stream()</code>, at the recording's real rate: for every sample it gives the probability
+    that a normal or a premature ventricular (ectopic) beat peaked in the last ${(DETECT_WINDOW * 1000) / ECG_RATE} ms. The model
+    (5 dilated causal convolutions, receptive field 65 samples) is trained in a worker when this view opens, on another
+    synthetic recording.</p>
   <div class="controls"><button name="play" disabled>Pause</button><button name="restart" disabled>Restart</button>
     <span class="status muted">training the detector</span></div>
   <canvas class="monitor"></canvas>
   <div class="stats">
     <div><span class="k">heart rate (detected)</span><span class="v" data-stat="bpm">-</span></div>
-    <div><span class="k">beats detected / in the recording so far</span><span class="v" data-stat="beats">-</span></div>
+    <div><span class="k">beats found / in the recording so far</span><span class="v" data-stat="beats">-</span></div>
+    <div><span class="k">ectopic found / in the recording</span><span class="v" data-stat="ectopic">-</span></div>
     <div><span class="k">push time per sample (about 4 a frame)</span><span class="v" data-stat="cost">-</span></div>
     <div><span class="k">time</span><span class="v" data-stat="time">-</span></div>
   </div>`;
@@ -53,15 +60,17 @@ export function mountMonitor(container: HTMLElement): void {
   const restart = $<HTMLButtonElement>('[name="restart"]');
   const stat = (key: string) => $<HTMLElement>(`[data-stat="${key}"]`);
 
-  const rec = syntheticEcg(SECONDS, 7);
+  const rec = syntheticEcg(SECONDS, SEED);
   const n = rec.signal.length;
-  const outputs = new Float32Array(n);
+  const outputs = new Float32Array(n * K);
   let model: LayersModel | null = null;
   let session: StreamSession | null = null;
   let artifacts: { modelJson: Record<string, unknown>; weightData: Uint8Array } | null = null;
   let pushed = 0;
   let started = 0; // performance.now() of sample 0 of this pass
-  let beats: number[] = []; // sample index of each detection (rising edge over 0.5)
+  // a beat: a run of steps with P(none) < 0.5; its class is the larger summed probability over the run
+  let beats: { at: number; cls: number }[] = [];
+  let run: { at: number; sums: number[] } | null = null;
   let pushTime = 0;
   let frame = 0;
 
@@ -69,7 +78,8 @@ export function mountMonitor(container: HTMLElement): void {
     state: 'training',
     rate: ECG_RATE,
     pushed: () => pushed,
-    snapshot: () => ({ signal: Array.from(rec.signal.subarray(0, pushed)), outputs: Array.from(outputs.subarray(0, pushed)) }),
+    snapshot: () => ({ signal: Array.from(rec.signal.subarray(0, pushed)), outputs: Array.from(outputs.subarray(0, pushed * K)) }),
+    beats: () => beats.map((b) => ({ ...b })),
     artifacts: () => (artifacts ? { modelJson: artifacts.modelJson, weightData: Array.from(artifacts.weightData) } : null),
   };
   window.__cnn1dMonitor = handle;
@@ -85,6 +95,7 @@ export function mountMonitor(container: HTMLElement): void {
     session!.reset();
     pushed = 0;
     beats = [];
+    run = null;
     pushTime = 0;
     started = at;
   };
@@ -101,8 +112,17 @@ export function mountMonitor(container: HTMLElement): void {
     const t0 = performance.now();
     const out = session!.push(rec.signal.subarray(pushed, due));
     pushTime += performance.now() - t0;
-    outputs.set(out, pushed);
-    for (let i = pushed; i < due; i++) if (outputs[i] >= 0.5 && (i === 0 || outputs[i - 1] < 0.5)) beats.push(i);
+    outputs.set(out, pushed * K);
+    for (let i = pushed; i < due; i++) {
+      const p = outputs.subarray(i * K, i * K + K);
+      if (p[0] < 0.5) {
+        if (!run) run = { at: i, sums: new Array<number>(K).fill(0) };
+        for (let c = 1; c < K; c++) run.sums[c] += p[c];
+      } else if (run) {
+        beats.push({ at: run.at, cls: run.sums[2] > run.sums[1] ? 2 : 1 });
+        run = null;
+      }
+    }
     pushed = due;
   };
 
@@ -128,31 +148,42 @@ export function mountMonitor(container: HTMLElement): void {
     ctx.font = '11px system-ui, sans-serif';
     ctx.fillStyle = '#6b7685';
     ctx.fillText('ECG (mV)', 6, top.y + 10);
-    ctx.fillText(`detector output: P(R peak in the last ${(DETECT_WINDOW * 1000) / ECG_RATE} ms)`, 6, bottom.y - 4);
-    // true peaks (ticks at the top) and detections (bands)
-    ctx.fillStyle = 'rgba(34, 153, 84, 0.18)';
-    for (const b of beats) if (b >= first) ctx.fillRect(x(b), top.y, Math.max(2, x(b + DETECT_WINDOW) - x(b)), top.h);
-    const trace = (values: Float32Array, y: (v: number) => number, color: string) => {
+    ctx.fillText(`per-step output: P(normal beat), P(ectopic beat) in the last ${(DETECT_WINDOW * 1000) / ECG_RATE} ms`, 6, bottom.y - 4);
+    // found beats: a band over each run, green normal, red ectopic, labelled
+    const band = (at: number, end: number, cls: number) => {
+      if (end < first) return;
+      ctx.fillStyle = cls === 2 ? 'rgba(192, 57, 43, 0.2)' : 'rgba(34, 153, 84, 0.18)';
+      ctx.fillRect(x(at), top.y, Math.max(2, x(end) - x(at)), top.h);
+      if (cls === 2) {
+        ctx.fillStyle = '#c0392b';
+        ctx.fillText('ectopic', x(at) + 4, top.y + 22);
+      }
+    };
+    for (const b of beats) band(b.at, b.at + DETECT_WINDOW, b.cls);
+    if (run) band(run.at, pushed, run.sums[2] > run.sums[1] ? 2 : 1);
+    const trace = (value: (i: number) => number, y: (v: number) => number, color: string) => {
       ctx.strokeStyle = color;
       ctx.lineWidth = 1.5;
       ctx.beginPath();
-      for (let i = first; i < pushed; i++) (i === first ? ctx.moveTo(x(i), y(values[i])) : ctx.lineTo(x(i), y(values[i])));
+      for (let i = first; i < pushed; i++) (i === first ? ctx.moveTo(x(i), y(value(i))) : ctx.lineTo(x(i), y(value(i))));
       ctx.stroke();
     };
-    trace(rec.signal, yEcg, '#1d2430');
+    trace((i) => rec.signal[i], yEcg, '#1d2430');
     ctx.strokeStyle = '#d5dae1';
     ctx.strokeRect(0, bottom.y, w, bottom.h);
-    trace(outputs, yOut, '#229954');
+    trace((i) => outputs[i * K + 1], yOut, '#229954');
+    trace((i) => outputs[i * K + 2], yOut, '#c0392b');
   };
 
   const showStats = () => {
     const recent = beats.slice(-6);
     if (recent.length >= 2) {
-      const rr = (recent[recent.length - 1] - recent[0]) / (recent.length - 1) / ECG_RATE;
+      const rr = (recent[recent.length - 1].at - recent[0].at) / (recent.length - 1) / ECG_RATE;
       stat('bpm').textContent = `${Math.round(60 / rr)} bpm`;
     }
-    const truth = rec.peaks.filter((p) => p < pushed - DETECT_WINDOW).length;
-    stat('beats').textContent = `${beats.length} / ${truth}`;
+    const past = rec.peaks.flatMap((p, i) => (p < pushed - DETECT_WINDOW ? [rec.ectopic[i]] : []));
+    stat('beats').textContent = `${beats.length} / ${past.length}`;
+    stat('ectopic').textContent = `${beats.filter((b) => b.cls === 2).length} / ${past.filter(Boolean).length}`;
     stat('cost').textContent = pushed > 0 ? `${((pushTime * 1000) / pushed).toFixed(1)} µs` : '-';
     stat('time').textContent = `${(pushed / ECG_RATE).toFixed(1)} / ${SECONDS} s`;
   };
@@ -207,7 +238,7 @@ export function mountMonitor(container: HTMLElement): void {
     } catch (err) {
       return fail((err as Error).message);
     }
-    status.textContent = `streaming: ${model.countParams()} parameters, one output per sample, latency 0 samples`;
+    status.textContent = `streaming: ${model.countParams()} parameters, ${K} outputs per sample, latency 0 samples`;
     play.disabled = false;
     restart.disabled = false;
     handle.state = 'streaming';

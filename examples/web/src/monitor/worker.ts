@@ -1,4 +1,4 @@
-// The Monitor's worker: trains the causal beat detector off the main thread and returns it as
+// The Monitor's worker: trains the causal beat classifier off the main thread and returns it as
 // model.json + weights.bin artifacts (the page streams it on the main thread).
 import { ready, toArtifacts } from 'cnn1d';
 import { detector, trainDetector } from './detector.ts';

@@ -32,8 +32,9 @@ export type ToWorker =
   /** Continues from the last finished epoch up to `epochs`. */
   | { type: 'resume'; epochs: number }
   | { type: 'export' }
-  /** Replaces the model with one loaded from model.json + weights.bin and evaluates it on the test split. */
-  | { type: 'load'; modelJson: Record<string, unknown>; weightData: Uint8Array };
+  /** Replaces the model with one loaded from model.json + weights.bin and evaluates it on the
+   *  test split of `data` (the data set picked on the page). */
+  | { type: 'load'; modelJson: Record<string, unknown>; weightData: Uint8Array; data: DatasetMsg };
 
 export interface EpochLogs {
   epoch: number;

@@ -149,7 +149,7 @@ export function mountTrain(container: HTMLElement): void {
     const msg = e.data;
     switch (msg.type) {
       case 'ready':
-        $('.model-info').textContent = `${msg.params.toLocaleString()} parameters`;
+        $('.model-info').textContent = `${msg.params} parameters`;
         return;
       case 'batch':
         if (!pendingBatch) requestAnimationFrame(showBatch);
@@ -222,8 +222,11 @@ export function mountTrain(container: HTMLElement): void {
   field<HTMLInputElement>('load').onchange = async (e) => {
     const input = e.target as HTMLInputElement;
     try {
+      if (!selected) throw new Error('load: pick a data set first; the model is evaluated on its test split');
+      if (state.state === 'training') throw new Error('load: training is running; stop it first');
       const { modelJson, weightData } = await readModelFiles(Array.from(input.files ?? []));
-      send({ type: 'load', modelJson, weightData }, [weightData.buffer]);
+      data = selected;
+      send({ type: 'load', modelJson, weightData, data }, [weightData.buffer]);
     } catch (err) {
       fail((err as Error).message);
     }

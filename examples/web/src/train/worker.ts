@@ -114,12 +114,19 @@ async function handle(msg: ToWorker): Promise<void> {
     }
     case 'load': {
       if (training) throw new Error('load: training is running; stop first');
-      if (!data) throw new Error('load: pick a data set and train once first, so the loaded model has a test split to be evaluated on');
       const loaded = fromArtifacts({ modelJson: msg.modelJson, weightData: msg.weightData });
+      let evaluation: Evaluation;
+      try {
+        evaluation = evaluate(loaded, msg.data);
+      } catch (e) {
+        loaded.dispose();
+        throw e;
+      }
       model?.dispose();
       model = loaded;
+      data = msg.data;
       epochsDone = 0;
-      post({ type: 'loaded', name: loaded.name, evaluation: evaluate(loaded, data) });
+      post({ type: 'loaded', name: loaded.name, evaluation });
       return;
     }
   }
