@@ -5,7 +5,8 @@
 //   - Train: kerasSeed on the built-in CBF trains in the worker to test accuracy >= 0.95 while
 //     the main thread's longest frame gap (requestAnimationFrame deltas, read from the page)
 //     stays under 100 ms; the model downloaded as model.json + weights.bin and loaded back gives
-//     the same confusion matrix; Stop ends a run early and Resume finishes it;
+//     the same confusion matrix; Stop ends a run early and Resume finishes it; a UCR pair and
+//     labelled WAV clips chosen on the page are parsed there (parseUCR, decodeWav) and trained on;
 //   - Monitor: the samples pushed at the recording's rate through model.stream() give the
 //     outputs that predict() gives on the whole pushed signal (here in Node, from the page's
 //     model artifacts), and the classifier finds the recording's beats, normal and ectopic.
@@ -13,12 +14,12 @@
 // project of vitest.config.ts); skipped, visibly, only outside CI when it is missing.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { fromArtifacts, ready, Tensor } from 'cnn1d';
+import { builtin, fromArtifacts, ready, Tensor } from 'cnn1d';
 import { BEAT_CLASSES, DETECT_WINDOW, ECG_RATE, syntheticEcg } from '../../examples/web/src/monitor/ecg.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -94,6 +95,25 @@ async function trainUntil(page: Page, states: TrainState['state'][]): Promise<Tr
   return state;
 }
 
+/** A mono 16-bit PCM WAV file of samples in [-1, 1] at 8 kHz. */
+function pcm16(samples: Float32Array): Buffer {
+  const b = Buffer.alloc(44 + 2 * samples.length);
+  b.write('RIFF', 0);
+  b.writeUInt32LE(36 + 2 * samples.length, 4);
+  b.write('WAVEfmt ', 8);
+  b.writeUInt32LE(16, 16);
+  b.writeUInt16LE(1, 20); // PCM
+  b.writeUInt16LE(1, 22); // mono
+  b.writeUInt32LE(8000, 24);
+  b.writeUInt32LE(16000, 28);
+  b.writeUInt16LE(2, 32);
+  b.writeUInt16LE(16, 34);
+  b.write('data', 36);
+  b.writeUInt32LE(2 * samples.length, 40);
+  samples.forEach((v, i) => b.writeInt16LE(Math.round(v * 32767), 44 + 2 * i));
+  return b;
+}
+
 /** The longest gap between animation frames of the page over `ms`, doing nothing. */
 function idleGap(page: Page, ms: number): Promise<number> {
   return page.evaluate(
@@ -134,18 +154,19 @@ describe.runIf(hasChromium)('the web app in Chromium', () => {
     const { page, errors } = await open();
     // The frame gaps of a busy machine (other processes on 2 cores) are not the app's: an idle
     // window of the same page before and after each run tells them apart. A run whose gap
-    // exceeds 100 ms is repeated (up to 3 runs) only when an idle window missed frames as long.
-    const attempts: { gap: number; idleGap: number; frames: number }[] = [];
+    // exceeds 100 ms is repeated (up to 3 runs) only when an idle window, with nothing to draw,
+    // also lost frames (a gap of 50 ms or more: two vsyncs missed); the threshold never changes.
+    const attempts: { gap: number; idleGap: number; frames: number; load: string }[] = [];
     let done: TrainState | undefined;
     for (let attempt = 0; attempt < 3; attempt++) {
       const before = await idleGap(page, 3000);
       await page.locator('[name="train"]').click();
       done = await trainUntil(page, ['done']);
       const after = await idleGap(page, 3000);
-      attempts.push({ gap: done.longestFrameGap, idleGap: Math.max(before, after), frames: done.frames });
-      if (done.longestFrameGap < 100 || Math.max(before, after) < 100) break;
+      attempts.push({ gap: done.longestFrameGap, idleGap: Math.max(before, after), frames: done.frames, load: loadavg()[0].toFixed(1) });
+      if (done.longestFrameGap < 100 || Math.max(before, after) < 50) break;
     }
-    const report = attempts.map((a) => `training ${a.gap.toFixed(0)} ms over ${a.frames} frames (idle page: ${a.idleGap.toFixed(0)} ms)`).join('; ');
+    const report = attempts.map((a) => `training ${a.gap.toFixed(0)} ms over ${a.frames} frames (idle page: ${a.idleGap.toFixed(0)} ms; load average ${a.load})`).join('; ');
     console.log(`web app longest frame gap: ${report}`);
     done = done!;
     expect(done.dataset).toBe('builtin cbf');
@@ -201,6 +222,51 @@ describe.runIf(hasChromium)('the web app in Chromium', () => {
     expect(done.evaluation!.accuracy).toBeGreaterThan(0.9);
     expect(errors).toEqual([]);
     await page.context().close();
+  }, TIMEOUT);
+
+  test('Train: UCR files and labelled WAV clips chosen on the page are parsed there and trained on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cnn1d-web-files-'));
+    try {
+      // a UCR pair (labels 1 and 2, tab-separated) from the sines generator
+      const ucr = (n: number, seed: number) => {
+        const d = builtin.sines({ n, length: 64, seed });
+        return Array.from(d.y, (c, i) => [c + 1, ...Array.from(d.x.data.subarray(i * 64, (i + 1) * 64), (v) => v.toFixed(5))].join('\t')).join('\n') + '\n';
+      };
+      writeFileSync(join(dir, 'SINES_TRAIN.tsv'), ucr(60, 1));
+      writeFileSync(join(dir, 'SINES_TEST.tsv'), ucr(40, 2));
+      // 16-bit PCM clips of a low and a high tone, 0.25 s at 8 kHz, named LABEL_index.wav
+      const wavs: string[] = [];
+      for (let i = 0; i < 12; i++) {
+        for (const [label, hz] of [['lo', 200], ['hi', 800]] as const) {
+          const file = join(dir, `${label}_${i}.wav`);
+          writeFileSync(file, pcm16(Float32Array.from({ length: 2000 }, (_, t) => 0.5 * Math.sin((2 * Math.PI * hz * t) / 8000 + i))));
+          wavs.push(file);
+        }
+      }
+      const { page, errors } = await open();
+      const described = () => page.locator('.dataset').innerText();
+      await page.locator('[name="files"]').setInputFiles([join(dir, 'SINES_TRAIN.tsv'), join(dir, 'SINES_TEST.tsv')]);
+      await expect.poll(described).toBe('SINES: 60 training and 40 test series of 64 samples, classes 1, 2');
+      await page.locator('[name="epochs"]').fill('10');
+      await page.locator('[name="train"]').click();
+      const ucrRun = await trainUntil(page, ['done']);
+      expect(ucrRun.dataset).toBe('SINES');
+      expect(ucrRun.evaluation!.confusion.flat().reduce((a, b) => a + b, 0)).toBe(40);
+      expect(ucrRun.evaluation!.accuracy).toBeGreaterThanOrEqual(0.9);
+
+      await page.locator('[name="files"]').setInputFiles(wavs);
+      await expect.poll(described).toBe('24 WAV clips at 8000 Hz: 18 training and 6 test series of 2000 samples, classes hi, lo');
+      await page.locator('[name="model"]').selectOption('sampleCnn');
+      await page.locator('[name="epochs"]').fill('3');
+      await page.locator('[name="train"]').click();
+      const wavRun = await trainUntil(page, ['done']);
+      expect(wavRun.epochs.length).toBe(3);
+      expect(wavRun.evaluation!.confusion.flat().reduce((a, b) => a + b, 0)).toBe(6);
+      expect(errors).toEqual([]);
+      await page.context().close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, TIMEOUT);
 
   test('Monitor: the outputs streamed at the recording rate equal predict() on the whole pushed signal, and find its beats', async () => {

@@ -4,7 +4,7 @@
 // when the view opens. window.__cnn1dMonitor exposes what was pushed and streamed, and the
 // model's artifacts, so that test/web/app.e2e.test.ts can compare them with predict() offline.
 import { fromArtifacts, ready, type LayersModel, type StreamSession } from 'cnn1d';
-import { fitCanvas } from '../ui/chart.ts';
+import { fitCanvas, observeSize } from '../ui/chart.ts';
 import { BEAT_CLASSES, DETECT_WINDOW, ECG_RATE, syntheticEcg } from './ecg.ts';
 import type { MonitorFromWorker } from './worker.ts';
 
@@ -127,9 +127,7 @@ export function mountMonitor(container: HTMLElement): void {
   };
 
   const draw = () => {
-    const ctx = fitCanvas(canvas);
-    const w = canvas.clientWidth || 600;
-    const h = canvas.clientHeight || 320;
+    const { ctx, w, h } = fitCanvas(canvas);
     ctx.clearRect(0, 0, w, h);
     const first = Math.max(0, pushed - SHOWN);
     const x = (i: number) => ((i - first) / SHOWN) * w;
@@ -220,6 +218,7 @@ export function mountMonitor(container: HTMLElement): void {
     if (handle.state === 'paused') draw();
   };
 
+  observeSize(canvas, () => handle.state !== 'training' && draw());
   const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
   worker.onerror = (e) => fail(`worker: ${e.message}`);
   worker.onmessage = async (e: MessageEvent<MonitorFromWorker>) => {

@@ -3,7 +3,7 @@
 // and resume, the confusion matrix on the test split, download and reload of the model.
 // The main thread's longest frame gap during training is shown and exposed, with the rest of the
 // state, as window.__cnn1dTrain (read by test/web/app.e2e.test.ts).
-import { drawChart } from '../ui/chart.ts';
+import { drawChart, observeSize } from '../ui/chart.ts';
 import { renderConfusion } from '../ui/confusion.ts';
 import { FrameGapMeter } from '../ui/frames.ts';
 import { builtinDataset, droppedDataset } from './datasets.ts';
@@ -121,14 +121,32 @@ export function mountTrain(container: HTMLElement): void {
     stat('gap').textContent = meter.frames > 1 ? `${meter.longest.toFixed(1)} ms over ${meter.frames} frames` : '-';
   };
 
-  // batch progress is drawn once per frame, however many messages arrived
+  // The worker's news is drawn in one animation frame, however many messages arrived: message
+  // handlers only record it (a DOM write then a layout read in a handler forces a layout).
   let pendingBatch: Extract<FromWorker, { type: 'batch' }> | null = null;
-  const showBatch = () => {
-    const b = pendingBatch;
-    pendingBatch = null;
-    if (!b || state.state !== 'training') return;
-    progress.value = (b.epoch + (b.batch + 1) / b.steps) / target;
-    status.textContent = `epoch ${b.epoch + 1} / ${target}, batch ${b.batch + 1} / ${b.steps}`;
+  let drawnEpochs = 0;
+  let frameRequested = false;
+  const render = () => {
+    if (frameRequested) return;
+    frameRequested = true;
+    requestAnimationFrame(() => {
+      frameRequested = false;
+      const b = pendingBatch;
+      pendingBatch = null;
+      if (b && state.state === 'training') {
+        progress.value = (b.epoch + (b.batch + 1) / b.steps) / target;
+        status.textContent = `epoch ${b.epoch + 1} / ${target}, batch ${b.batch + 1} / ${b.steps}`;
+      }
+      if (drawnEpochs !== state.epochs.length) {
+        drawnEpochs = state.epochs.length;
+        const last = state.epochs.at(-1);
+        if (last) {
+          stat('acc').textContent = last.testAccuracy.toFixed(3);
+          stat('ms').textContent = `${last.ms.toFixed(0)} ms`;
+        }
+        redraw();
+      }
+    });
   };
 
   const showEvaluation = (ev: Evaluation, classes: string[]) => {
@@ -152,15 +170,13 @@ export function mountTrain(container: HTMLElement): void {
         $('.model-info').textContent = `${msg.params} parameters`;
         return;
       case 'batch':
-        if (!pendingBatch) requestAnimationFrame(showBatch);
         pendingBatch = msg;
+        render();
         return;
       case 'epoch':
         state.epochs.push(msg.logs);
         epochsDone = msg.logs.epoch + 1;
-        stat('acc').textContent = msg.logs.testAccuracy.toFixed(3);
-        stat('ms').textContent = `${msg.logs.ms.toFixed(0)} ms`;
-        redraw();
+        render();
         return;
       case 'done':
         state.state = msg.stopped ? 'stopped' : 'done';
@@ -264,6 +280,5 @@ export function mountTrain(container: HTMLElement): void {
   };
   dataSelect.onchange = showDataset;
   showDataset();
-  redraw();
-  window.addEventListener('resize', redraw);
+  observeSize(chart, redraw);
 }

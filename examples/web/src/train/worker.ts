@@ -132,6 +132,8 @@ async function handle(msg: ToWorker): Promise<void> {
   }
 }
 
+void ready(); // compile the WebAssembly module while the page loads, not when Train is pressed
+
 self.onmessage = (e: MessageEvent<ToWorker>) => {
   handle(e.data).catch((err: unknown) => post({ type: 'error', message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }));
 };

@@ -1,6 +1,6 @@
 // A line chart on a canvas (no chart library): series of values over a shared x axis, each
 // scaled to [0, max] (or its own fixed range), with a legend. Redrawn whole on every update;
-// a few hundred points cost well under a millisecond.
+// a few hundred points cost well under a millisecond. The canvas's size comes from observeSize.
 
 export interface Series {
   label: string;
@@ -11,25 +11,36 @@ export interface Series {
   dashed?: boolean;
 }
 
-/** Canvas sized to its CSS box at the device pixel ratio; returns the 2D context in CSS pixels. */
-export function fitCanvas(canvas: HTMLCanvasElement): CanvasRenderingContext2D {
+/** CSS size of each observed canvas, kept by a ResizeObserver so that drawing never reads
+ *  layout (reading clientWidth after a DOM change forces a synchronous style and layout). */
+const sizes = new WeakMap<HTMLCanvasElement, { w: number; h: number }>();
+
+/** Keeps the canvas's size up to date and calls onResize (to redraw) when it changes. */
+export function observeSize(canvas: HTMLCanvasElement, onResize: () => void): void {
+  new ResizeObserver(([entry]) => {
+    const { inlineSize: w, blockSize: h } = entry.contentBoxSize[0];
+    sizes.set(canvas, { w, h });
+    onResize();
+  }).observe(canvas);
+}
+
+/** Canvas backing store at the device pixel ratio for its CSS size (as last observed); returns
+ *  the 2D context in CSS pixels, and the size. */
+export function fitCanvas(canvas: HTMLCanvasElement): { ctx: CanvasRenderingContext2D; w: number; h: number } {
   const dpr = window.devicePixelRatio || 1;
-  const w = canvas.clientWidth || 600;
-  const h = canvas.clientHeight || 200;
+  const { w, h } = sizes.get(canvas) ?? { w: 600, h: 200 };
   if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
     canvas.width = Math.round(w * dpr);
     canvas.height = Math.round(h * dpr);
   }
   const ctx = canvas.getContext('2d')!;
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  return ctx;
+  return { ctx, w, h };
 }
 
 /** Draws the series against x = 1..xMax (epochs). */
 export function drawChart(canvas: HTMLCanvasElement, series: Series[], xMax: number, xLabel: string): void {
-  const ctx = fitCanvas(canvas);
-  const w = canvas.clientWidth || 600;
-  const h = canvas.clientHeight || 200;
+  const { ctx, w, h } = fitCanvas(canvas);
   const pad = { l: 40, r: 12, t: 22, b: 26 };
   const pw = w - pad.l - pad.r;
   const ph = h - pad.t - pad.b;
