@@ -1,8 +1,8 @@
 // vitest: the whole suite in one run (`npm test` builds first, since the package and browser tests
-// run dist/). Three projects: `node` (everything under test/ but the browser and web folders),
+// run dist/). Three projects: `node` (everything under test/ but the browser folder and the web e2e files),
 // `chromium` (test/browser/*.browser.test.ts in vitest's browser mode, the playwright provider launching
 // Debian's /usr/bin/chromium, never a downloaded browser) and `web` (test/web: the web app driven
-// in that Chromium by playwright-core, after the other two). Coverage of src/ by V8 is printed on
+// in that Chromium by playwright-core, after the other two, one file at a time). Coverage of src/ by V8 is printed on
 // every run and fails the run below the thresholds.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -36,13 +36,13 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'node', include: ['test/**/*.test.{ts,mjs}'], exclude: ['test/browser/**', 'test/web/**'] },
+        test: { name: 'node', include: ['test/**/*.test.{ts,mjs}'], exclude: ['test/browser/**', 'test/web/**/*.e2e.test.ts'] },
       },
       {
         // the web app in Chromium measures its frame gaps: it runs after the other projects,
         // alone, so the suite's own CPU-bound files are not the load it measures
         extends: true,
-        test: { name: 'web', include: ['test/web/**/*.e2e.test.ts'], sequence: { groupOrder: 1 } },
+        test: { name: 'web', include: ['test/web/**/*.e2e.test.ts'], sequence: { groupOrder: 1 }, fileParallelism: false },
       },
       ...(withBrowser ? [{
         extends: true,
