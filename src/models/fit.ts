@@ -6,7 +6,7 @@ import { ConfigError, checkKeys, positiveInt, finiteNumber, boolean, showValue }
 import { Random } from '../runtime/random.ts';
 import { Tensor } from '../tensor.ts';
 import type { Callback, Logs } from './callbacks.ts';
-import { getMetric, type Metric } from './metrics.ts';
+import { getMetric, metricState, type Metric, type MetricState } from './metrics.ts';
 import { ProgressLogger } from './progress.ts';
 import { inputParts, targetParts, slice, type Dataset, type ModelInputs, type ModelTargets } from './data.ts';
 import type { LayersModel } from './model.ts';
@@ -82,8 +82,7 @@ class Accumulator {
   private lossSum = 0;
   private count = 0;
   private readonly outLoss: number[];
-  private readonly sums: number[][];
-  private readonly counts: number[][];
+  private readonly states: MetricState[][];
   constructor(
     private readonly metrics: Metric[][],
     private readonly names: string[],
@@ -91,8 +90,7 @@ class Accumulator {
     private readonly d: { outs: number[][]; yPer: number[] },
   ) {
     this.outLoss = names.map(() => 0);
-    this.sums = metrics.map((ms) => ms.map(() => 0));
-    this.counts = metrics.map((ms) => ms.map(() => 0));
+    this.states = metrics.map((ms) => ms.map(metricState));
   }
   add(model: LayersModel, loss: { value: number; values: number[] }, batch: number): void {
     this.lossSum += loss.value * batch;
@@ -104,18 +102,14 @@ class Accumulator {
       const shape = this.d.outs[o];
       const C = shape[shape.length - 1];
       const yTrue = model.targetView(batch * this.d.yPer[o], o);
-      ms.forEach((m, i) => {
-        const [s, c] = m.batch(out, yTrue, out.length / C, C);
-        this.sums[o][i] += s;
-        this.counts[o][i] += c;
-      });
+      this.states[o].forEach((m) => m.add(out, yTrue, out.length / C, C));
     });
   }
   logs(prefix = ''): Logs {
     const logs: Logs = { [`${prefix}loss`]: this.lossSum / this.count };
     const many = this.names.length > 1;
     if (many) this.names.forEach((n, o) => (logs[`${prefix}${n}_loss`] = this.outLoss[o] / this.count));
-    this.metrics.forEach((ms, o) => ms.forEach((m, i) => (logs[`${prefix}${many ? `${this.names[o]}_` : ''}${m.name}`] = this.sums[o][i] / this.counts[o][i])));
+    this.metrics.forEach((ms, o) => ms.forEach((m, i) => (logs[`${prefix}${many ? `${this.names[o]}_` : ''}${m.name}`] = this.states[o][i].result())));
     return logs;
   }
 }
