@@ -12,9 +12,12 @@ import { shuffleIndices, stratifiedSplit } from './split.ts';
 import { loadUCR, loadUCRSplit, parseUCR } from './ucr.ts';
 import { loadFSDD, loadWavFolder } from './wav-folder.ts';
 import { decodeWav, readWav } from './wav.ts';
+import { slidingWindows } from './sliding-windows.ts';
 
 export { builtin, toCategorical, DataError, zNormalize, padOrCrop, shuffleIndices, stratifiedSplit };
 export { loadUCR, loadUCRSplit, parseUCR, loadFSDD, loadWavFolder, decodeWav, readWav };
+export { slidingWindows };
+export type { SlidingWindowOptions } from './sliding-windows.ts';
 export type { SyntheticOptions, SyntheticDataset, BuiltinName } from './builtin.ts';
 export type { Align, PadOrCropOptions } from './pad.ts';
 export type { SplitOptions } from './split.ts';
@@ -37,4 +40,5 @@ export const data = {
   stratifiedSplit,
   shuffleIndices,
   builtin,
+  slidingWindows,
 };
