@@ -24,3 +24,4 @@ export { models, type ZooArgs, type ResNetArgs, type InceptionTimeArgs, type Sam
 export { blocks, type ConvBnOptions } from './models/blocks.ts';
 export { metrics } from './models/metric-functions.ts';
 export type { MultiLabelReport, LabelReport, ThresholdOptions } from './models/multilabel.ts';
+export { type Batch, type BatchDataset, type FitDatasetArgs, type EvaluateDatasetArgs } from './models/fit-dataset.ts';
