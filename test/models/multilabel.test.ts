@@ -95,6 +95,23 @@ test('evaluate computes auc, f1, precision, recall, binaryAccuracy, rmse and map
   close('rmse', metrics.rmse(ys, prob));
   assert.ok(Math.abs(logs.mape - metrics.mape(ys, prob)) < 1e-6 * metrics.mape(ys, prob));
   assert.ok(r.macro.auc > 0.5 && r.macro.auc < 1, 'a partly trained model: AUC strictly inside (0.5, 1)');
+});
+
+test('fit logs auc and f1 of the epoch; val_auc equals evaluate on the validation data', async () => {
+  const rng = new Random(4);
+  const n = 60;
+  const x = new Float32Array(n * 8);
+  const y = new Float32Array(n * 2);
+  for (let i = 0; i < x.length; i++) x[i] = rng.normal();
+  for (let i = 0; i < n; i++) for (let c = 0; c < 2; c++) y[i * 2 + c] = x[i * 8 + 2 * c] > 0 ? 1 : 0;
+  const xs = new Tensor(x, [n, 8, 1]);
+  const ys = new Tensor(y, [n, 2]);
+  const model = sequential({ seed: 6, layers: [layers.flatten({ inputShape: [8, 1] }), layers.dense({ units: 2, activation: 'sigmoid' })] });
+  model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy', metrics: ['auc', 'f1'] });
+  const h = await model.fit(xs, ys, { epochs: 3, batchSize: 8, verbose: 0, validationData: [xs, ys] });
+  const ev = model.evaluate(xs, ys);
+  assert.ok(Math.abs(h.history.val_auc[2] - ev.auc) < 1e-9 && Math.abs(h.history.val_f1[2] - ev.f1) < 1e-9);
+  assert.ok(h.history.auc.every((v) => v > 0 && v <= 1) && h.history.f1.length === 3);
   assert.throws(
     () => model.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy', metrics: ['auc'] }),
     /metric "auc" treats every output column as a binary label/,
