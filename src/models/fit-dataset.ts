@@ -47,7 +47,16 @@ export interface EvaluateDatasetArgs {
   batches?: number;
 }
 
-type Iter = { next(): Promise<IteratorResult<Batch>> | IteratorResult<Batch> };
+type Iter = { next(): Promise<IteratorResult<Batch>> | IteratorResult<Batch>; return?(): unknown };
+type Pending = { next: Promise<IteratorResult<Batch>> | null };
+
+/** Ends an iterator that may not have run out (batchesPerEpoch, early stop, an error), so a
+ *  reader closes its file; a prefetched batch that failed no longer matters. */
+async function close(it: Iter, pending: Pending): Promise<void> {
+  await pending.next?.catch(() => undefined);
+  pending.next = null;
+  await it.return?.();
+}
 
 async function openIterator(ds: BatchDataset, owner: string): Promise<Iter> {
   const d = ds as { [Symbol.asyncIterator]?: () => Iter; [Symbol.iterator]?: () => Iter; iterator?: () => Promise<Iter> } | null;
@@ -69,14 +78,17 @@ const isDataset = (v: unknown) =>
 
 /** Runs `batches` (or all) batches of `it` through `step`; the next batch is requested before
  *  the current one runs. Returns how many ran and whether the iterator ended. */
-async function eachBatch(it: Iter, limit: number, owner: string, pending: { next: Promise<IteratorResult<Batch>> | null }, step: (b: Batch, i: number) => Promise<boolean | void>): Promise<{ ran: number; done: boolean }> {
+async function eachBatch(it: Iter, limit: number, owner: string, pending: Pending, step: (b: Batch, i: number) => Promise<boolean | void>): Promise<{ ran: number; done: boolean }> {
   let ran = 0;
   while (ran < limit) {
     const r = await (pending.next ?? it.next());
     pending.next = null;
     if (r.done) return { ran, done: true };
     const batch = checkBatch(r.value, owner, ran);
-    if (ran + 1 < limit) pending.next = Promise.resolve(it.next()); // prefetch: the reader works while this batch trains
+    if (ran + 1 < limit) {
+      pending.next = Promise.resolve(it.next()); // prefetch: the reader works while this batch trains
+      pending.next.catch(() => undefined); // its error is raised when it is awaited, not as unhandled
+    }
     const stop = await step(batch, ran);
     ran++;
     if (stop) break;
@@ -98,17 +110,22 @@ export async function evaluateDataset(model: LayersModel, ds: BatchDataset, args
   let acc: Accumulator | null = null;
   let length: number | undefined;
   const it = await openIterator(ds, owner);
-  await eachBatch(it, limit, owner, { next: null }, async (b, i) => {
-    const d = dataset(model, b.xs, b.ys, `${owner} batch ${i + 1}`);
-    if (d.n === 0) throw new ConfigError(`${owner}: batch ${i + 1} has no samples`);
-    if (acc && d.length !== length) throw new ConfigError(`${owner}: batch ${i + 1} has length ${d.length}, batch 1 had ${length}; one dataset has one input length`);
-    length = d.length;
-    acc ??= new Accumulator(ms, model.outputNames, { outs: model.outputShapesAt(d.length), yPer: d.yPer });
-    model.prepare(d.n, false, false, d.length);
-    load(model, d, null, 0, d.n);
-    model.runForward(d.n, false);
-    acc.add(model, model.runLosses(d.n, false), d.n);
-  });
+  const pending: Pending = { next: null };
+  try {
+    await eachBatch(it, limit, owner, pending, async (b, i) => {
+      const d = dataset(model, b.xs, b.ys, `${owner} batch ${i + 1}`);
+      if (d.n === 0) throw new ConfigError(`${owner}: batch ${i + 1} has no samples`);
+      if (acc && d.length !== length) throw new ConfigError(`${owner}: batch ${i + 1} has length ${d.length}, batch 1 had ${length}; one dataset has one input length`);
+      length = d.length;
+      acc ??= new Accumulator(ms, model.outputNames, { outs: model.outputShapesAt(d.length), yPer: d.yPer });
+      model.prepare(d.n, false, false, d.length);
+      load(model, d, null, 0, d.n);
+      model.runForward(d.n, false);
+      acc.add(model, model.runLosses(d.n, false), d.n);
+    });
+  } finally {
+    await close(it, pending);
+  }
   if (!acc) throw new ConfigError(`${owner}: the dataset yielded no batches`);
   return (acc as Accumulator).logs(prefix);
 }
@@ -138,58 +155,62 @@ export async function fitDataset(model: LayersModel, ds: BatchDataset, args: Fit
   const history: History = { epoch: [], history: {} };
   model.stopTraining = false;
   let it = await openIterator(ds, owner);
-  const pending: { next: Promise<IteratorResult<Batch>> | null } = { next: null };
+  const pending: Pending = { next: null };
   let step = 0;
   for (const cb of cbs) await cb.onTrainBegin?.();
-  for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
-    if (perEpoch === undefined && epoch > initialEpoch) it = await openIterator(ds, owner);
-    for (const cb of cbs) await cb.onEpochBegin?.(epoch);
-    let acc: Accumulator | null = null;
-    let length: number | undefined;
-    let lastYield = performance.now();
-    const epochStart = lastYield;
-    let samples = 0;
-    const { ran } = await eachBatch(it, perEpoch ?? Infinity, owner, pending, async (b, i) => {
-      const d = dataset(model, b.xs, b.ys, `${owner} batch ${i + 1}`);
-      if (d.n === 0) throw new ConfigError(`${owner}: batch ${i + 1} of epoch ${epoch + 1} has no samples`);
-      if (acc && d.length !== length) throw new ConfigError(`${owner}: batch ${i + 1} has length ${d.length}, batch 1 had ${length}; one dataset has one input length`);
-      length = d.length;
-      acc ??= new Accumulator(metrics, model.outputNames, { outs: model.outputShapesAt(d.length), yPer: d.yPer });
-      for (const cb of cbs) await cb.onBatchBegin?.(i);
-      model.prepare(d.n, false, true, d.length);
-      load(model, d, null, 0, d.n);
-      model.runForward(d.n, true);
-      const loss = model.runLosses(d.n, true);
-      step++;
-      checkLoss(loss.value, epoch, i, step);
-      model.applyOptimizer();
-      acc.add(model, loss, d.n);
-      samples += d.n;
-      const logs = acc.logs();
-      for (const cb of cbs) await cb.onBatchEnd?.(i, logs);
-      if (performance.now() - lastYield > 200) {
-        await nextTick();
-        lastYield = performance.now();
+  try {
+    for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+      if (perEpoch === undefined && epoch > initialEpoch) it = await openIterator(ds, owner);
+      for (const cb of cbs) await cb.onEpochBegin?.(epoch);
+      let acc: Accumulator | null = null;
+      let length: number | undefined;
+      let lastYield = performance.now();
+      const epochStart = lastYield;
+      let samples = 0;
+      const { ran } = await eachBatch(it, perEpoch ?? Infinity, owner, pending, async (b, i) => {
+        const d = dataset(model, b.xs, b.ys, `${owner} batch ${i + 1}`);
+        if (d.n === 0) throw new ConfigError(`${owner}: batch ${i + 1} of epoch ${epoch + 1} has no samples`);
+        if (acc && d.length !== length) throw new ConfigError(`${owner}: batch ${i + 1} has length ${d.length}, batch 1 had ${length}; one dataset has one input length`);
+        length = d.length;
+        acc ??= new Accumulator(metrics, model.outputNames, { outs: model.outputShapesAt(d.length), yPer: d.yPer });
+        for (const cb of cbs) await cb.onBatchBegin?.(i);
+        model.prepare(d.n, false, true, d.length);
+        load(model, d, null, 0, d.n);
+        model.runForward(d.n, true);
+        const loss = model.runLosses(d.n, true);
+        step++;
+        checkLoss(loss.value, epoch, i, step);
+        model.applyOptimizer();
+        acc.add(model, loss, d.n);
+        samples += d.n;
+        const logs = acc.logs();
+        for (const cb of cbs) await cb.onBatchEnd?.(i, logs);
+        if (performance.now() - lastYield > 200) {
+          await nextTick();
+          lastYield = performance.now();
+        }
+        return model.stopTraining;
+      });
+      if (!acc) {
+        if (epoch === initialEpoch || perEpoch === undefined) throw new ConfigError(`${owner}: the dataset yielded no batches in epoch ${epoch + 1}`);
+        console.warn(`${owner}: the dataset ran out after ${history.epoch.length} epochs; with batchesPerEpoch ${perEpoch} it must give at least batchesPerEpoch * epochs = ${perEpoch * epochs} batches`);
+        break;
       }
-      return model.stopTraining;
-    });
-    if (!acc) {
-      if (epoch === initialEpoch || perEpoch === undefined) throw new ConfigError(`${owner}: the dataset yielded no batches in epoch ${epoch + 1}`);
-      console.warn(`${owner}: the dataset ran out after ${history.epoch.length} epochs; with batchesPerEpoch ${perEpoch} it must give at least batchesPerEpoch * epochs = ${perEpoch * epochs} batches`);
-      break;
+      if (perEpoch !== undefined && ran < perEpoch && !model.stopTraining) {
+        console.warn(`${owner}: batchesPerEpoch is ${perEpoch} but the dataset ran out after ${ran} batches in epoch ${epoch + 1}`);
+      }
+      checkWeights(model, epoch);
+      const logs = (acc as Accumulator).logs();
+      if (valArrays) Object.assign(logs, evaluateArrays(model, valArrays, validationBatchSize, metrics, 'val_'));
+      else if (v !== undefined) Object.assign(logs, await evaluateDataset(model, v as BatchDataset, { batches: validationBatches }, metrics, 'val_'));
+      history.epoch.push(epoch);
+      for (const [k, val] of Object.entries(logs)) (history.history[k] ??= []).push(val);
+      for (const cb of cbs) await cb.onEpochEnd?.(epoch, logs);
+      if (verbose > 0) console.log(epochLine(epoch, epochs, (performance.now() - epochStart) / 1000, ran, samples, logs));
+      await nextTick();
     }
-    if (perEpoch !== undefined && ran < perEpoch && !model.stopTraining) {
-      console.warn(`${owner}: batchesPerEpoch is ${perEpoch} but the dataset ran out after ${ran} batches in epoch ${epoch + 1}`);
-    }
-    checkWeights(model, epoch);
-    const logs = (acc as Accumulator).logs();
-    if (valArrays) Object.assign(logs, evaluateArrays(model, valArrays, validationBatchSize, metrics, 'val_'));
-    else if (v !== undefined) Object.assign(logs, await evaluateDataset(model, v as BatchDataset, { batches: validationBatches }, metrics, 'val_'));
-    history.epoch.push(epoch);
-    for (const [k, val] of Object.entries(logs)) (history.history[k] ??= []).push(val);
-    for (const cb of cbs) await cb.onEpochEnd?.(epoch, logs);
-    if (verbose > 0) console.log(epochLine(epoch, epochs, (performance.now() - epochStart) / 1000, ran, samples, logs));
-    await nextTick();
+  } finally {
+    await close(it, pending);
   }
   for (const cb of cbs) await cb.onTrainEnd?.();
   return history;

@@ -107,11 +107,12 @@ test('fromUCRFile errors name the file and the line', async () => {
 });
 
 /** n batches of 4 random series [4, 64, 1] with labels; records when each is requested. */
-function recorded(n: number, events: string[]): { opened: number } & AsyncIterable<Batch> {
+function recorded(n: number, events: string[], failAt = -1): { opened: number; returned: number } & AsyncIterable<Batch> {
   const rng = new Random(9);
   const batches = Array.from({ length: n }, () => ({ xs: tensor(rng.uniformArray(4 * 64), [4, 64, 1]), ys: Int32Array.from({ length: 4 }, () => rng.int(2)) }));
   const self = {
     opened: 0,
+    returned: 0,
     [Symbol.asyncIterator]() {
       self.opened++;
       let i = 0;
@@ -119,7 +120,12 @@ function recorded(n: number, events: string[]): { opened: number } & AsyncIterab
         async next(): Promise<IteratorResult<Batch>> {
           events.push(`request ${i}`);
           await new Promise((r) => setTimeout(r, 1));
+          if (i === failAt) throw new Error(`reader failed at batch ${i}`);
           return i < n ? { done: false, value: batches[i++] } : { done: true, value: undefined };
+        },
+        async return(): Promise<IteratorResult<Batch>> {
+          self.returned++;
+          return { done: true, value: undefined };
         },
       };
     },
@@ -141,6 +147,7 @@ test('fitDataset prefetches the next batch before training the current one; batc
   const trained: number[] = [];
   await m.fitDataset(ds2, { epochs: 2, batchesPerEpoch: 3, verbose: 0, callbacks: { onBatchEnd: (b: number) => void trained.push(b) } });
   assert.equal(ds2.opened, 1, 'batchesPerEpoch: one iterator across epochs');
+  assert.equal(ds2.returned, 1, 'the unfinished iterator is closed at the end');
   assert.deepEqual(trained, [0, 1, 2, 0, 1, 2]);
 
   const val = recorded(3, []);
@@ -160,6 +167,13 @@ test('fitDataset and evaluateDataset reject what is not a dataset of {xs, ys} ba
   await assert.rejects(m.fitDataset([{ xs: tensor(new Float32Array(64 * 2), [2, 32, 2]), ys: new Int32Array(2) }], { verbose: 0 }), /fitDataset batch 1 x: expected shape \[n, 64, 1\]/);
   await assert.rejects(m.fitDataset([], { epoch: 2 } as never), ConfigError);
   await assert.rejects(m.evaluateDataset([]), /evaluateDataset: the dataset yielded no batches/);
+  // the reader fails on the batch prefetched while the current one is refused: one error, no unhandled rejection
+  const failing = recorded(5, [], 2);
+  await assert.rejects(m.fitDataset(failing, { verbose: 0 }), /reader failed at batch 2/);
+  assert.equal(failing.returned, 1);
+  const both = recorded(5, [], 1);
+  await assert.rejects(m.fitDataset(both, { verbose: 0, callbacks: { onBatchEnd: () => { throw new Error('callback failed'); } } }), /callback failed/);
+  await new Promise((r) => setTimeout(r, 20));
   await assert.rejects(m.fitDataset([], { validationData: 5 } as never), /validationData must be a dataset of \{xs, ys\} batches or \[x, y\], got 5/);
   m.dispose();
 });
