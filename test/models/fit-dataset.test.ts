@@ -177,3 +177,31 @@ test('fitDataset and evaluateDataset reject what is not a dataset of {xs, ys} ba
   await assert.rejects(m.fitDataset([], { validationData: 5 } as never), /validationData must be a dataset of \{xs, ys\} batches or \[x, y\], got 5/);
   m.dispose();
 });
+
+test('fitDataset: arrays as validationData, a dataset that runs out under batchesPerEpoch, initialEpoch and the epoch line', async () => {
+  const m = net(4);
+  const batches: Batch[] = [];
+  for await (const b of recorded(3, [])) batches.push(b);
+  const warnings: string[] = [];
+  const lines: string[] = [];
+  const [warn, log] = [console.warn, console.log];
+  console.warn = (s: string) => void warnings.push(s);
+  console.log = (s: string) => void lines.push(s);
+  try {
+    const val = batches[2];
+    const h = await m.fitDataset(batches.slice(0, 2), { epochs: 3, batchesPerEpoch: 1, initialEpoch: 1, validationData: [val.xs, val.ys], validationBatchSize: 3, verbose: 2 });
+    assert.deepEqual(h.epoch, [1, 2], 'epochs 2 and 3 of 3, one batch each');
+    const ref = m.evaluate(val.xs as never, val.ys as never);
+    assert.ok(Math.abs(h.history.val_loss[1] - ref.loss) < 1e-6);
+    assert.equal(lines.length, 2);
+    assert.match(lines[0], /^Epoch 2\/3 - [\d.]+s - 1 batches, \d+ samples\/s - loss: [\d.]+ - accuracy: [\d.]+ - val_loss: [\d.]+ - val_accuracy: [\d.]+$/);
+    const short = await m.fitDataset(batches.slice(0, 3), { epochs: 3, batchesPerEpoch: 2, verbose: 0 });
+    assert.deepEqual(short.epoch, [0, 1], 'the second epoch got one batch, the third none');
+    assert.match(warnings[0], /batchesPerEpoch is 2 but the dataset ran out after 1 batches in epoch 2/);
+    assert.match(warnings[1], /ran out after 2 epochs; with batchesPerEpoch 2 it must give at least batchesPerEpoch \* epochs = 6 batches/);
+  } finally {
+    console.warn = warn;
+    console.log = log;
+  }
+  m.dispose();
+});
