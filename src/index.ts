@@ -22,3 +22,6 @@ export { toArtifacts, fromArtifacts, ModelFormatError, type ModelArtifacts, type
 export * from './data/index.ts';
 export { models, type ZooArgs, type ResNetArgs, type InceptionTimeArgs, type SampleCnnArgs, type SampleCnnBlock } from './models/zoo.ts';
 export { blocks, type ConvBnOptions } from './models/blocks.ts';
+export { metrics } from './models/metric-functions.ts';
+export type { MultiLabelReport, LabelReport, ThresholdOptions } from './models/multilabel.ts';
+export { type Batch, type BatchDataset, type FitDatasetArgs, type EvaluateDatasetArgs } from './models/fit-dataset.ts';

@@ -1,6 +1,6 @@
 // The data module: loaders, preprocessing and built-in datasets.
 // NODE ONLY (read files by path, via process.getBuiltinModule): loadUCR, loadUCRSplit,
-// readWav(path), loadWavFolder, loadFSDD. Everything else, including readWav(bytes),
+// readWav(path), loadWavFolder, loadFSDD, fromUCRFile, fromWavFolder. Everything else, including readWav(bytes),
 // decodeWav and parseUCR, is browser-safe; importing this module never imports node:fs.
 
 import { builtin } from './builtin.ts';
@@ -12,9 +12,16 @@ import { shuffleIndices, stratifiedSplit } from './split.ts';
 import { loadUCR, loadUCRSplit, parseUCR } from './ucr.ts';
 import { loadFSDD, loadWavFolder } from './wav-folder.ts';
 import { decodeWav, readWav } from './wav.ts';
+import { slidingWindows } from './sliding-windows.ts';
+import { fromUCRFile, UCRFileDataset } from './ucr-stream.ts';
+import { fromWavFolder, WavFolderDataset } from './wav-stream.ts';
 
 export { builtin, toCategorical, DataError, zNormalize, padOrCrop, shuffleIndices, stratifiedSplit };
 export { loadUCR, loadUCRSplit, parseUCR, loadFSDD, loadWavFolder, decodeWav, readWav };
+export { slidingWindows, fromUCRFile, UCRFileDataset, fromWavFolder, WavFolderDataset };
+export type { UCRStreamOptions } from './ucr-stream.ts';
+export type { WavStreamOptions } from './wav-stream.ts';
+export type { SlidingWindowOptions } from './sliding-windows.ts';
 export type { SyntheticOptions, SyntheticDataset, BuiltinName } from './builtin.ts';
 export type { Align, PadOrCropOptions } from './pad.ts';
 export type { SplitOptions } from './split.ts';
@@ -37,4 +44,7 @@ export const data = {
   stratifiedSplit,
   shuffleIndices,
   builtin,
+  slidingWindows,
+  fromUCRFile,
+  fromWavFolder,
 };

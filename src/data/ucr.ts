@@ -59,6 +59,42 @@ function interpolateRow(row: Float64Array, where: string): void {
   }
 }
 
+/** One line of a UCR file: its label and samples; `where` is "<source>, line <n>" for errors.
+ *  `length` is the length every series must have (-1: any), `firstLine` the line that set it. */
+export function parseUCRLine(line: string, where: string, missing: 'error' | 'interpolate', length = -1, firstLine = 0): { label: number; row: Float64Array } {
+  const fields = splitFields(line);
+  if (fields.length < 2) throw new DataError(`${where}: expected a label and at least one sample, got ${fields.length} field`);
+  const label = Number(fields[0]);
+  if (fields[0] === '' || !Number.isFinite(label)) throw new DataError(`${where}, column 1: the class label must be a finite number, got ${showValue(fields[0])}`);
+  const L = fields.length - 1;
+  if (length >= 0 && L !== length) {
+    throw new DataError(`${where}: has ${L} samples but line ${firstLine} (the first series) has ${length}; all series must have the same length`);
+  }
+  const row = new Float64Array(L);
+  let nans = 0;
+  for (let j = 0; j < L; j++) {
+    const f = fields[j + 1];
+    const v = Number(f);
+    if (/^nan$/i.test(f)) {
+      if (missing === 'error') {
+        throw new DataError(
+          `${where}, column ${j + 2}: missing value (NaN) in sample ${j}; pass {missing: 'interpolate'} to fill missing values by linear interpolation`,
+        );
+      }
+      row[j] = NaN;
+      nans++;
+    } else if (f === '' || !Number.isFinite(v)) {
+      throw new DataError(`${where}, column ${j + 2}: not a number: ${showValue(f)}`);
+    } else if (Math.abs(v) > FLOAT32_MAX) {
+      throw new DataError(`${where}, column ${j + 2}: ${f} is beyond the float32 range (|x| <= ${FLOAT32_MAX.toPrecision(8)}); samples are stored as float32`);
+    } else {
+      row[j] = v;
+    }
+  }
+  if (nans > 0) interpolateRow(row, where);
+  return { label, row };
+}
+
 function parseRaw(text: string, source: string, missing: 'error' | 'interpolate'): RawUCR {
   const lines = text.split(/\r\n|\n|\r/);
   const labels: number[] = [];
@@ -67,41 +103,11 @@ function parseRaw(text: string, source: string, missing: 'error' | 'interpolate'
   let firstLine = 0;
   for (let li = 0; li < lines.length; li++) {
     if (lines[li].trim() === '') continue;
-    const lineNo = li + 1;
-    const where = `${source}, line ${lineNo}`;
-    const fields = splitFields(lines[li]);
-    if (fields.length < 2) throw new DataError(`${where}: expected a label and at least one sample, got ${fields.length} field`);
-    const label = Number(fields[0]);
-    if (fields[0] === '' || !Number.isFinite(label)) throw new DataError(`${where}, column 1: the class label must be a finite number, got ${showValue(fields[0])}`);
-    const L = fields.length - 1;
+    const { label, row } = parseUCRLine(lines[li], `${source}, line ${li + 1}`, missing, length, firstLine);
     if (length < 0) {
-      length = L;
-      firstLine = lineNo;
-    } else if (L !== length) {
-      throw new DataError(`${where}: has ${L} samples but line ${firstLine} (the first series) has ${length}; all series must have the same length`);
+      length = row.length;
+      firstLine = li + 1;
     }
-    const row = new Float64Array(L);
-    let nans = 0;
-    for (let j = 0; j < L; j++) {
-      const f = fields[j + 1];
-      const v = Number(f);
-      if (/^nan$/i.test(f)) {
-        if (missing === 'error') {
-          throw new DataError(
-            `${where}, column ${j + 2}: missing value (NaN) in sample ${j}; pass {missing: 'interpolate'} to fill missing values by linear interpolation`,
-          );
-        }
-        row[j] = NaN;
-        nans++;
-      } else if (f === '' || !Number.isFinite(v)) {
-        throw new DataError(`${where}, column ${j + 2}: not a number: ${showValue(f)}`);
-      } else if (Math.abs(v) > FLOAT32_MAX) {
-        throw new DataError(`${where}, column ${j + 2}: ${f} is beyond the float32 range (|x| <= ${FLOAT32_MAX.toPrecision(8)}); samples are stored as float32`);
-      } else {
-        row[j] = v;
-      }
-    }
-    if (nans > 0) interpolateRow(row, where);
     labels.push(label);
     rows.push(row);
   }
@@ -121,7 +127,7 @@ function sortedClasses(...labelLists: number[][]): number[] {
   return [...new Set(labelLists.flat())].sort((a, b) => a - b);
 }
 
-function readMissing(owner: string, options: UCROptions | undefined): 'error' | 'interpolate' {
+export function readMissing(owner: string, options: UCROptions | undefined): 'error' | 'interpolate' {
   checkKeys(owner, options, ['missing']);
   return oneOf(owner, 'missing', options?.missing, ['error', 'interpolate'] as const, 'error');
 }

@@ -29,7 +29,7 @@ type Mode = 'auto' | 'min' | 'max';
 
 /** Whether `current` improves on `best` for a monitored quantity. */
 function improves(monitor: string, mode: Mode, minDelta: number, current: number, best: number): boolean {
-  const maximize = mode === 'max' || (mode === 'auto' && /acc|auc|precision|recall/.test(monitor));
+  const maximize = mode === 'max' || (mode === 'auto' && /acc|auc|precision|recall|f1/.test(monitor));
   return maximize ? current > best + minDelta : current < best - minDelta;
 }
 

@@ -6,7 +6,7 @@ import { ConfigError, checkKeys, positiveInt, finiteNumber, boolean, showValue }
 import { Random } from '../runtime/random.ts';
 import { Tensor } from '../tensor.ts';
 import type { Callback, Logs } from './callbacks.ts';
-import { getMetric, type Metric } from './metrics.ts';
+import { getMetric, metricState, type Metric, type MetricState } from './metrics.ts';
 import { ProgressLogger } from './progress.ts';
 import { inputParts, targetParts, slice, type Dataset, type ModelInputs, type ModelTargets } from './data.ts';
 import type { LayersModel } from './model.ts';
@@ -51,7 +51,7 @@ export class TrainingError extends Error {
   override name = 'TrainingError';
 }
 
-function dataset(model: LayersModel, x: ModelInputs, y: ModelTargets, what: string): Dataset {
+export function dataset(model: LayersModel, x: ModelInputs, y: ModelTargets, what: string): Dataset {
   const { xs, n, length } = inputParts(x, model, `${what} x`);
   const outs = model.outputShapesAt(length);
   const ys = targetParts(y, n, model.losses, outs, model.outputNames, `${what} y`);
@@ -59,7 +59,7 @@ function dataset(model: LayersModel, x: ModelInputs, y: ModelTargets, what: stri
 }
 
 /** Copies samples order[start .. start+count) of every input and target into the model's buffers. */
-function load(model: LayersModel, d: Dataset, order: Int32Array | null, start: number, count: number): void {
+export function load(model: LayersModel, d: Dataset, order: Int32Array | null, start: number, count: number): void {
   const parts: [Float32Array, Float32Array, number][] = [
     ...d.xs.map((x, i): [Float32Array, Float32Array, number] => [model.inputView(count, i), x, d.xPer[i]]),
     ...d.ys.map((y, o): [Float32Array, Float32Array, number] => [model.targetView(count * d.yPer[o], o), y, d.yPer[o]]),
@@ -78,12 +78,11 @@ function load(model: LayersModel, d: Dataset, order: Int32Array | null, start: n
 
 /** Sums over an epoch of the total loss, each output's loss and each output's metrics; logs are
  *  named as Keras names them: loss, <output>_loss, <output>_<metric> (just <metric> for one output). */
-class Accumulator {
+export class Accumulator {
   private lossSum = 0;
   private count = 0;
   private readonly outLoss: number[];
-  private readonly sums: number[][];
-  private readonly counts: number[][];
+  private readonly states: MetricState[][];
   constructor(
     private readonly metrics: Metric[][],
     private readonly names: string[],
@@ -91,8 +90,7 @@ class Accumulator {
     private readonly d: { outs: number[][]; yPer: number[] },
   ) {
     this.outLoss = names.map(() => 0);
-    this.sums = metrics.map((ms) => ms.map(() => 0));
-    this.counts = metrics.map((ms) => ms.map(() => 0));
+    this.states = metrics.map((ms) => ms.map(metricState));
   }
   add(model: LayersModel, loss: { value: number; values: number[] }, batch: number): void {
     this.lossSum += loss.value * batch;
@@ -104,27 +102,23 @@ class Accumulator {
       const shape = this.d.outs[o];
       const C = shape[shape.length - 1];
       const yTrue = model.targetView(batch * this.d.yPer[o], o);
-      ms.forEach((m, i) => {
-        const [s, c] = m.batch(out, yTrue, out.length / C, C);
-        this.sums[o][i] += s;
-        this.counts[o][i] += c;
-      });
+      this.states[o].forEach((m) => m.add(out, yTrue, out.length / C, C));
     });
   }
   logs(prefix = ''): Logs {
     const logs: Logs = { [`${prefix}loss`]: this.lossSum / this.count };
     const many = this.names.length > 1;
     if (many) this.names.forEach((n, o) => (logs[`${prefix}${n}_loss`] = this.outLoss[o] / this.count));
-    this.metrics.forEach((ms, o) => ms.forEach((m, i) => (logs[`${prefix}${many ? `${this.names[o]}_` : ''}${m.name}`] = this.sums[o][i] / this.counts[o][i])));
+    this.metrics.forEach((ms, o) => ms.forEach((m, i) => (logs[`${prefix}${many ? `${this.names[o]}_` : ''}${m.name}`] = this.states[o][i].result())));
     return logs;
   }
 }
 
-const compiledMetrics = (model: LayersModel) => model.outputMetrics.map((ms, o) => ms.map((m) => getMetric(m, model.losses[o])));
+export const compiledMetrics = (model: LayersModel) => model.outputMetrics.map((ms, o) => ms.map((m) => getMetric(m, model.losses[o])));
 
-const nextTick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+export const nextTick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-function checkLoss(value: number, epoch: number, batch: number, step: number): void {
+export function checkLoss(value: number, epoch: number, batch: number, step: number): void {
   if (!Number.isFinite(value)) {
     throw new TrainingError(
       `training stopped: the loss became ${value} at epoch ${epoch + 1}, batch ${batch + 1} (step ${step}); ` +
@@ -136,7 +130,7 @@ function checkLoss(value: number, epoch: number, batch: number, step: number): v
 /** After every epoch: a weight or moving statistic that overflowed (e.g. a batch-norm variance of
  *  inputs around 1e20) leaves a model that predicts NaN and cannot be loaded, while the loss
  *  may still look finite. One counting kernel per block keeps the check cheap. */
-function checkWeights(model: LayersModel, epoch: number): void {
+export function checkWeights(model: LayersModel, epoch: number): void {
   const bad = model.firstNonFiniteWeight();
   if (bad) {
     throw new TrainingError(
@@ -225,7 +219,7 @@ export async function fit(model: LayersModel, x: ModelInputs, y: ModelTargets, a
   return history;
 }
 
-function evaluateDataset(model: LayersModel, d: Dataset, batchSize: number, metrics: Metric[][], prefix = ''): Logs {
+export function evaluateDataset(model: LayersModel, d: Dataset, batchSize: number, metrics: Metric[][], prefix = ''): Logs {
   const acc = new Accumulator(metrics, model.outputNames, { outs: model.outputShapesAt(d.length), yPer: d.yPer });
   model.prepare(Math.min(batchSize, d.n), false, false, d.length);
   for (let start = 0; start < d.n; start += batchSize) {

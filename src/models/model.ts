@@ -14,6 +14,7 @@ import type { BaseModelArgs } from './core.ts';
 import { ModelEngine } from './engine.ts';
 import type { ModelInputs, ModelTargets } from './data.ts';
 import { evaluate, fit, predict, type EvaluateArgs, type FitArgs, type History } from './fit.ts';
+import { evaluateDataset, fitDataset, type BatchDataset, type EvaluateDatasetArgs, type FitDatasetArgs } from './fit-dataset.ts';
 import { snakeCase, uniqueName } from './names.ts';
 import { summaryText } from './summary.ts';
 import { saveModel, type SaveOptions } from '../io/files.ts';
@@ -76,6 +77,19 @@ export class LayersModel extends ModelEngine {
   evaluate(x: ModelInputs, y: ModelTargets, args?: EvaluateArgs): Logs {
     this.checkAlive('evaluate');
     return evaluate(this, x, y, args);
+  }
+
+  /** Trains on a dataset of {xs, ys} batches (TF.js fitDataset), e.g. data.fromUCRFile(path):
+   *  data larger than memory, read as it trains. */
+  async fitDataset(dataset: BatchDataset, args?: FitDatasetArgs): Promise<History> {
+    this.checkAlive('fitDataset');
+    return fitDataset(this, dataset, args);
+  }
+
+  /** Loss and metrics over a dataset of {xs, ys} batches (TF.js evaluateDataset). */
+  async evaluateDataset(dataset: BatchDataset, args?: EvaluateDatasetArgs): Promise<Logs> {
+    this.checkAlive('evaluateDataset');
+    return evaluateDataset(this, dataset, args);
   }
 
   /** Outputs [n, ...outputShape] for n samples, computed in batches: one Tensor, or a list with
