@@ -4,17 +4,28 @@ import { Activation, type ActivationArgs } from './activation.ts';
 import { BatchNormalization, type BatchNormalizationArgs } from './batchnorm.ts';
 import { Conv1D, type Conv1DArgs } from './conv1d.ts';
 import { Dense, type DenseArgs } from './dense.ts';
-import { Flatten } from './flatten.ts';
+import { Flatten, type FlattenArgs } from './flatten.ts';
 import { Dropout, type DropoutArgs } from './dropout.ts';
 import type { LayerArgs } from './layer.ts';
 import { AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D, type Pooling1DArgs } from './pooling.ts';
 import { PReLU, type PReLUArgs } from './prelu.ts';
 import { Concatenate, ElementwiseMerge, type ConcatenateArgs } from './merge.ts';
+import { LayerNormalization, type LayerNormalizationArgs } from './layernorm.ts';
+import { GaussianDropout, GaussianNoise, type GaussianDropoutArgs, type GaussianNoiseArgs } from './noise.ts';
+import { SpatialDropout1D, type SpatialDropout1DArgs } from './spatial-dropout.ts';
+import { Embedding, type EmbeddingArgs } from './embedding.ts';
+import { RReLU, type RReLUArgs } from './rrelu.ts';
+import { TimeDistributed, type TimeDistributedArgs } from './time-distributed.ts';
 import { Cropping1D, Permute, RepeatVector, Reshape, UpSampling1D, ZeroPadding1D, type Cropping1DArgs, type PermuteArgs, type RepeatVectorArgs, type ReshapeArgs, type UpSampling1DArgs, type ZeroPadding1DArgs } from './shape.ts';
 
 export { Layer, type LayerArgs, type Weight } from './layer.ts';
 export { Activation, BatchNormalization, Conv1D, Dense, Dropout, Flatten, AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D, PReLU, Concatenate, ElementwiseMerge, ZeroPadding1D, Cropping1D, UpSampling1D, RepeatVector, Permute, Reshape };
 export type { ActivationArgs, BatchNormalizationArgs, Conv1DArgs, DenseArgs, DropoutArgs, Pooling1DArgs, PReLUArgs, ConcatenateArgs, ZeroPadding1DArgs, Cropping1DArgs, UpSampling1DArgs, RepeatVectorArgs, PermuteArgs, ReshapeArgs };
+export { LayerNormalization, GaussianNoise, GaussianDropout, SpatialDropout1D, Embedding, RReLU, TimeDistributed };
+export type { FlattenArgs, LayerNormalizationArgs, GaussianNoiseArgs, GaussianDropoutArgs, SpatialDropout1DArgs, EmbeddingArgs, RReLUArgs, TimeDistributedArgs };
+export type { DataFormat } from './flatten.ts';
+export { regularizers, Regularizer, type RegularizerIdentifier } from './regularizers.ts';
+export { constraints, Constraint, MaxNorm, NonNeg, UnitNorm, type ConstraintIdentifier } from './constraints.ts';
 export type { ActivationIdentifier } from './activation-fn.ts';
 export type { InitializerName } from './initializers.ts';
 export { ConfigError } from './args.ts';
@@ -22,7 +33,7 @@ export { ConfigError } from './args.ts';
 export const layers = {
   conv1d: (args: Conv1DArgs) => new Conv1D(args),
   dense: (args: DenseArgs) => new Dense(args),
-  flatten: (args?: LayerArgs) => new Flatten(args),
+  flatten: (args?: FlattenArgs) => new Flatten(args),
   maxPooling1d: (args?: Pooling1DArgs) => new MaxPooling1D(args),
   maxPool1d: (args?: Pooling1DArgs) => new MaxPooling1D(args),
   averagePooling1d: (args?: Pooling1DArgs) => new AveragePooling1D(args),
@@ -46,4 +57,11 @@ export const layers = {
   repeatVector: (args: RepeatVectorArgs) => new RepeatVector(args),
   permute: (args: PermuteArgs) => new Permute(args),
   reshape: (args: ReshapeArgs) => new Reshape(args),
+  layerNormalization: (args?: LayerNormalizationArgs) => new LayerNormalization(args),
+  spatialDropout1d: (args: SpatialDropout1DArgs) => new SpatialDropout1D(args),
+  gaussianNoise: (args: GaussianNoiseArgs) => new GaussianNoise(args),
+  gaussianDropout: (args: GaussianDropoutArgs) => new GaussianDropout(args),
+  embedding: (args: EmbeddingArgs) => new Embedding(args),
+  rrelu: (args?: RReLUArgs) => new RReLU(args),
+  timeDistributed: (args: TimeDistributedArgs) => new TimeDistributed(args),
 };
