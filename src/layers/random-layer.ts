@@ -5,7 +5,7 @@
 // layers are deterministic and elementwise, so they stream per step.
 
 import { Random } from '../runtime/random.ts';
-import { showValue } from './args.ts';
+import { ConfigError, showValue } from './args.ts';
 import { Layer, size, type LayerArgs, type NodeIO, type StepContext, type StreamSpec } from './layer.ts';
 
 export interface RandomLayerArgs extends LayerArgs {
@@ -19,7 +19,8 @@ export abstract class RandomLayer extends Layer {
 
   constructor(args: RandomLayerArgs, allowedKeys: readonly string[]) {
     super(args, ['seed', ...allowedKeys]);
-    if (args.seed !== undefined && (!Number.isInteger(args.seed) || args.seed < 0)) this.fail(`seed must be a non-negative integer, got ${showValue(args.seed)}`);
+    // className is not set yet (subclass fields come after super()): name the class
+    if (args.seed !== undefined && (!Number.isInteger(args.seed) || args.seed < 0)) throw new ConfigError(`${this.constructor.name} layer: seed must be a non-negative integer, got ${showValue(args.seed)}`);
     this.seed = args.seed;
     this.own = args.seed === undefined ? null : new Random(args.seed);
   }
