@@ -33,6 +33,7 @@ export { ConfigError } from './args.ts';
 export const layers = {
   conv1d: (args: Conv1DArgs) => new Conv1D(args),
   dense: (args: DenseArgs) => new Dense(args),
+  /** [L, C] -> [L C]: 'channelsLast' y[l C + c] = x[l, c] (a view), 'channelsFirst' y[c L + l] = x[l, c]. */
   flatten: (args?: FlattenArgs) => new Flatten(args),
   maxPooling1d: (args?: Pooling1DArgs) => new MaxPooling1D(args),
   maxPool1d: (args?: Pooling1DArgs) => new MaxPooling1D(args),
@@ -57,11 +58,19 @@ export const layers = {
   repeatVector: (args: RepeatVectorArgs) => new RepeatVector(args),
   permute: (args: PermuteArgs) => new Permute(args),
   reshape: (args: ReshapeArgs) => new Reshape(args),
+  /** Per position over the channels: y = gamma (x - mu) / sqrt(var + eps) + beta; dx = (g - mean(g)
+   *  - xhat mean(g xhat)) / sqrt(var + eps) with g = dy gamma; dgamma = sum dy xhat, dbeta = sum dy. */
   layerNormalization: (args?: LayerNormalizationArgs) => new LayerNormalization(args),
+  /** Training: y[b, l, c] = x[b, l, c] m[b, c], m = 0 or 1/(1 - rate) per channel; dx = dy m. Inference: y = x. */
   spatialDropout1d: (args: SpatialDropout1DArgs) => new SpatialDropout1D(args),
+  /** Training: y = x + stddev n, n ~ N(0, 1); dx = dy. Inference: y = x. */
   gaussianNoise: (args: GaussianNoiseArgs) => new GaussianNoise(args),
+  /** Training: y = x m, m ~ N(1, rate/(1 - rate)); dx = dy m. Inference: y = x. */
   gaussianDropout: (args: GaussianDropoutArgs) => new GaussianDropout(args),
+  /** y[n, :] = embeddings[x[n], :] for integer ids x; d embeddings[v] = sum of dy[n] with x[n] = v. */
   embedding: (args: EmbeddingArgs) => new Embedding(args),
+  /** y = x >= 0 ? x : a x, a ~ U(lower, upper) per element in training, (lower + upper)/2 at inference; dx = dy a. */
   rrelu: (args?: RReLUArgs) => new RReLU(args),
+  /** A Dense applied to every step of [L, C]: what dense on [L, C] already computes (Keras TimeDistributed). */
   timeDistributed: (args: TimeDistributedArgs) => new TimeDistributed(args),
 };

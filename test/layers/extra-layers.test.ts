@@ -158,3 +158,19 @@ test('bad options: ConfigErrors naming the layer, the option, the value and what
   assert.throws(() => sequential({ layers: [layers.spatialDropout1d({ rate: 0.1, inputShape: [5] })] }).build(), /SpatialDropout1D layer "spatial_dropout1d": expects input of shape \[length, channels\], got \[5\]/);
   assert.throws(() => sequential({ layers: [layers.timeDistributed({ layer: layers.dense({ units: 2 }), inputShape: [5] })] }).build(), /TimeDistributed layer "time_distributed": expects input of shape \[length, channels\], got \[5\]/);
 });
+
+test('summary and param counts: layer norm 2C (C without center), embedding V*D, timeDistributed C*U + U', () => {
+  const m = sequential({ layers: [layers.embedding({ inputDim: 11, outputDim: 6, inputShape: [9] }), layers.layerNormalization(), layers.layerNormalization({ center: false }), layers.spatialDropout1d({ rate: 0.1 }), layers.gaussianNoise({ stddev: 0.1 }), layers.gaussianDropout({ rate: 0.1 }), layers.rrelu(), layers.timeDistributed({ layer: layers.dense({ units: 4 }) }), layers.flatten({ dataFormat: 'channelsFirst' })] });
+  try {
+    m.build();
+    assert.deepEqual(m.layers.map((l) => l.weights.reduce((n, w) => n + w.size, 0)), [66, 12, 6, 0, 0, 0, 0, 28, 0]);
+    assert.equal(m.countParams(), 112);
+    assert.deepEqual(m.outputShape, [36]);
+    const lines: string[] = [];
+    m.summary((line: string) => lines.push(line));
+    assert.match(lines.join('\n'), /time_distributed \(TimeDistributed\)\s+\[null, 9, 4\]\s+28/);
+    assert.match(lines.join('\n'), /Total params: 112/);
+  } finally {
+    m.dispose();
+  }
+});
