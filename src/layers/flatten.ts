@@ -7,8 +7,7 @@
 //     the first axis last before flattening). A copy (transpose) forward; dx[b, l, c] += dy[b, c*L + l].
 // For other ranks, channelsFirst moves the first axis after the others: [d1, rest] -> [rest, d1].
 
-import { oneOf, showValue } from './args.ts';
-import { ConfigError } from './args.ts';
+import { ConfigError, oneOf, showValue } from './args.ts';
 import { baseArgs } from './keras-config.ts';
 import { Layer, size, type LayerArgs, type NodeIO, type StepContext } from './layer.ts';
 import { registerClass, type KerasConfig } from './registry.ts';
