@@ -28,3 +28,7 @@ export * from './kernels/dropout';
 export * from './kernels/merge';
 export * from './kernels/shape';
 export * from './kernels/check';
+export * from './kernels/layernorm';
+export * from './kernels/noise';
+export * from './kernels/embedding';
+export * from './kernels/regularizers';

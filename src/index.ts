@@ -2,6 +2,7 @@
 export { layers } from './layers/index.ts';
 export type * from './layers/index.ts';
 export { ConfigError, Layer } from './layers/index.ts';
+export { regularizers, Regularizer, constraints, Constraint } from './layers/index.ts';
 export { Sequential, sequential, type SequentialArgs } from './models/sequential.ts';
 export { LayersModel, model, type ModelArgs, type BaseModelArgs, type CompileArgs, type NamedWeight } from './models/model.ts';
 export { input, InputLayer, type InputArgs } from './layers/input.ts';

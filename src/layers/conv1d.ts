@@ -10,7 +10,7 @@
 import { oneOf, positiveInt } from './args.ts';
 import { GroupedConv, parseGroups } from './conv-grouped.ts';
 import { FusedActivation, type ActivationFn } from './activation-fn.ts';
-import { KERNEL_LAYER_KEYS, parseKernelLayerArgs, type KernelLayerArgs } from './kernel-args.ts';
+import { KERNEL_LAYER_KEYS, parseKernelLayerArgs, parsePenalties, withPenalties, type KernelLayerArgs, type WeightPenalties } from './kernel-args.ts';
 import type { InitializerName } from './initializers.ts';
 import { baseArgs, channelsLast, kernelLayerArgs, kernelLayerJson, one } from './keras-config.ts';
 import { registerClass, type KerasConfig } from './registry.ts';
@@ -67,6 +67,7 @@ export class Conv1D extends Layer {
   readonly useBias: boolean;
   readonly kernelInitializer: InitializerName;
   readonly biasInitializer: InitializerName;
+  readonly penalties: WeightPenalties;
   private act: FusedActivation;
   private grouped: GroupedConv | null;
 
@@ -79,6 +80,7 @@ export class Conv1D extends Layer {
     this.padding = oneOf(o, 'padding', args.padding, ['valid', 'same', 'causal'] as const, 'valid');
     this.dilationRate = positiveInt(o, 'dilationRate', args.dilationRate, 1);
     ({ activation: this.activation, useBias: this.useBias, kernelInitializer: this.kernelInitializer, biasInitializer: this.biasInitializer } = parseKernelLayerArgs(o, args));
+    this.penalties = parsePenalties(o, args);
     this.act = new FusedActivation(this.activation);
     this.groups = parseGroups(o, args.groups, this.filters);
     this.grouped = this.groups > 1 ? new GroupedConv(this.kernelSize, this.strides, this.dilationRate, this.groups) : null;
@@ -103,7 +105,7 @@ export class Conv1D extends Layer {
     const C = this.inputShape[1];
     const specs: WeightSpec[] = [{ name: 'kernel', shape: [this.kernelSize, C / this.groups, this.filters], initializer: this.kernelInitializer, trainable: true }];
     if (this.useBias) specs.push({ name: 'bias', shape: [this.filters], initializer: this.biasInitializer, trainable: true });
-    return specs;
+    return withPenalties(this.label, specs, this.penalties);
   }
 
   override plan(p: BufferPlanner, io: NodeIO): void {

@@ -4,7 +4,7 @@
 
 import { positiveInt } from './args.ts';
 import { FusedActivation, type ActivationFn } from './activation-fn.ts';
-import { KERNEL_LAYER_KEYS, parseKernelLayerArgs, type KernelLayerArgs } from './kernel-args.ts';
+import { KERNEL_LAYER_KEYS, parseKernelLayerArgs, parsePenalties, withPenalties, type KernelLayerArgs, type WeightPenalties } from './kernel-args.ts';
 import type { InitializerName } from './initializers.ts';
 import { baseArgs, kernelLayerArgs, kernelLayerJson } from './keras-config.ts';
 import { registerClass, type KerasConfig } from './registry.ts';
@@ -24,6 +24,7 @@ export class Dense extends Layer {
   readonly useBias: boolean;
   readonly kernelInitializer: InitializerName;
   readonly biasInitializer: InitializerName;
+  readonly penalties: WeightPenalties;
   private act: FusedActivation;
 
   constructor(args: DenseArgs) {
@@ -31,6 +32,7 @@ export class Dense extends Layer {
     const o = 'Dense';
     this.units = positiveInt(o, 'units', args.units);
     ({ activation: this.activation, useBias: this.useBias, kernelInitializer: this.kernelInitializer, biasInitializer: this.biasInitializer } = parseKernelLayerArgs(o, args));
+    this.penalties = parsePenalties(o, args);
     this.act = new FusedActivation(this.activation);
   }
 
@@ -50,7 +52,7 @@ export class Dense extends Layer {
   protected override weightSpecs(): WeightSpec[] {
     const specs: WeightSpec[] = [{ name: 'kernel', shape: [this.inUnits, this.units], initializer: this.kernelInitializer, trainable: true }];
     if (this.useBias) specs.push({ name: 'bias', shape: [this.units], initializer: this.biasInitializer, trainable: true });
-    return specs;
+    return withPenalties(this.label, specs, this.penalties);
   }
 
   override plan(p: BufferPlanner, io: NodeIO): void {

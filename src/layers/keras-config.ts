@@ -5,7 +5,9 @@
 import type { ActivationFn } from './activation-fn.ts';
 import { ConfigError, showValue } from './args.ts';
 import type { InitializerName } from './initializers.ts';
-import type { KernelLayerArgs } from './kernel-args.ts';
+import type { KernelLayerArgs, WeightPenalties } from './kernel-args.ts';
+import { constraintFromJson, constraintJson } from './constraints.ts';
+import { regularizerFromJson, regularizerJson } from './regularizers.ts';
 import type { LayerArgs } from './layer.ts';
 import type { KerasConfig } from './registry.ts';
 
@@ -89,24 +91,27 @@ interface KernelLayer {
   useBias: boolean;
   kernelInitializer: InitializerName;
   biasInitializer: InitializerName;
+  penalties?: WeightPenalties;
 }
 
 /** The keys Conv1D and Dense share after their shape keys: fused activation (its parameter as
- *  activation_alpha, a cnn1d key), bias, initializers, and the regularizers/constraints cnn1d
- *  does not have (written as null, as Keras does). */
+ *  activation_alpha, a cnn1d key), bias, initializers, the kernel and bias regularizers and
+ *  constraints ({class_name, config} or null, as Keras does) and the activity regularizer cnn1d
+ *  does not have (null). */
 export function kernelLayerJson(layer: KernelLayer): KerasConfig {
   const act = layer.activation;
+  const p = layer.penalties;
   return {
     activation: activationJson(act.name),
     ...(act.name === 'leakyRelu' || act.name === 'elu' || act.name === 'swish' ? { activation_alpha: act.alpha } : {}),
     use_bias: layer.useBias,
     kernel_initializer: initializerJson(layer.kernelInitializer),
     bias_initializer: initializerJson(layer.biasInitializer),
-    kernel_regularizer: null,
-    bias_regularizer: null,
+    kernel_regularizer: regularizerJson(p?.kernelRegularizer ?? null),
+    bias_regularizer: regularizerJson(p?.biasRegularizer ?? null),
     activity_regularizer: null,
-    kernel_constraint: null,
-    bias_constraint: null,
+    kernel_constraint: constraintJson(p?.kernelConstraint ?? null),
+    bias_constraint: constraintJson(p?.biasConstraint ?? null),
   };
 }
 
@@ -119,5 +124,9 @@ export function kernelLayerArgs(config: KerasConfig): KernelLayerArgs {
     useBias: (config.use_bias ?? true) as boolean,
     kernelInitializer: initializerName(config.kernel_initializer, 'glorotUniform'),
     biasInitializer: initializerName(config.bias_initializer, 'zeros'),
+    kernelRegularizer: regularizerFromJson('kernel_regularizer', config.kernel_regularizer),
+    biasRegularizer: regularizerFromJson('bias_regularizer', config.bias_regularizer),
+    kernelConstraint: constraintFromJson('kernel_constraint', config.kernel_constraint),
+    biasConstraint: constraintFromJson('bias_constraint', config.bias_constraint),
   };
 }

@@ -18,6 +18,8 @@ import { Slot } from '../runtime/plan.ts';
 import { Node, SymbolicTensor } from '../engine/symbolic.ts';
 import { ConfigError, checkKeys, showValue } from './args.ts';
 import type { InitializerName } from './initializers.ts';
+import type { Regularizer } from './regularizers.ts';
+import type { Constraint } from './constraints.ts';
 
 export interface LayerArgs {
   /** Name of the layer, unique in its model (default: class name with a counter, e.g. "conv1d_1"). */
@@ -37,6 +39,10 @@ export interface WeightSpec {
   shape: number[];
   initializer: InitializerName;
   trainable: boolean;
+  /** Penalty added to the loss (layers/penalties.ts). */
+  regularizer?: Regularizer | null;
+  /** Projection after every optimizer step (layers/penalties.ts). */
+  constraint?: Constraint | null;
 }
 
 /** A weight of a built model: its place in the parameter (or state) region and in the gradients. */

@@ -10,6 +10,7 @@ import { ModelCore, type NamedWeight } from './core.ts';
 import { checkLabels } from './inputs.ts';
 import { checkBatch, checkBatchArrays, checkTargetArrays } from './guards.ts';
 import { ModelStateError } from './ownership.ts';
+import { applyConstraints, regularizationLoss } from '../layers/penalties.ts';
 
 export class ModelEngine extends ModelCore {
   /** Plans memory for `batch` samples: for training (default) or inference only (buffers reused
@@ -58,7 +59,8 @@ export class ModelEngine extends ModelCore {
   }
 
   /** Loss of the last forward against the loaded targets (sum over the outputs of lossWeights[o]
-   *  * loss_o); with `backward`, also all gradients (zeroed first), softmax + cross-entropy fused. */
+   *  * loss_o, plus the weight regularizers' penalties); with `backward`, also all gradients
+   *  (zeroed first), softmax + cross-entropy fused. */
   runLoss(batch: number, backward: boolean): number {
     return this.runLosses(batch, backward).value;
   }
@@ -79,16 +81,18 @@ export class ModelEngine extends ModelCore {
     const ctx = this.context(batch, true);
     const { value, values, fused } = exec.losses(plan, ctx, losses, backward, this.lossWeights);
     if (backward) exec.backward(plan, ctx, fused);
-    return { value, values };
+    // weight penalties join the total (not the per-output losses) and their gradients, as Keras
+    return { value: value + regularizationLoss(ctx.k, this.weights, backward), values };
   }
 
-  /** One optimizer step over the whole parameter block. */
+  /** One optimizer step over the whole parameter block, then the weight constraints. */
   applyOptimizer(): void {
     const plan = this.liveWork('applyOptimizer', 1);
     const opt = this.optimizer;
     if (!opt) throw new ConfigError(`model "${this.name}": applyOptimizer: call compile({optimizer, loss}) first`);
     if (!plan.paramGrads) throw new ModelStateError(`model "${this.name}": applyOptimizer: the planned memory is for inference; call prepare(batch) first`);
     opt.step(this.rt, this.mem.params, plan.paramGrads.ptr, this.paramsFloats);
+    applyConstraints(this.rt.kernels, this.weights);
   }
 
   /** Number of target values per sample of output `o` for its compiled loss (at input `length`

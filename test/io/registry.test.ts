@@ -3,7 +3,7 @@
 // are unknown names; an unregistered class cannot be saved; channels-first configs are refused.
 import { test } from 'vitest';
 import assert from 'node:assert/strict';
-import { ConfigError, fromArtifacts, input, Layer, layers, model, ModelFormatError, sequential, toArtifacts } from '../../src/index.ts';
+import { ConfigError, constraints, fromArtifacts, input, Layer, layers, model, ModelFormatError, regularizers, sequential, toArtifacts } from '../../src/index.ts';
 import { InputLayer, TEMPLATE_LENGTH } from '../../src/layers/input.ts';
 import { layerClass, registeredClassNames } from '../../src/layers/registry.ts';
 
@@ -38,6 +38,15 @@ const samples: Layer[] = [
   layers.repeatVector({ n: 4 }),
   layers.permute({ dims: [2, 1] }),
   layers.reshape({ targetShape: [-1, 2] }),
+  layers.flatten({ dataFormat: 'channelsFirst' }),
+  layers.dense({ units: 3, kernelRegularizer: regularizers.l1l2({ l1: 0.1, l2: 0.2 }), biasRegularizer: 'l1', kernelConstraint: constraints.maxNorm({ maxValue: 3, axis: [0] }), biasConstraint: 'nonNeg' }),
+  layers.layerNormalization({ epsilon: 1e-5, center: false, gammaInitializer: 'randomNormal' }),
+  layers.spatialDropout1d({ rate: 0.25, seed: 3 }),
+  layers.gaussianNoise({ stddev: 0.2 }),
+  layers.gaussianDropout({ rate: 0.4, seed: 8 }),
+  layers.embedding({ inputDim: 30, outputDim: 8, embeddingsInitializer: 'glorotUniform' }),
+  layers.rrelu({ lower: 0.1, upper: 0.2, seed: 4 }),
+  layers.timeDistributed({ layer: layers.dense({ units: 4, activation: 'relu', kernelConstraint: 'unitNorm' }), name: 'td' }),
   new InputLayer([12, 3], 'in'),
   new InputLayer([TEMPLATE_LENGTH, 2], 'any_length', true),
 ];
