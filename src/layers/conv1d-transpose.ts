@@ -19,7 +19,7 @@
 
 import { ConfigError, oneOf, positiveInt, showValue } from './args.ts';
 import { FusedActivation, type ActivationFn } from './activation-fn.ts';
-import { KERNEL_LAYER_KEYS, parseKernelLayerArgs, type KernelLayerArgs } from './kernel-args.ts';
+import { KERNEL_LAYER_KEYS, parseKernelLayerArgs, parsePenalties, withPenalties, type KernelLayerArgs, type WeightPenalties } from './kernel-args.ts';
 import type { InitializerName } from './initializers.ts';
 import { baseArgs, channelsLast, kernelLayerArgs, kernelLayerJson, one } from './keras-config.ts';
 import { registerClass, type KerasConfig } from './registry.ts';
@@ -83,6 +83,7 @@ export class Conv1DTranspose extends Layer {
   readonly useBias: boolean;
   readonly kernelInitializer: InitializerName;
   readonly biasInitializer: InitializerName;
+  readonly penalties: WeightPenalties;
   private act: FusedActivation;
 
   constructor(args: Conv1DTransposeArgs) {
@@ -99,6 +100,7 @@ export class Conv1DTranspose extends Layer {
     }
     this.outputPadding = op ?? null;
     ({ activation: this.activation, useBias: this.useBias, kernelInitializer: this.kernelInitializer, biasInitializer: this.biasInitializer } = parseKernelLayerArgs(o, args));
+    this.penalties = parsePenalties(o, args);
     this.act = new FusedActivation(this.activation);
   }
 
@@ -123,7 +125,7 @@ export class Conv1DTranspose extends Layer {
     const C = this.inputShape[1];
     const specs: WeightSpec[] = [{ name: 'kernel', shape: [this.kernelSize, this.filters, C], initializer: this.kernelInitializer, trainable: true }];
     if (this.useBias) specs.push({ name: 'bias', shape: [this.filters], initializer: this.biasInitializer, trainable: true });
-    return specs;
+    return withPenalties(this.label, specs, this.penalties);
   }
 
   override plan(p: BufferPlanner, io: NodeIO): void {

@@ -147,3 +147,30 @@ test('bad regularizers and constraints: ConfigErrors naming the owner, option, v
   ];
   for (const [make, re] of cases) assert.throws(make, (e: Error) => e instanceof ConfigError && re.test(e.message), String(re));
 });
+
+test('conv1dTranspose takes the kernel and bias penalties too (reported loss = data loss + penalty)', () => {
+  const make = (opts: object) => {
+    const m = sequential({
+      seed: 3,
+      layers: [layers.conv1dTranspose({ filters: 2, kernelSize: 3, strides: 2, padding: 'same', inputShape: [8, 2], ...opts }), layers.flatten(), layers.dense({ units: 4, activation: 'softmax' })],
+    });
+    m.compile({ optimizer: optimizers.sgd({ learningRate: 0.5 }), loss: 'categoricalCrossentropy' });
+    return m;
+  };
+  const reg = make({ kernelRegularizer: regularizers.l2({ l2: 0.3 }), kernelConstraint: 'nonNeg' });
+  const plain = make({});
+  try {
+    plain.setWeights(reg.getWeights().map((w) => w.data));
+    const kernel = reg.getWeights().find((w) => w.name.endsWith('/kernel') && w.shape.length === 3)!;
+    const p = ref.l1l2Penalty(kernel.data, null, kernel.data.length, 0, 0.3);
+    const data = plain.computeLossAndGrads(x, y, B);
+    const total = reg.trainOnBatch(x, y, B);
+    assert.ok(p > 0.01, `penalty ${p} is not negligible`);
+    assert.ok(Math.abs(total - (data + p)) <= 1e-5 * (1 + total), `trainOnBatch ${total} vs data ${data} + penalty ${p}`);
+    const after = reg.getWeights().find((w) => w.name === kernel.name)!;
+    assert.ok(after.data.every((v) => v >= 0), 'nonNeg holds after the step');
+  } finally {
+    reg.dispose();
+    plain.dispose();
+  }
+});
