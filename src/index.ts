@@ -8,7 +8,7 @@ export { input, InputLayer, type InputArgs } from './layers/input.ts';
 export { SymbolicTensor } from './engine/symbolic.ts';
 export { losses, Loss, type LossName, type LossOptions, type LossIdentifier } from './losses/index.ts';
 export { optimizers, Optimizer, SGD, Adam, AdamW, RMSprop, Adagrad, Adamax, Nadam, LearningRateSchedule, ExponentialDecay, PiecewiseConstantDecay, CosineDecay, OneCycle, type SGDArgs, type AdamArgs, type AdamWArgs, type RMSpropArgs, type AdagradArgs, type AdamaxArgs, type NadamArgs, type BaseOptimizerArgs, type LearningRate, type ScheduleFunction, type ExponentialDecayScheduleArgs, type PiecewiseConstantDecayArgs, type CosineDecayArgs, type OneCycleArgs, type OptimizerName, type OptimizerIdentifier } from './optimizers/index.ts';
-export { ready, runtime, Runtime } from './runtime/runtime.ts';
+export { ready, runtime, Runtime, setThreads, getThreads, terminateThreads, MAX_THREADS, type RuntimeThreadsOptions } from './runtime/runtime.ts';
 export { OutOfMemoryError } from './runtime/arena.ts';
 export { ModelStateError } from './models/ownership.ts';
 export { StreamSession, type StreamOptions } from './models/stream.ts';

@@ -1,0 +1,37 @@
+// The kernel table the layers call: the same names and signatures as the module's exports; an
+// entry of splits.ts runs over the pool when there are several threads and the call is large
+// enough to repay a dispatch, every other call (and every call on one thread) goes straight to
+// the instance.
+
+import type { ThreadPool } from './pool.ts';
+import { SPLITS } from './splits.ts';
+
+/** Estimated single-thread nanoseconds below which a call stays on the calling thread: a
+ *  dispatch costs a few microseconds when the workers are spinning and tens when they sleep
+ *  (bench: `node --import tsx test/runtime/threads-overhead.ts`, README "Threads"). */
+export const MIN_PARALLEL_NS = 40_000;
+
+export function parallelKernels<K extends object>(direct: K, threads: () => number, pool: (threads: number) => ThreadPool | null): K {
+  const table: Record<string, unknown> = {};
+  const d = direct as Record<string, unknown>;
+  for (const name of Object.keys(d)) {
+    const fn = d[name];
+    const split = SPLITS[name];
+    if (typeof fn !== 'function' || !split) {
+      table[name] = fn;
+      continue;
+    }
+    table[name] = (...args: number[]) => {
+      const n = threads();
+      if (n > 1) {
+        const plan = split(args, n);
+        if (plan && plan.ns >= MIN_PARALLEL_NS) {
+          const p = pool(n);
+          if (p && p.run(plan.parts)) return;
+        }
+      }
+      return (fn as (...a: number[]) => unknown)(...args);
+    };
+  }
+  return table as K;
+}

@@ -1,0 +1,110 @@
+// The code every worker thread runs, and the part decoder the calling thread shares with it.
+// Workers know nothing of the kernels: a task is a list of calls of kernel exports by index, with
+// number arguments, written into the control block (layout below) by the calling thread.
+// `execute` and `serve` are turned into the worker's source with Function.prototype.toString, so
+// they must stay self-contained: no imports, no outer names but each other and the globals.
+//
+// Control block at byte address `ctrl` of the shared memory (Int32 indices; 64-byte lines apart):
+//   GEN 0        generation, bumped once per dispatch (workers Atomics.wait on it)
+//   STOP 1       1: workers return
+//   NEXT 16      next part to claim (Atomics.add); parked at 2^30 while a dispatch is written
+//   NPARTS 17    parts of the current dispatch
+//   REMAINING 32 parts not yet finished (the caller waits for 0)
+//   ERRORS 33    parts that threw
+//   OFFS 64..    f64 index of each part's calls in the argument area
+// Argument area (f64, at byte ctrl + ARGS_AT): per part [ncalls, then per call: fn index, nargs,
+// reps, args[nargs], incs[nargs]]: the call runs `reps` times, adding incs[i] to args[i] after
+// each run (a loop over the batch in one entry). Every i32 and f32 argument is exact in f64.
+
+export const LAYOUT = { GEN: 0, STOP: 1, NEXT: 16, NPARTS: 17, REMAINING: 32, ERRORS: 33, OFFS: 64 } as const;
+/** Parts (threads) one dispatch can have. */
+export const MAX_PARTS = 256;
+/** Byte offset of the argument area in the control block. */
+export const ARGS_AT = 4 * (64 + MAX_PARTS);
+/** f64 slots of the argument area. */
+export const ARGS_SLOTS = 8192;
+/** Bytes of the control block. */
+export const CONTROL_BYTES = ARGS_AT + 8 * ARGS_SLOTS;
+
+export type KernelFn = (...args: number[]) => unknown;
+
+/** Runs the calls of one part, starting at f64 index `at` of F. */
+export function execute(fns: readonly KernelFn[], F: Float64Array, at: number): void {
+  const n = F[at++];
+  for (let c = 0; c < n; c++) {
+    const fn = fns[F[at]];
+    const nargs = F[at + 1];
+    const reps = F[at + 2];
+    at += 3;
+    const args = Array.from(F.subarray(at, at + nargs));
+    const incs = at + nargs;
+    for (let r = 0; r < reps; r++) {
+      fn(...args);
+      for (let i = 0; i < nargs; i++) args[i] += F[incs + i];
+    }
+    at += 2 * nargs;
+  }
+}
+
+export interface WorkerInit {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  /** Byte address of the control block. */
+  ctrl: number;
+  /** Kernel export names, by index. */
+  names: string[];
+  /** Atomics.load polls of GEN before a worker sleeps in Atomics.wait. */
+  spin: number;
+  argsAt: number;
+  argsSlots: number;
+  offs: number;
+  maxParts: number;
+}
+
+/** A worker's life: instantiate the kernels over the shared memory (passive data: nothing is
+ *  written), then claim and run parts of each dispatch until STOP. */
+export function serve(init: WorkerInit): void {
+  const { module, memory, ctrl, names, spin } = init;
+  const GEN = 0, STOP = 1, NEXT = 16, NPARTS = 17, REMAINING = 32, ERRORS = 33;
+  const instance = new WebAssembly.Instance(module, {
+    env: {
+      memory,
+      abort: () => {
+        throw new Error('cnn1d: kernel abort');
+      },
+    },
+  });
+  const fns = names.map((n) => instance.exports[n] as KernelFn);
+  const I = new Int32Array(memory.buffer, ctrl, init.offs + init.maxParts);
+  const F = new Float64Array(memory.buffer, ctrl + init.argsAt, init.argsSlots);
+  let seen = Atomics.load(I, GEN);
+  for (;;) {
+    let g = Atomics.load(I, GEN);
+    for (let i = 0; g === seen && i < spin; i++) g = Atomics.load(I, GEN);
+    while (g === seen && Atomics.load(I, STOP) === 0) {
+      Atomics.wait(I, GEN, seen);
+      g = Atomics.load(I, GEN);
+    }
+    if (Atomics.load(I, STOP) !== 0) return;
+    seen = g;
+    for (;;) {
+      const p = Atomics.add(I, NEXT, 1);
+      if (p >= Atomics.load(I, NPARTS)) break;
+      try {
+        execute(fns, F, I[init.offs + p]);
+      } catch {
+        Atomics.add(I, ERRORS, 1);
+      }
+      if (Atomics.sub(I, REMAINING, 1) === 1) Atomics.notify(I, REMAINING);
+    }
+  }
+}
+
+/** The worker's source: `execute`, `serve`, and the environment's way to receive the init message. */
+export function workerSource(node: boolean): string {
+  const receive = node
+    ? `require('node:worker_threads').parentPort.once('message', (m) => serve(m));`
+    : `self.onmessage = (e) => { self.onmessage = null; serve(e.data); };`;
+  // a bundler may rename the two functions; serve's call of execute follows the rename, and so does .name
+  return `'use strict';\nconst ${execute.name} = ${execute.toString()};\nconst serve = ${serve.toString()};\n${receive}\n`;
+}
