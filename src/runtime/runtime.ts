@@ -11,8 +11,8 @@
 
 import { wasmBase64, type KernelExports } from '../generated/kernels.ts';
 import { ConfigError, showValue } from '../layers/args.ts';
-import { parallelKernels } from '../threads/parallel.ts';
-import { canStartWorkers, ThreadPool } from '../threads/pool.ts';
+import { MIN_PARALLEL_NS, parallelKernels } from '../threads/parallel.ts';
+import { canStartWorkers, ThreadPool, type ThreadStats } from '../threads/pool.ts';
 import { CONTROL_BYTES, MAX_PARTS } from '../threads/worker.ts';
 import { passiveData, unshareMemory } from '../threads/wasm-patch.ts';
 import { Arena } from './arena.ts';
@@ -41,6 +41,9 @@ export class Runtime {
   private pool: ThreadPool | null = null;
   private usable: boolean;
   private readonly fixed = new Map<number, KernelExports>();
+  /** Estimated single-thread nanoseconds below which a kernel call is not split (the dispatch
+   *  would cost more than it saves); 0 splits every call that has a split. */
+  parallelThreshold = MIN_PARALLEL_NS;
 
   constructor(
     readonly memory: WebAssembly.Memory,
@@ -51,7 +54,7 @@ export class Runtime {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     this.usable = Boolean(threading) && shared && canStartWorkers();
     this.arena = new Arena(memory, threading && shared ? threading.control + CONTROL_BYTES : kernels.heapBase());
-    this.kernels = parallelKernels(kernels, () => this.scoped ?? this.threads, (n) => this.poolFor(n));
+    this.kernels = parallelKernels(kernels, { threads: () => this.scoped ?? this.threads, minNs: () => this.parallelThreshold, pool: (n) => this.poolFor(n) });
     if (this.usable) this.requested = defaultThreads();
   }
 
@@ -74,7 +77,7 @@ export class Runtime {
   kernelsFor(n: number): KernelExports {
     n = checkThreads('Runtime.kernelsFor', n);
     let k = this.fixed.get(n);
-    if (!k) this.fixed.set(n, (k = parallelKernels(this.direct, () => (this.usable ? n : 1), (m) => this.poolFor(m))));
+    if (!k) this.fixed.set(n, (k = parallelKernels(this.direct, { threads: () => (this.usable ? n : 1), minNs: () => this.parallelThreshold, pool: (m) => this.poolFor(m) })));
     return k;
   }
 
@@ -88,6 +91,24 @@ export class Runtime {
     } finally {
       this.scoped = saved;
     }
+  }
+
+  /** Starts the workers for `n` threads (default: threads) and resolves once they have all
+   *  instantiated the kernels (or after `timeoutMs`), to the number started. Optional: kernels
+   *  never wait for a worker (parts it has not taken run on the calling thread), but timing and
+   *  browser pages, whose workers start only while the main thread is idle, call it first. */
+  async startThreads(n = this.threads, timeoutMs = 10_000): Promise<number> {
+    n = checkThreads('Runtime.startThreads', n);
+    const pool = n > 1 ? this.poolFor(n) : null;
+    if (!pool) return 0;
+    const t0 = Date.now();
+    while (pool.stats.started < n - 1 && Date.now() - t0 < timeoutMs && !pool.startError) await new Promise((r) => setTimeout(r, 5));
+    return pool.stats.started;
+  }
+
+  /** Counters of the worker threads (all 0 before any parallel call). */
+  get threadStats(): ThreadStats {
+    return this.pool?.stats ?? { workers: 0, started: 0, dispatches: 0, workerParts: 0 };
   }
 
   /** Stops the worker threads (started again by the next parallel call). Kernel results do not
@@ -195,8 +216,8 @@ function sharingAllowed(): boolean {
   return typeof g.SharedArrayBuffer === 'function' && g.crossOriginIsolated !== false && canStartWorkers();
 }
 
-function newMemory(): WebAssembly.Memory {
-  if (sharingAllowed()) {
+function newMemory(share = true): WebAssembly.Memory {
+  if (share && sharingAllowed()) {
     for (const maximum of SHARED_MAXIMA) {
       try {
         return new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum, shared: true });
@@ -216,14 +237,20 @@ function make(memory: WebAssembly.Memory, instance: WebAssembly.Instance, worker
   return new Runtime(memory, kernels, workerModule ? { workerModule, control } : undefined);
 }
 
+/** A new runtime with its own memory (the shared one is runtime()): `threads: false` makes its
+ *  memory unshared, as where SharedArrayBuffer is unavailable (the single-thread fallback). */
+export function createRuntime(options: { threads?: boolean } = {}): Runtime {
+  const memory = newMemory(options.threads !== false);
+  const shared = isShared(memory);
+  const instance = new WebAssembly.Instance(compiled(shared ? 'shared' : 'unshared'), imports(memory));
+  return make(memory, instance, shared ? compiled('worker') : null);
+}
+
 /** The shared runtime, instantiated synchronously on first use (Node, workers, browsers for a
  *  module of this size). Call `ready()` first in a browser main thread to compile asynchronously. */
 export function runtime(): Runtime {
   if (!current) {
-    const memory = newMemory();
-    const shared = isShared(memory);
-    const instance = new WebAssembly.Instance(compiled(shared ? 'shared' : 'unshared'), imports(memory));
-    current = make(memory, instance, shared ? compiled('worker') : null);
+    current = createRuntime();
   }
   return current;
 }
@@ -249,7 +276,8 @@ export function defaultThreads(): number {
   return Math.max(1, Math.min(MAX_THREADS, Math.floor(n)));
 }
 
-function checkThreads(where: string, n: number): number {
+/** n if it is a thread count (an integer in 1..MAX_THREADS), else a ConfigError naming `where`. */
+export function checkThreads(where: string, n: number): number {
   if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) throw new ConfigError(`${where}: threads must be an integer in 1..${MAX_THREADS}, got ${showValue(n)}`);
   return n;
 }
@@ -263,6 +291,11 @@ export function setThreads(n: number): void {
 /** Threads the shared runtime's kernels run on (1 where threads are unavailable). */
 export function getThreads(): number {
   return runtime().threads;
+}
+
+/** Starts the shared runtime's worker threads and resolves when they are ready (Runtime.startThreads). */
+export function startThreads(n?: number): Promise<number> {
+  return runtime().startThreads(n);
 }
 
 /** Stops the shared runtime's worker threads (they start again on the next parallel kernel call). */

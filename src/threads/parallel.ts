@@ -11,7 +11,17 @@ import { SPLITS } from './splits.ts';
  *  (bench: `node --import tsx test/runtime/threads-overhead.ts`, README "Threads"). */
 export const MIN_PARALLEL_NS = 40_000;
 
-export function parallelKernels<K extends object>(direct: K, threads: () => number, pool: (threads: number) => ThreadPool | null): K {
+/** What a kernel table asks its runtime at each call. */
+export interface Dispatch {
+  /** Threads for this call. */
+  threads(): number;
+  /** Estimated nanoseconds below which a call runs on the calling thread. */
+  minNs(): number;
+  /** The pool with at least n - 1 workers, or null (then the call runs on the calling thread). */
+  pool(n: number): ThreadPool | null;
+}
+
+export function parallelKernels<K extends object>(direct: K, ctl: Dispatch): K {
   const table: Record<string, unknown> = {};
   const d = direct as Record<string, unknown>;
   for (const name of Object.keys(d)) {
@@ -22,11 +32,11 @@ export function parallelKernels<K extends object>(direct: K, threads: () => numb
       continue;
     }
     table[name] = (...args: number[]) => {
-      const n = threads();
+      const n = ctl.threads();
       if (n > 1) {
         const plan = split(args, n);
-        if (plan && plan.ns >= MIN_PARALLEL_NS) {
-          const p = pool(n);
+        if (plan && plan.ns >= ctl.minNs()) {
+          const p = ctl.pool(n);
           if (p && p.run(plan.parts)) return;
         }
       }

@@ -8,7 +8,7 @@
 
 import { ARGS_AT, ARGS_SLOTS, LAYOUT, MAX_PARTS, execute, workerSource, type KernelFn, type WorkerInit } from './worker.ts';
 
-const { GEN, STOP, NEXT, NPARTS, REMAINING, ERRORS, OFFS } = LAYOUT;
+const { GEN, STOP, STARTED, NEXT, NPARTS, REMAINING, ERRORS, WORKER_PARTS, OFFS } = LAYOUT;
 const PARKED = 1 << 30;
 /** Polls of GEN by an idle worker before it sleeps: the next kernel of a step usually follows
  *  within microseconds; a sleeping worker costs a futex wake-up (tens of microseconds). */
@@ -24,6 +24,17 @@ export interface Call {
   incs?: number[];
 }
 export type Part = Call[];
+
+export interface ThreadStats {
+  /** Worker threads created. */
+  workers: number;
+  /** Workers that have instantiated the kernels and take parts. */
+  started: number;
+  /** Kernel calls run in parts over the threads. */
+  dispatches: number;
+  /** Parts run by workers (the rest ran on the calling thread). */
+  workerParts: number;
+}
 
 interface WorkerHandle {
   terminate(): unknown;
@@ -73,9 +84,16 @@ export class ThreadPool {
     this.canWait = probeWait(this.I);
   }
 
-  /** Worker threads started (they may still be starting). */
+  private dispatched = 0;
+
+  /** Worker threads created (some may still be starting). */
   get size(): number {
     return this.workers.length;
+  }
+
+  /** Counters: workers that have instantiated the kernels, dispatches, parts run by workers. */
+  get stats(): ThreadStats {
+    return { workers: this.workers.length, started: Atomics.load(this.I, STARTED), dispatches: this.dispatched, workerParts: Atomics.load(this.I, WORKER_PARTS) };
   }
 
   /** Starts workers until there are `n`. Throws if none can be started here. */
@@ -85,6 +103,7 @@ export class ThreadPool {
     if (!kind) throw new Error('cnn1d: this environment has no Worker (worker_threads in Node, Web Workers in browsers)');
     const names = [...this.index.keys()];
     const init: WorkerInit = { module: this.workerModule, memory: this.memory, ctrl: this.ctrl, names, spin: WORKER_SPIN, argsAt: ARGS_AT, argsSlots: ARGS_SLOTS, offs: OFFS, maxParts: MAX_PARTS };
+    if (this.workers.length === 0) Atomics.store(this.I, STARTED, 0);
     Atomics.store(this.I, STOP, 0);
     while (this.workers.length < n) {
       let w;
@@ -122,6 +141,7 @@ export class ThreadPool {
     Atomics.store(I, REMAINING, parts.length);
     Atomics.store(I, ERRORS, 0);
     Atomics.store(I, NEXT, 0);
+    this.dispatched++;
     Atomics.add(I, GEN, 1);
     Atomics.notify(I, GEN, Math.min(parts.length - 1, this.workers.length));
     for (;;) {

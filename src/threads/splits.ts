@@ -159,6 +159,22 @@ export const SPLITS: Record<string, Split> = {
   activation_backward: ([kind, x, y, dy, dx, N, alpha], n) =>
     elementwise(N, n, 4, (s, len) => call('activation_backward', [kind, x + f4 * s, y + f4 * s, dy + f4 * s, dx + f4 * s, len, alpha])),
   scale_f32: ([x, y, N, s0], n) => elementwise(N, n, 2, (s, len) => call('scale_f32', [x + f4 * s, y + f4 * s, len, s0])),
+  // batch norm [R, C]: channel ranges (multiples of 4: the kernels' SIMD tiles), each part
+  // reducing over all R rows of its channels as one thread does
+  batchnorm_forward_train: (a, n) => {
+    const [x, g, b, y, mean, rstd, mm, mv, R, C, momentum, eps] = a;
+    return plan(4 * R * C * NS_PER_FLOAT, chunks(C, n, 4).map(([s, e]) => {
+      const o = f4 * s;
+      return [call('batchnorm_forward_train_ld', [x + o, g + o, b + o, y + o, mean + o, rstd + o, mm + o, mv + o, R, e - s, momentum, eps, C])];
+    }));
+  },
+  batchnorm_backward: (a, n) => {
+    const [x, g, mean, rstd, dy, dx, dg, db, scratch, R, C] = a;
+    return plan(5 * R * C * NS_PER_FLOAT, chunks(C, n, 4).map(([s, e]) => {
+      const o = f4 * s;
+      return [call('batchnorm_backward_ld', [x + o, g + o, mean + o, rstd + o, dy + o, dx + o, dg + o, db + o, scratch, R, e - s, C])];
+    }));
+  },
   // rows of [R, C]
   batchnorm_forward_infer: ([x, g, b, mm, mv, y, R, C, eps], n) =>
     plan(2 * R * C * NS_PER_FLOAT, chunks(R, n, 1).map(([s, e]) => [call('batchnorm_forward_infer', [x + f4 * s * C, g, b, mm, mv, y + f4 * s * C, e - s, C, eps])])),

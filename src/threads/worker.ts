@@ -7,16 +7,18 @@
 // Control block at byte address `ctrl` of the shared memory (Int32 indices; 64-byte lines apart):
 //   GEN 0        generation, bumped once per dispatch (workers Atomics.wait on it)
 //   STOP 1       1: workers return
+//   STARTED 2    workers that have instantiated the kernels
 //   NEXT 16      next part to claim (Atomics.add); parked at 2^30 while a dispatch is written
 //   NPARTS 17    parts of the current dispatch
 //   REMAINING 32 parts not yet finished (the caller waits for 0)
 //   ERRORS 33    parts that threw
+//   WORKER_PARTS 48  parts run by workers, ever (for tests and tuning)
 //   OFFS 64..    f64 index of each part's calls in the argument area
 // Argument area (f64, at byte ctrl + ARGS_AT): per part [ncalls, then per call: fn index, nargs,
 // reps, args[nargs], incs[nargs]]: the call runs `reps` times, adding incs[i] to args[i] after
 // each run (a loop over the batch in one entry). Every i32 and f32 argument is exact in f64.
 
-export const LAYOUT = { GEN: 0, STOP: 1, NEXT: 16, NPARTS: 17, REMAINING: 32, ERRORS: 33, OFFS: 64 } as const;
+export const LAYOUT = { GEN: 0, STOP: 1, STARTED: 2, NEXT: 16, NPARTS: 17, REMAINING: 32, ERRORS: 33, WORKER_PARTS: 48, OFFS: 64 } as const;
 /** Parts (threads) one dispatch can have. */
 export const MAX_PARTS = 256;
 /** Byte offset of the argument area in the control block. */
@@ -65,7 +67,7 @@ export interface WorkerInit {
  *  written), then claim and run parts of each dispatch until STOP. */
 export function serve(init: WorkerInit): void {
   const { module, memory, ctrl, names, spin } = init;
-  const GEN = 0, STOP = 1, NEXT = 16, NPARTS = 17, REMAINING = 32, ERRORS = 33;
+  const GEN = 0, STOP = 1, STARTED = 2, NEXT = 16, NPARTS = 17, REMAINING = 32, ERRORS = 33, WORKER_PARTS = 48;
   const instance = new WebAssembly.Instance(module, {
     env: {
       memory,
@@ -78,6 +80,7 @@ export function serve(init: WorkerInit): void {
   const I = new Int32Array(memory.buffer, ctrl, init.offs + init.maxParts);
   const F = new Float64Array(memory.buffer, ctrl + init.argsAt, init.argsSlots);
   let seen = Atomics.load(I, GEN);
+  Atomics.add(I, STARTED, 1);
   for (;;) {
     let g = Atomics.load(I, GEN);
     for (let i = 0; g === seen && i < spin; i++) g = Atomics.load(I, GEN);
@@ -95,6 +98,7 @@ export function serve(init: WorkerInit): void {
       } catch {
         Atomics.add(I, ERRORS, 1);
       }
+      Atomics.add(I, WORKER_PARTS, 1);
       if (Atomics.sub(I, REMAINING, 1) === 1) Atomics.notify(I, REMAINING);
     }
   }
