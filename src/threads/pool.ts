@@ -102,7 +102,7 @@ export class ThreadPool {
     const kind = workerKind();
     if (!kind) throw new Error('cnn1d: this environment has no Worker (worker_threads in Node, Web Workers in browsers)');
     const names = [...this.index.keys()];
-    const init: WorkerInit = { module: this.workerModule, memory: this.memory, ctrl: this.ctrl, names, spin: WORKER_SPIN, argsAt: ARGS_AT, argsSlots: ARGS_SLOTS, offs: OFFS, maxParts: MAX_PARTS };
+    const init: WorkerInit = { module: this.workerModule, memory: this.memory, ctrl: this.ctrl, names, spin: WORKER_SPIN, argsAt: ARGS_AT, argsSlots: ARGS_SLOTS };
     if (this.workers.length === 0) Atomics.store(this.I, STARTED, 0);
     Atomics.store(this.I, STOP, 0);
     while (this.workers.length < n) {

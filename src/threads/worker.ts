@@ -1,8 +1,10 @@
-// The code every worker thread runs, and the part decoder the calling thread shares with it.
-// Workers know nothing of the kernels: a task is a list of calls of kernel exports by index, with
-// number arguments, written into the control block (layout below) by the calling thread.
-// `execute` and `serve` are turned into the worker's source with Function.prototype.toString, so
-// they must stay self-contained: no imports, no outer names but each other and the globals.
+// The code every worker thread runs, and the part decoder of the calling thread. Workers know
+// nothing of the kernels: a task is a list of calls of kernel exports by index, with number
+// arguments, written into the control block (layout below) by the calling thread.
+// The worker's code is a plain JavaScript string (WORKER_JS), not Function.prototype.toString of
+// TypeScript: transpilers and coverage tools insert helpers (esbuild's __name, istanbul counters)
+// that a worker does not have. Its `execute` is the one below, written twice; the thread-count
+// tests run parts on workers and on the caller against one thread.
 //
 // Control block at byte address `ctrl` of the shared memory (Int32 indices; 64-byte lines apart):
 //   GEN 0        generation, bumped once per dispatch (workers Atomics.wait on it)
@@ -59,25 +61,33 @@ export interface WorkerInit {
   spin: number;
   argsAt: number;
   argsSlots: number;
-  offs: number;
-  maxParts: number;
 }
 
-/** A worker's life: instantiate the kernels over the shared memory (passive data: nothing is
- *  written), then claim and run parts of each dispatch until STOP. */
-export function serve(init: WorkerInit): void {
+/** A worker's life (serve): instantiate the kernels over the shared memory (passive data:
+ *  nothing is written), then claim and run parts of each dispatch until STOP. */
+const WORKER_JS = `'use strict';
+function execute(fns, F, at) {
+  const n = F[at++];
+  for (let c = 0; c < n; c++) {
+    const fn = fns[F[at]], nargs = F[at + 1], reps = F[at + 2];
+    at += 3;
+    const args = Array.from(F.subarray(at, at + nargs));
+    const incs = at + nargs;
+    for (let r = 0; r < reps; r++) {
+      fn(...args);
+      for (let i = 0; i < nargs; i++) args[i] += F[incs + i];
+    }
+    at += 2 * nargs;
+  }
+}
+function serve(init) {
   const { module, memory, ctrl, names, spin } = init;
-  const GEN = 0, STOP = 1, STARTED = 2, NEXT = 16, NPARTS = 17, REMAINING = 32, ERRORS = 33, WORKER_PARTS = 48;
-  const instance = new WebAssembly.Instance(module, {
-    env: {
-      memory,
-      abort: () => {
-        throw new Error('cnn1d: kernel abort');
-      },
-    },
-  });
-  const fns = names.map((n) => instance.exports[n] as KernelFn);
-  const I = new Int32Array(memory.buffer, ctrl, init.offs + init.maxParts);
+  const GEN = ${LAYOUT.GEN}, STOP = ${LAYOUT.STOP}, STARTED = ${LAYOUT.STARTED}, NEXT = ${LAYOUT.NEXT}, NPARTS = ${LAYOUT.NPARTS};
+  const REMAINING = ${LAYOUT.REMAINING}, ERRORS = ${LAYOUT.ERRORS}, WORKER_PARTS = ${LAYOUT.WORKER_PARTS}, OFFS = ${LAYOUT.OFFS};
+  const abort = () => { throw new Error('cnn1d: kernel abort'); };
+  const instance = new WebAssembly.Instance(module, { env: { memory, abort } });
+  const fns = names.map((n) => instance.exports[n]);
+  const I = new Int32Array(memory.buffer, ctrl, OFFS + ${MAX_PARTS});
   const F = new Float64Array(memory.buffer, ctrl + init.argsAt, init.argsSlots);
   let seen = Atomics.load(I, GEN);
   Atomics.add(I, STARTED, 1);
@@ -94,7 +104,7 @@ export function serve(init: WorkerInit): void {
       const p = Atomics.add(I, NEXT, 1);
       if (p >= Atomics.load(I, NPARTS)) break;
       try {
-        execute(fns, F, I[init.offs + p]);
+        execute(fns, F, I[OFFS + p]);
       } catch {
         Atomics.add(I, ERRORS, 1);
       }
@@ -103,12 +113,12 @@ export function serve(init: WorkerInit): void {
     }
   }
 }
+`;
 
-/** The worker's source: `execute`, `serve`, and the environment's way to receive the init message. */
+/** The worker's source: WORKER_JS and the environment's way to receive the init message. */
 export function workerSource(node: boolean): string {
   const receive = node
     ? `require('node:worker_threads').parentPort.once('message', (m) => serve(m));`
     : `self.onmessage = (e) => { self.onmessage = null; serve(e.data); };`;
-  // a bundler may rename the two functions; serve's call of execute follows the rename, and so does .name
-  return `'use strict';\nconst ${execute.name} = ${execute.toString()};\nconst serve = ${serve.toString()};\n${receive}\n`;
+  return `${WORKER_JS}${receive}\n`;
 }
