@@ -118,7 +118,7 @@ function serve(init) {
 /** The worker's source: WORKER_JS and the environment's way to receive the init message. */
 export function workerSource(node: boolean): string {
   const receive = node
-    ? `require('node:worker_threads').parentPort.once('message', (m) => serve(m));`
+    ? `process.getBuiltinModule('node:worker_threads').parentPort.once('message', (m) => serve(m));`
     : `self.onmessage = (e) => { self.onmessage = null; serve(e.data); };`;
   return `${WORKER_JS}${receive}\n`;
 }
