@@ -10,6 +10,11 @@ import { SPLITS } from './splits.ts';
  *  dispatch costs a few microseconds when the workers are spinning and tens when they sleep
  *  (bench: `node --import tsx test/runtime/threads-overhead.ts`, README "Threads"). */
 export const MIN_PARALLEL_NS = 40_000;
+/** Calls estimated above FINE_NS are cut into FINE parts per thread: threads claim parts as they
+ *  come free, so a thread the OS runs late (a busy machine) leaves its share to the others
+ *  instead of holding up the call. */
+export const FINE_NS = 400_000;
+export const FINE = 4;
 
 /** What a kernel table asks its runtime at each call. */
 export interface Dispatch {
@@ -34,7 +39,8 @@ export function parallelKernels<K extends object>(direct: K, ctl: Dispatch): K {
     table[name] = (...args: number[]) => {
       const n = ctl.threads();
       if (n > 1) {
-        const plan = split(args, n);
+        let plan = split(args, n);
+        if (plan && plan.ns >= FINE_NS) plan = split(args, n * FINE) ?? plan;
         if (plan && plan.ns >= ctl.minNs()) {
           const p = ctl.pool(n);
           if (p && p.run(plan.parts)) return;

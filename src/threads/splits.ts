@@ -19,6 +19,7 @@ import type { Call, Part } from './pool.ts';
 export const ROW_ALIGN = 4;
 export const COL_ALIGN = 8;
 export const ELEM_ALIGN = 16;
+const BN_ALIGN = 16;
 
 /** Estimated single-thread nanoseconds of a call, and its parts. */
 export interface Plan {
@@ -41,7 +42,7 @@ export function chunks(n: number, parts: number, align: number): [number, number
 }
 
 // single-thread throughputs for the estimates: GEMM flops per ns, elementwise ns per float touched
-const GFLOPS = 25;
+const GFLOPS = 50;
 const NS_PER_FLOAT = 0.3;
 
 const plan = (ns: number, parts: Part[]): Plan | null => (parts.length > 1 ? { ns, parts } : null);
@@ -159,18 +160,19 @@ export const SPLITS: Record<string, Split> = {
   activation_backward: ([kind, x, y, dy, dx, N, alpha], n) =>
     elementwise(N, n, 4, (s, len) => call('activation_backward', [kind, x + f4 * s, y + f4 * s, dy + f4 * s, dx + f4 * s, len, alpha])),
   scale_f32: ([x, y, N, s0], n) => elementwise(N, n, 2, (s, len) => call('scale_f32', [x + f4 * s, y + f4 * s, len, s0])),
-  // batch norm [R, C]: channel ranges (multiples of 4: the kernels' SIMD tiles), each part
-  // reducing over all R rows of its channels as one thread does
+  // batch norm [R, C]: channel ranges (multiples of 4: the kernels' SIMD tiles; of 16 here, a
+  // cache line of each row per part), each part reducing over all R rows of its channels as one
+  // thread does
   batchnorm_forward_train: (a, n) => {
     const [x, g, b, y, mean, rstd, mm, mv, R, C, momentum, eps] = a;
-    return plan(4 * R * C * NS_PER_FLOAT, chunks(C, n, 4).map(([s, e]) => {
+    return plan(4 * R * C * NS_PER_FLOAT, chunks(C, n, BN_ALIGN).map(([s, e]) => {
       const o = f4 * s;
       return [call('batchnorm_forward_train_ld', [x + o, g + o, b + o, y + o, mean + o, rstd + o, mm + o, mv + o, R, e - s, momentum, eps, C])];
     }));
   },
   batchnorm_backward: (a, n) => {
     const [x, g, mean, rstd, dy, dx, dg, db, scratch, R, C] = a;
-    return plan(5 * R * C * NS_PER_FLOAT, chunks(C, n, 4).map(([s, e]) => {
+    return plan(5 * R * C * NS_PER_FLOAT, chunks(C, n, BN_ALIGN).map(([s, e]) => {
       const o = f4 * s;
       return [call('batchnorm_backward_ld', [x + o, g + o, mean + o, rstd + o, dy + o, dx + o, dg + o, db + o, scratch, R, e - s, C])];
     }));

@@ -99,10 +99,15 @@ test('the workers take parts (on a busy machine the caller may take them all for
   const c = rt.allocF32(256 * 256);
   const before = rt.threadStats.workerParts;
   const t0 = Date.now();
-  while (rt.threadStats.workerParts === before && Date.now() - t0 < 20_000) k.gemm_f32(256, 256, 256, a, 256, 1, a, 256, c, 256);
+  while (rt.threadStats.workerParts === before && Date.now() - t0 < 20_000) {
+    rt.f32(c, 256 * 256).fill(0);
+    k.gemm_f32(256, 256, 256, a, 256, 1, a, 256, c, 256); // large: FINE parts per thread
+  }
   expect(rt.threadStats.workerParts).toBeGreaterThan(before);
-  rt.release(a);
-  rt.release(c);
+  const want = rt.allocF32(256 * 256);
+  rt.direct.gemm_f32(256, 256, 256, a, 256, 1, a, 256, want, 256);
+  sameBits(rt.f32(c, 256 * 256), rt.f32(want, 256 * 256), 'gemm 256^3 in fine parts');
+  for (const p of [a, c, want]) rt.release(p);
 });
 
 test('GEMM splits over a grid of sizes hitting every tile edge match one thread bit for bit', () => {
