@@ -5,6 +5,7 @@
 
 import type { ThreadPool } from './pool.ts';
 import { SPLITS } from './splits.ts';
+import { MAX_PARTS } from './worker.ts';
 
 /** Estimated single-thread nanoseconds below which a call stays on the calling thread: a
  *  dispatch costs a few microseconds when the workers are spinning and tens when they sleep
@@ -40,7 +41,7 @@ export function parallelKernels<K extends object>(direct: K, ctl: Dispatch): K {
       const n = ctl.threads();
       if (n > 1) {
         let plan = split(args, n);
-        if (plan && plan.ns >= FINE_NS) plan = split(args, n * FINE) ?? plan;
+        if (plan && plan.ns >= FINE_NS && n * FINE <= MAX_PARTS) plan = split(args, n * FINE) ?? plan;
         if (plan && plan.ns >= ctl.minNs()) {
           const p = ctl.pool(n);
           if (p && p.run(plan.parts)) return;

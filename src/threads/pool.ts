@@ -126,10 +126,11 @@ export class ThreadPool {
     return this.failed;
   }
 
-  /** Runs the parts, the caller taking its share. Returns false (nothing run) when the parts do
-   *  not fit in the argument area; the caller then runs the kernel itself. */
+  /** Runs the parts, the caller taking its share. Returns false (nothing run) when there are more
+   *  than MAX_PARTS or they do not fit in the argument area; the caller then runs the kernel itself. */
   run(parts: Part[]): boolean {
     const { I, F } = this;
+    if (parts.length > MAX_PARTS) return false;
     Atomics.store(I, NEXT, PARKED); // a late worker of the last dispatch claims nothing meanwhile
     let at = 0;
     for (let p = 0; p < parts.length; p++) {

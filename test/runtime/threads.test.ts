@@ -4,6 +4,8 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createRuntime, getThreads, layers, optimizers, sequential, setThreads, ConfigError, type Runtime, type Sequential } from '../../src/index.ts';
 import { SPLITS, chunks, ROW_ALIGN, COL_ALIGN } from '../../src/threads/splits.ts';
+import { ThreadPool } from '../../src/threads/pool.ts';
+import { CONTROL_BYTES, MAX_PARTS } from '../../src/threads/worker.ts';
 
 let rt: Runtime;
 beforeAll(async () => {
@@ -231,4 +233,20 @@ test('thread counts are checked: setThreads, the model option, Runtime.threads',
   expect(getThreads()).toBe(1);
   setThreads(before);
   expect(getThreads()).toBe(before);
+});
+
+test('a dispatch that cannot be written (too many parts, or calls past the argument area) is refused, to run on the calling thread', () => {
+  const ctrl = rt.arena.alloc(CONTROL_BYTES);
+  const pool = new ThreadPool(rt.memory, ctrl, new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])), rt.direct as unknown as Record<string, unknown>);
+  const x = rt.upload(data(64, 1));
+  const relu = (s: number) => ({ fn: 'activation_forward', args: [1, x + 4 * s, x + 4 * s, 16, 0] });
+  expect(pool.run(Array.from({ length: MAX_PARTS + 1 }, () => [relu(0)]))).toBe(false);
+  expect(pool.run([Array.from({ length: 2000 }, () => relu(0))])).toBe(false);
+  expect(() => pool.run([[{ fn: 'no_such_kernel', args: [] }]])).toThrow(/no kernel "no_such_kernel"/);
+  const want = Array.from(rt.f32(x, 64), (v) => Math.max(v, 0));
+  expect(pool.run([[relu(0), relu(16)], [relu(32)], [{ ...relu(48), reps: 1, incs: [0, 0, 0, 0, 0] }]])).toBe(true); // no worker: the caller runs them all
+  expect(Array.from(rt.f32(x, 64))).toEqual(want);
+  expect(pool.stats).toEqual({ workers: 0, started: 0, dispatches: 1, workerParts: 0 });
+  rt.release(x);
+  rt.arena.release(ctrl);
 });
