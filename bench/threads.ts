@@ -3,7 +3,9 @@
 // 1. a dispatch of a near-empty split call (relu over 64 floats), workers spinning (back to back)
 //    and asleep (2 ms apart: their spin has run out), against the direct call;
 // 2. GEMMs [n, n] @ [n, n] on 1 and `threads` threads: the estimated single-thread time of each
-//    size (splits.ts) next to the measured speedup.
+//    size (splits.ts) next to the measured speedup, and the CPU time the process got per second
+//    of wall time on 1 and on `threads` threads (process.cpuUsage counts every thread): on an idle
+//    machine it follows the thread count; where it does not, the OS gave the process no more cores.
 import { loadavg } from 'node:os';
 import { createRuntime } from '../src/index.ts';
 import { SPLITS } from '../src/threads/splits.ts';
@@ -42,12 +44,23 @@ for (const n of [16, 32, 48, 64, 96, 128, 192, 256, 384]) {
   const reps = Math.max(3, Math.ceil(3e7 / (2 * n * n * n)));
   let one = Infinity;
   let many = Infinity;
+  const cpu = [0, 0];
+  const wall = [0, 0];
+  const timed = (i: number, f: () => void) => {
+    const u = process.cpuUsage();
+    const t0 = performance.now();
+    const us = time(f, reps);
+    wall[i] += performance.now() - t0;
+    const d = process.cpuUsage(u);
+    cpu[i] += (d.user + d.system) / 1000;
+    return us;
+  };
   for (let r = 0; r < 5; r++) {
-    one = Math.min(one, time(() => rt.direct.gemm_f32(n, n, n, a, n, 1, a, n, c, n), reps));
-    many = Math.min(many, time(() => k.gemm_f32(n, n, n, a, n, 1, a, n, c, n), reps));
+    one = Math.min(one, timed(0, () => rt.direct.gemm_f32(n, n, n, a, n, 1, a, n, c, n)));
+    many = Math.min(many, timed(1, () => k.gemm_f32(n, n, n, a, n, 1, a, n, c, n)));
   }
   const st = rt.threadStats;
-  console.log(`  n ${String(n).padStart(3)}: parts by workers ${st.workerParts} of ${st.dispatches * threads}; est ${est.toFixed(1).padStart(8)}  1 thread ${one.toFixed(1).padStart(8)}  ${threads} threads ${many.toFixed(1).padStart(8)}  ${(one / many).toFixed(2)}x`);
+  console.log(`  n ${String(n).padStart(3)}: est ${est.toFixed(1).padStart(8)}  1 thread ${one.toFixed(1).padStart(8)}  ${threads} threads ${many.toFixed(1).padStart(8)}  ${(one / many).toFixed(2)}x;  cpu/wall ${(cpu[0] / wall[0]).toFixed(2)} and ${(cpu[1] / wall[1]).toFixed(2)}; parts run by workers so far ${st.workerParts}`);
   rt.release(a);
   rt.release(c);
 }
