@@ -250,3 +250,31 @@ test('a dispatch that cannot be written (too many parts, or calls past the argum
   rt.release(x);
   rt.arena.release(ctrl);
 });
+
+test("a model's threads option governs every kernel of its steps, the optimizer update included", () => {
+  const saved = rt.threads;
+  rt.threads = 3;
+  const m1 = denseNet(rt, 1);
+  const d0 = rt.threadStats.dispatches;
+  m1.trainOnBatch(data(12 * 40, 1), data(12 * 3, 2), 12);
+  expect(rt.threadStats.dispatches, 'threads: 1 splits nothing on a 3-thread runtime').toBe(d0);
+  m1.dispose();
+  rt.threads = 1;
+  const m2 = denseNet(rt, 2);
+  m2.forwardBatch(data(12 * 40, 1), 12, true); // plan and warm up
+  const plain = rt.kernels.sgd_update;
+  let optimizerSplit = false;
+  (rt.kernels as { sgd_update: typeof plain }).sgd_update = (...a) => {
+    const before = rt.threadStats.dispatches;
+    plain(...a);
+    optimizerSplit = rt.threadStats.dispatches > before;
+  };
+  try {
+    m2.trainOnBatch(data(12 * 40, 1), data(12 * 3, 2), 12);
+  } finally {
+    (rt.kernels as { sgd_update: typeof plain }).sgd_update = plain;
+    rt.threads = saved;
+  }
+  expect(optimizerSplit, 'the optimizer ran on the model\'s 2 threads').toBe(true);
+  m2.dispose();
+});
