@@ -16,6 +16,10 @@ const withBrowser = existsSync(CHROMIUM) || Boolean(process.env.CI);
 if (!withBrowser) console.warn(`cnn1d tests: ${CHROMIUM} not found, the chromium project is skipped (apt-get install chromium)`);
 
 export default defineConfig({
+  // Cross-origin isolation for the chromium project: SharedArrayBuffer, hence a shared
+  // WebAssembly.Memory and worker threads, exist only on pages served with these two headers
+  // (README "Threads"); every response of the test server carries them.
+  server: { headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
   // tests that import 'cnn1d' get the built package, as a user would (tsconfig maps the name to
   // src/index.ts for the types only)
   resolve: { alias: { cnn1d: fileURLToPath(new URL('./dist/index.js', import.meta.url)) } },

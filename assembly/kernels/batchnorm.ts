@@ -24,7 +24,13 @@
 /** Batch statistics (biased variance), y = gamma*(x-mean)*rstd + beta, rstd = 1/sqrt(var+eps);
  *  saves mean and rstd for the backward; movX = momentum*movX + (1-momentum)*batchX. */
 export function batchnorm_forward_train(x: usize, gamma: usize, beta: usize, y: usize, mean: usize, rstd: usize, movMean: usize, movVar: usize, R: i32, C: i32, momentum: f32, eps: f32): void {
-  const rowBytes = <usize>C << 2;
+  batchnorm_forward_train_ld(x, gamma, beta, y, mean, rstd, movMean, movVar, R, C, momentum, eps, C);
+}
+
+/** batchnorm_forward_train over C channels of rows `ldx` floats apart (a channel range of a wider
+ *  tensor: the per-thread part of src/threads/splits.ts). */
+export function batchnorm_forward_train_ld(x: usize, gamma: usize, beta: usize, y: usize, mean: usize, rstd: usize, movMean: usize, movVar: usize, R: i32, C: i32, momentum: f32, eps: f32, ldx: i32): void {
+  const rowBytes = <usize>ldx << 2;
   const C4 = C & ~3;
   const invR: f64 = 1 / <f64>R;
   const mo: f64 = momentum;
@@ -120,8 +126,13 @@ export function batchnorm_forward_infer(x: usize, gamma: usize, beta: usize, mov
 /** xhat = (x-mean)*rstd;  dbeta += sum dy;  dgamma += sum dy*xhat;
  *  dx += gamma*rstd/R * (R*dy - sum(dy) - xhat*sum(dy*xhat)). scratch [2*C] floats. */
 export function batchnorm_backward(x: usize, gamma: usize, mean: usize, rstd: usize, dy: usize, dx: usize, dgamma: usize, dbeta: usize, scratch: usize, R: i32, C: i32): void {
+  batchnorm_backward_ld(x, gamma, mean, rstd, dy, dx, dgamma, dbeta, scratch, R, C, C);
+}
+
+/** batchnorm_backward over C channels of rows `ldx` floats apart. */
+export function batchnorm_backward_ld(x: usize, gamma: usize, mean: usize, rstd: usize, dy: usize, dx: usize, dgamma: usize, dbeta: usize, scratch: usize, R: i32, C: i32, ldx: i32): void {
   // scratch is not needed: the two sums of a tile live in registers between its two passes.
-  const rowBytes = <usize>C << 2;
+  const rowBytes = <usize>ldx << 2;
   const C4 = C & ~3;
   const invR: f64 = 1 / <f64>R;
   const vinvR = f64x2.splat(invR);

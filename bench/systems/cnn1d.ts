@@ -1,5 +1,6 @@
-// cnn1d itself (SIMD WebAssembly, one thread: multi-threading is issue 8 item 2, not built yet).
-import { layers, optimizers, sequential, type Layer, type Sequential } from '../../src/index.ts';
+// cnn1d itself (SIMD WebAssembly) on 1 thread or more (the model's `threads` option; the workers
+// are started before timing, see README "Threads").
+import { layers, optimizers, runtime, sequential, type Layer, type Sequential } from '../../src/index.ts';
 import { ADAM, BN_EPSILON, BN_MOMENTUM, INFER_BATCH, type Batches, type LayerSpec, type Workload } from '../workloads.ts';
 import { timeCalls, timedSteps, type Metric, type Steps, type System } from './types.ts';
 
@@ -18,8 +19,8 @@ function layerOf(l: LayerSpec, inputShape?: [number, number]): Layer {
 }
 
 /** The workload as a cnn1d model, compiled with Adam and the workload's loss. */
-export function buildCnn1d(w: Workload, seed = 1): Sequential {
-  const model = sequential({ seed, name: w.id.replace(/-/g, '_'), layers: w.layers.map((l, i) => layerOf(l, i === 0 ? w.input : undefined)) });
+export function buildCnn1d(w: Workload, seed = 1, threads?: number): Sequential {
+  const model = sequential({ seed, threads, name: w.id.replace(/-/g, '_'), layers: w.layers.map((l, i) => layerOf(l, i === 0 ? w.input : undefined)) });
   model.compile({ optimizer: optimizers.adam(ADAM), loss: w.loss === 'sce' ? 'sparseCategoricalCrossentropy' : 'meanSquaredError' });
   return model;
 }
@@ -34,21 +35,26 @@ export function initialWeights(w: Workload, seed = 1): Float32Array[] {
 
 export class Cnn1dSystem implements System {
   readonly name = 'cnn1d';
-  readonly threads = 1;
   readonly metrics: Metric[] = ['train', 'infer', 'latency'];
   private model: Sequential | null = null;
   private w!: Workload;
   private weights: Float32Array[] = [];
   private data!: Batches;
 
+  constructor(readonly threads = 1) {}
+
   async load(w: Workload, weights: Float32Array[], data: Batches): Promise<void> {
     [this.w, this.weights, this.data] = [w, weights, data];
+    if (this.threads > 1) {
+      const started = await runtime().startThreads(this.threads);
+      if (started < this.threads - 1) throw new Error(`cnn1d: ${this.threads} threads asked, ${started + 1} available (shared memory and workers: ${runtime().threadsAvailable})`);
+    }
     this.reset();
   }
 
   private reset(): Sequential {
     this.model?.dispose();
-    this.model = buildCnn1d(this.w);
+    this.model = buildCnn1d(this.w, 1, this.threads);
     this.model.setWeights(this.weights);
     return this.model;
   }

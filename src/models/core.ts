@@ -21,7 +21,7 @@ import type { Loss } from '../losses/index.ts';
 import type { Optimizer } from '../optimizers/index.ts';
 import { OutOfMemoryError } from '../runtime/arena.ts';
 import { Random } from '../runtime/random.ts';
-import { runtime, type Runtime } from '../runtime/runtime.ts';
+import { checkThreads, runtime, type Runtime } from '../runtime/runtime.ts';
 import { InputLayer } from '../layers/input.ts';
 import { describe, isNumbers } from './inputs.ts';
 import { checkBatch, checkWeightValues, isList } from './guards.ts';
@@ -34,6 +34,9 @@ export interface BaseModelArgs {
   seed?: number;
   /** The runtime whose memory holds the model (default: the shared runtime()). */
   runtime?: Runtime;
+  /** Threads this model's kernels run on (default: the runtime's, see setThreads; 1 where
+   *  threads are unavailable). */
+  threads?: number;
 }
 
 /** A weight as plain data: Keras name, shape and values. */
@@ -51,6 +54,8 @@ export class ModelCore {
   lossWeights: number[] = [];
   protected readonly rt: Runtime;
   protected rng: Random;
+  /** The model's own thread count, or undefined: the runtime's. */
+  protected readonly threads: number | undefined;
   protected readonly mem: ModelMemory;
   private graphCache: Graph | null = null;
   /** Inputs declared [null, C]: plans and shapes are per input length. */
@@ -67,6 +72,7 @@ export class ModelCore {
     this.seed = args.seed ?? Math.floor(Math.random() * 2 ** 31);
     this.rng = new Random(this.seed);
     this.rt = args.runtime ?? runtime();
+    this.threads = args.threads === undefined ? undefined : checkThreads(`model "${this.name}"`, args.threads);
     if (graph) this.adopt(graph(this.name));
     this.mem = new ModelMemory(this.rt);
     track(this, this.mem);
@@ -313,7 +319,7 @@ export class ModelCore {
   }
 
   protected context(batch: number, training: boolean): StepContext {
-    return { rt: this.rt, k: this.rt.kernels, batch, training, rng: this.rng };
+    return { rt: this.rt, k: this.threads === undefined ? this.rt.kernels : this.rt.kernelsFor(this.threads), batch, training, rng: this.rng };
   }
 
   /** Copies of all weights, in layer order. */

@@ -91,8 +91,11 @@ export class ModelEngine extends ModelCore {
     const opt = this.optimizer;
     if (!opt) throw new ConfigError(`model "${this.name}": applyOptimizer: call compile({optimizer, loss}) first`);
     if (!plan.paramGrads) throw new ModelStateError(`model "${this.name}": applyOptimizer: the planned memory is for inference; call prepare(batch) first`);
-    opt.step(this.rt, this.mem.params, plan.paramGrads.ptr, this.paramsFloats);
-    applyConstraints(this.rt.kernels, this.weights);
+    const grads = plan.paramGrads.ptr;
+    this.rt.withThreads(this.threads, () => {
+      opt.step(this.rt, this.mem.params, grads, this.paramsFloats);
+      applyConstraints(this.rt.kernels, this.weights);
+    });
   }
 
   /** Number of target values per sample of output `o` for its compiled loss (at input `length`

@@ -169,7 +169,7 @@ function nameLayers(layers: Layer[], owner: string): void {
 /** A functional model: model({inputs: input({shape}), outputs: layer.apply(...)}). */
 export function model(args: ModelArgs): LayersModel {
   if (typeof args !== 'object' || args === null) throw new ConfigError(`model: expected {inputs, outputs, name?}, got ${showValue(args)}`);
-  checkKeys('model', args, ['inputs', 'outputs', 'name', 'seed', 'runtime']);
+  checkKeys('model', args, ['inputs', 'outputs', 'name', 'seed', 'runtime', 'threads']);
   const list = (v: SymbolicTensor | SymbolicTensor[]) => (Array.isArray(v) ? v : [v]);
   return new LayersModel(args, 'model', (name) => {
     const g = new Graph(list(args.inputs), list(args.outputs), `model "${name}"`);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { disagreement, runWorkload, type Options, type Result } from '../../bench/run.ts';
-import { targetLines, workloadTable } from '../../bench/report.ts';
+import { targetLines, twoThreadLines, workloadTable } from '../../bench/report.ts';
 import { Cnn1dSystem } from '../../bench/systems/cnn1d.ts';
 import { ReferenceSystem } from '../../bench/systems/reference.ts';
 import { TfjsSystem } from '../../bench/systems/tfjs.ts';
@@ -106,4 +106,14 @@ test('npm run bench --json prints one object per system with the documented fiel
     assert.deepEqual(Object.keys(r).slice(0, 6), ['system', 'workload', 'threads', 'train_sps', 'infer_sps', 'latency_b1_ms']);
     checkFigures(r, TINY[0], true);
   }
+});
+
+test('cnn1d-2t: the same model on 2 threads, a threads column of 2, its speedup lines against 1 thread', () => {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/models.ts', '--quick', '--json', '--workloads', 'tiny-sce', '--systems', 'cnn1d-2t', '--rounds', '1'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const rows = out.trim().split('\n').map((l) => JSON.parse(l) as Result);
+  assert.deepEqual(rows.map((r) => [r.system, r.threads, r.error]), [['cnn1d', 1, undefined], ['cnn1d', 2, undefined]]);
+  for (const r of rows) assert.ok(r.train_sps! > 0 && r.infer_sps! > 0 && r.latency_b1_ms! > 0, JSON.stringify(r));
+  const r = (threads: number, workload: string, train: number, infer: number): Result => ({ system: 'cnn1d', workload, threads, train_sps: train, infer_sps: infer, latency_b1_ms: 1, train_gflops: null, infer_gflops: null, rounds: {} });
+  const lines = twoThreadLines([r(1, 'fcn-500', 100, 400), r(2, 'fcn-500', 180, 600), { ...r(1, 'fcn-ecg', 10, 1), system: 'torch' }, r(2, 'fcn-ecg', 12, 1)]);
+  assert.deepEqual(lines.map((l) => l.trim().replace(/\s+/g, ' ')), ['met fcn-500 training on 2 threads >= 1.7x 1 thread: 1.80x', 'NOT met fcn-500 inference on 2 threads >= 1.7x 1 thread: 1.50x', 'met fcn-ecg training on 2 threads faster than PyTorch on 1: 1.20x']);
 });

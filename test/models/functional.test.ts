@@ -6,6 +6,7 @@ import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { ConfigError, input, layers, model, sequential, tensor, Runtime, type Layer, type LayersModel } from '../../src/index.ts';
 import type { SymbolicTensor } from '../../src/engine/symbolic.ts';
+import { unshareMemory } from '../../src/threads/wasm-patch.ts';
 import { wasmBase64, type KernelExports } from '../../src/generated/kernels.ts';
 import { twoSines } from './helpers.ts';
 
@@ -102,8 +103,8 @@ test('a functional squeeze-and-excitation residual model learns; summary shows t
 });
 
 test('a model runs on the runtime it is given, with the same results as on the shared one', () => {
-  const bytes = Uint8Array.from(atob(wasmBase64), (c) => c.charCodeAt(0));
-  const memory = new WebAssembly.Memory({ initial: 16 });
+  const bytes = unshareMemory(Uint8Array.from(atob(wasmBase64), (c) => c.charCodeAt(0))); // the module as built imports a shared memory
+  const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536 });
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory, abort: () => { throw new Error('abort'); } } });
   const own = new Runtime(memory, instance.exports as unknown as KernelExports);
   const make = (runtime?: Runtime) => {
