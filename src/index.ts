@@ -22,3 +22,4 @@ export { toArtifacts, fromArtifacts, ModelFormatError, type ModelArtifacts, type
 export * from './data/index.ts';
 export { models, type ZooArgs, type ResNetArgs, type InceptionTimeArgs, type SampleCnnArgs, type SampleCnnBlock } from './models/zoo.ts';
 export { blocks, type ConvBnOptions } from './models/blocks.ts';
+export { augment, type Augmenter, type AugmentBatch, type SigmaArgs, type WarpArgs, type TimeShiftArgs, type WindowSliceArgs, type RandomGainArgs, type AddNoiseArgs, type SpeedPerturbArgs, type MixupArgs, type MixupAugmenter, type RandomCropArgs, type CropAugmenter } from './augment/index.ts';

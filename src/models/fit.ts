@@ -10,6 +10,8 @@ import { getMetric, type Metric } from './metrics.ts';
 import { ProgressLogger } from './progress.ts';
 import { inputParts, targetParts, slice, type Dataset, type ModelInputs, type ModelTargets } from './data.ts';
 import type { LayersModel } from './model.ts';
+import { Augmentation } from '../augment/pipeline.ts';
+import type { Augmenter } from '../augment/augmenter.ts';
 
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
@@ -34,6 +36,9 @@ export interface FitArgs {
   seed?: number;
   /** Epoch to start counting from (default 0), to resume training. */
   initialEpoch?: number;
+  /** Augmenters (augment.timeShift(...), augment.mixup(...), ...) run in order on every training
+   *  batch in the model's input buffer, seeded from `seed`; never on validation data. */
+  augment?: Augmenter[];
 }
 
 export interface History {
@@ -51,27 +56,39 @@ export class TrainingError extends Error {
   override name = 'TrainingError';
 }
 
-function dataset(model: LayersModel, x: ModelInputs, y: ModelTargets, what: string): Dataset {
-  const { xs, n, length } = inputParts(x, model, `${what} x`);
+/** With `crop` (augment.randomCrop), x holds longer series whose windows of `crop.length` steps
+ *  are copied: from a random start in training, from the centre (`centre`) for validation. */
+function dataset(model: LayersModel, x: ModelInputs, y: ModelTargets, what: string, crop?: { aug: Augmentation; centre: boolean }): Dataset {
+  const src = crop?.aug.source(model, x, `${what} x`);
+  const parts = inputParts(src?.x ?? x, src?.shapes ?? model, `${what} x`);
+  const { xs, n } = parts;
+  const length = src && parts.length !== undefined ? crop!.aug.crop : parts.length;
   const outs = model.outputShapesAt(length);
   const ys = targetParts(y, n, model.losses, outs, model.outputNames, `${what} y`);
-  return { xs, ys, n, length, xPer: model.inputShapesAt(length).map(size), yPer: outs.map((_, o) => model.targetSize(o, length)) };
+  const xPer = model.inputShapesAt(length).map(size);
+  const d: Dataset = { xs, ys, n, length, xPer, yPer: outs.map((_, o) => model.targetSize(o, length)) };
+  if (!src) return d;
+  const C = xPer[0] / crop!.aug.crop;
+  return { ...d, xStride: [src.S * C], xOffset: crop!.centre ? Math.floor((src.S - crop!.aug.crop) / 2) * C : 0 };
 }
 
-/** Copies samples order[start .. start+count) of every input and target into the model's buffers. */
-function load(model: LayersModel, d: Dataset, order: Int32Array | null, start: number, count: number): void {
-  const parts: [Float32Array, Float32Array, number][] = [
-    ...d.xs.map((x, i): [Float32Array, Float32Array, number] => [model.inputView(count, i), x, d.xPer[i]]),
-    ...d.ys.map((y, o): [Float32Array, Float32Array, number] => [model.targetView(count * d.yPer[o], o), y, d.yPer[o]]),
+/** Copies samples order[start .. start+count) of every input and target into the model's buffers;
+ *  a cropping dataset's rows from d.xOffset + offsets[i] floats into each source row. */
+function load(model: LayersModel, d: Dataset, order: Int32Array | null, start: number, count: number, offsets: Int32Array | null = null): void {
+  const parts: [Float32Array, Float32Array, number, number][] = [
+    ...d.xs.map((x, i): [Float32Array, Float32Array, number, number] => [model.inputView(count, i), x, d.xPer[i], d.xStride?.[i] ?? d.xPer[i]]),
+    ...d.ys.map((y, o): [Float32Array, Float32Array, number, number] => [model.targetView(count * d.yPer[o], o), y, d.yPer[o], d.yPer[o]]),
   ];
-  for (const [view, data, per] of parts) {
-    if (!order) {
+  for (const [view, data, per, stride] of parts) {
+    if (!order && stride === per) {
       view.set(data.subarray(start * per, (start + count) * per));
       continue;
     }
+    const cropping = stride !== per;
     for (let i = 0; i < count; i++) {
-      const s = order[start + i];
-      view.set(data.subarray(s * per, (s + 1) * per), i * per);
+      const s = order ? order[start + i] : start + i;
+      const from = s * stride + (cropping ? (d.xOffset ?? 0) + (offsets ? offsets[i] : 0) : 0);
+      view.set(data.subarray(from, from + per), i * per);
     }
   }
 }
@@ -147,7 +164,7 @@ function checkWeights(model: LayersModel, epoch: number): void {
 }
 
 export async function fit(model: LayersModel, x: ModelInputs, y: ModelTargets, args: FitArgs = {}): Promise<History> {
-  checkKeys('fit', args, ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'callbacks', 'verbose', 'seed', 'initialEpoch']);
+  checkKeys('fit', args, ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'callbacks', 'verbose', 'seed', 'initialEpoch', 'augment']);
   if (!model.loss || !model.optimizer) throw new ConfigError(`fit: call model.compile({optimizer, loss, metrics}) before fit`);
   const epochs = positiveInt('fit', 'epochs', args.epochs, 1);
   const batchSize = positiveInt('fit', 'batchSize', args.batchSize, 32);
@@ -158,17 +175,27 @@ export async function fit(model: LayersModel, x: ModelInputs, y: ModelTargets, a
   if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new ConfigError(`fit: verbose must be 0, 1 or 2, got ${showValue(args.verbose)}`);
   const initialEpoch = args.initialEpoch === undefined || args.initialEpoch === 0 ? 0 : positiveInt('fit', 'initialEpoch', args.initialEpoch);
 
-  let train = dataset(model, x, y, 'fit');
+  const seed = args.seed ?? model.seed ^ 0x5eed;
+  const aug = Augmentation.create(model, args.augment, seed);
+  const crop = aug?.crop ? aug : undefined;
+  let train = dataset(model, x, y, 'fit', crop && { aug: crop, centre: false });
   let val: Dataset | null = null;
   if (args.validationData) {
     if (!Array.isArray(args.validationData) || args.validationData.length !== 2) throw new ConfigError('fit: validationData must be [x, y]');
-    val = dataset(model, args.validationData[0], args.validationData[1], 'fit validationData');
+    // a fixed-length model validates on the centre crop, a variable-length one on the whole series
+    const valCrop = crop && !crop.variableLength ? { aug: crop, centre: true } : undefined;
+    val = dataset(model, args.validationData[0], args.validationData[1], 'fit validationData', valCrop);
   } else if (split > 0) {
     const nVal = Math.floor(train.n * split);
     if (nVal < 1 || nVal >= train.n) throw new ConfigError(`fit: validationSplit ${split} of ${train.n} samples leaves ${nVal} validation and ${train.n - nVal} training samples; both must be >= 1`);
     const nTrain = train.n - nVal;
     val = slice(train, nTrain, train.n);
     train = slice(train, 0, nTrain);
+    if (crop) {
+      if (crop.variableLength) throw new ConfigError('fit: validationSplit with augment.randomCrop on a variable-length model: pass validationData (full-length series) instead');
+      const C = val.xPer[0] / crop.crop;
+      val = { ...val, xOffset: Math.floor((val.xStride![0] / C - crop.crop) / 2) * C };
+    }
   }
   if (train.n === 0) throw new ConfigError('fit: no training samples');
 
@@ -180,7 +207,10 @@ export async function fit(model: LayersModel, x: ModelInputs, y: ModelTargets, a
     if (typeof cb !== 'object' || cb === null) throw new ConfigError(`fit: callbacks must be objects with hooks such as onEpochEnd, got ${showValue(cb)}`);
     cb.setModel?.(model);
   }
-  const rng = new Random(args.seed ?? model.seed ^ 0x5eed);
+  const rng = new Random(seed);
+  const C = aug ? train.xPer[0] / (train.length ?? model.inputShapesAt()[0][0]) : 0;
+  const L = aug ? train.xPer[0] / C : 0;
+  aug?.check(L, C);
   const order = Int32Array.from({ length: train.n }, (_, i) => i);
   const history: History = { epoch: [], history: {} };
   model.stopTraining = false;
@@ -199,7 +229,8 @@ export async function fit(model: LayersModel, x: ModelInputs, y: ModelTargets, a
       const start = b * batchSize;
       const count = Math.min(batchSize, train.n - start);
       for (const cb of cbs) await cb.onBatchBegin?.(b);
-      load(model, train, shuffle ? order : null, start, count);
+      load(model, train, shuffle ? order : null, start, count, aug?.offsets(count, (train.xStride?.[0] ?? train.xPer[0]) / C, C) ?? null);
+      aug?.apply(model, count, L, C, train.yPer);
       model.runForward(count, true);
       const loss = model.runLosses(count, true);
       step++;
