@@ -72,7 +72,7 @@ export class Augmentation {
   /** Length S of the training series (before the crop) of a one-input x, and the shapes inputParts should check. */
   source(model: LayersModel, x: ModelInputs, what: string): { x: ModelInputs; shapes: { inputNames: string[]; graph: LayersModel['graph']; inputShapesAt(): number[][] }; S: number } {
     const t = asTensor(perName(x, model.inputNames, 'input', what)[0] as never, what);
-    const C = this.variableLength ? model.inputShapesAt(1)[0][1] : model.inputShapesAt()[0][1];
+    const C = this.variableLength ? (model.graph.inputs[0].node.layer as InputLayer).outputShape[1] : model.inputShapesAt()[0][1];
     const S = t.shape[1];
     if (!(t.shape.length === 3 || (t.shape.length === 2 && C === 1))) throw new ConfigError(`${what}: expected shape [n, S, ${C}] (series of S >= ${this.crop} steps to crop), got [${t.shape}]`);
     this.list[0].check(S, C);
