@@ -15,6 +15,7 @@ export { StreamSession, type StreamOptions } from './models/stream.ts';
 export { Tensor, tensor, type NestedArray } from './tensor.ts';
 export { callbacks, EarlyStopping, LearningRateScheduler, ReduceLROnPlateau, type Callback, type Logs, type EarlyStoppingArgs, type ReduceLROnPlateauArgs, type ExponentialDecayArgs, type StepDecayArgs } from './models/callbacks.ts';
 export { TrainingError, type FitArgs, type History, type EvaluateArgs, type Targets } from './models/fit.ts';
+export type { ClassWeight, SampleWeight } from './models/sample-weights.ts';
 export type { ModelInputs, ModelTargets } from './models/data.ts';
 export type { TensorLike } from './models/inputs.ts';
 export { loadModel, saveModel, type SaveOptions } from './io/files.ts';

@@ -12,6 +12,7 @@ import { inputParts, targetParts, slice, type Dataset, type ModelInputs, type Mo
 import type { LayersModel } from './model.ts';
 import { Augmentation } from '../augment/pipeline.ts';
 import type { Augmenter } from '../augment/augmenter.ts';
+import { loadSampleWeights, sampleWeights, type ClassWeight, type SampleWeight } from './sample-weights.ts';
 
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
@@ -39,6 +40,11 @@ export interface FitArgs {
   /** Augmenters (augment.timeShift(...), augment.mixup(...), ...) run in order on every training
    *  batch in the model's input buffer, seeded from `seed`; never on validation data. */
   augment?: Augmenter[];
+  /** {classIndex: weight}: each sample's loss times the weight of its class (others 1), as Keras;
+   *  one output with a class vector per sample. Not applied to validationData. */
+  classWeight?: ClassWeight;
+  /** One loss weight per sample of x (Keras's sample_weight); validationSplit keeps its share. */
+  sampleWeight?: SampleWeight;
 }
 
 export interface History {
@@ -91,6 +97,7 @@ function load(model: LayersModel, d: Dataset, order: Int32Array | null, start: n
       view.set(data.subarray(from, from + per), i * per);
     }
   }
+  if (d.w) loadSampleWeights(model, d.w, order, start, count, d.length);
 }
 
 /** Sums over an epoch of the total loss, each output's loss and each output's metrics; logs are
@@ -164,7 +171,7 @@ function checkWeights(model: LayersModel, epoch: number): void {
 }
 
 export async function fit(model: LayersModel, x: ModelInputs, y: ModelTargets, args: FitArgs = {}): Promise<History> {
-  checkKeys('fit', args, ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'callbacks', 'verbose', 'seed', 'initialEpoch', 'augment']);
+  checkKeys('fit', args, ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'callbacks', 'verbose', 'seed', 'initialEpoch', 'augment', 'classWeight', 'sampleWeight']);
   if (!model.loss || !model.optimizer) throw new ConfigError(`fit: call model.compile({optimizer, loss, metrics}) before fit`);
   const epochs = positiveInt('fit', 'epochs', args.epochs, 1);
   const batchSize = positiveInt('fit', 'batchSize', args.batchSize, 32);
@@ -179,6 +186,8 @@ export async function fit(model: LayersModel, x: ModelInputs, y: ModelTargets, a
   const aug = Augmentation.create(model, args.augment, seed);
   const crop = aug?.crop ? aug : undefined;
   let train = dataset(model, x, y, 'fit', crop && { aug: crop, centre: false });
+  const w = sampleWeights(model, train, args.classWeight, args.sampleWeight);
+  if (w) train.w = w;
   let val: Dataset | null = null;
   if (args.validationData) {
     if (!Array.isArray(args.validationData) || args.validationData.length !== 2) throw new ConfigError('fit: validationData must be [x, y]');
@@ -232,7 +241,7 @@ export async function fit(model: LayersModel, x: ModelInputs, y: ModelTargets, a
       load(model, train, shuffle ? order : null, start, count, aug?.offsets(count, (train.xStride?.[0] ?? train.xPer[0]) / C, C) ?? null);
       aug?.apply(model, count, L, C, train.yPer);
       model.runForward(count, true);
-      const loss = model.runLosses(count, true);
+      const loss = model.runLosses(count, true, train.w !== undefined);
       step++;
       checkLoss(loss.value, epoch, b, step);
       model.applyOptimizer();
@@ -263,7 +272,7 @@ function evaluateDataset(model: LayersModel, d: Dataset, batchSize: number, metr
     const count = Math.min(batchSize, d.n - start);
     load(model, d, null, start, count);
     model.runForward(count, false);
-    acc.add(model, model.runLosses(count, false), count);
+    acc.add(model, model.runLosses(count, false, d.w !== undefined), count);
   }
   return acc.logs(prefix);
 }
