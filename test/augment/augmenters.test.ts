@@ -241,3 +241,23 @@ test('bad options name the augmenter, the option, the value and what is expected
   ];
   for (const [f, re] of cases) assert.throws(f, (e: unknown) => e instanceof ConfigError && re.test(e.message), String(re));
 });
+
+test('getConfig gives back the resolved options (defaults filled in)', () => {
+  assert.deepEqual(augment.jitter().getConfig(), { sigma: 0.03 });
+  assert.deepEqual(augment.magnitudeWarp({ knots: 6 }).getConfig(), { sigma: 0.2, knots: 6 });
+  assert.deepEqual(augment.timeShift({ maxShift: 3 }).getConfig(), { maxShift: 3, mode: 'circular' });
+  assert.deepEqual(augment.randomGain().getConfig(), { gainDb: [-6, 6] });
+  assert.deepEqual(augment.addNoise({ snrDb: [5, 9] }).getConfig(), { snrDb: [5, 9] });
+  assert.deepEqual(augment.speedPerturb().getConfig(), { factors: [0.9, 1, 1.1], align: 'center' });
+  assert.deepEqual(augment.speedPerturb({ range: [0.95, 1.05], align: 'start' }).getConfig(), { range: [0.95, 1.05], align: 'start' });
+  assert.deepEqual(augment.mixup().getConfig(), { alpha: 0.2 });
+  assert.deepEqual(augment.randomCrop({ length: 5 }).getConfig(), { length: 5 });
+});
+
+test('augment.apply refuses what it cannot run: a non-tensor, randomCrop, mixup without targets', () => {
+  const x = batch();
+  assert.throws(() => augment.apply([augment.jitter()], [1, 2, 3] as never), /augment\.apply: x must be a Tensor \[n, L, C\] or \[n, L\]/);
+  assert.throws(() => augment.apply([augment.randomCrop({ length: 4 })], x), /augment\.apply: randomCrop runs inside fit only/);
+  assert.throws(() => augment.apply([augment.mixup()], x), /augment\.apply: augment\.mixup mixes targets: pass y/);
+  assert.throws(() => augment.speedPerturb({ factors: [1], range: [0.9, 1.1] }), /augment\.speedPerturb: give factors or range, not both/);
+});

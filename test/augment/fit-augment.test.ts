@@ -100,6 +100,15 @@ test('randomCrop: trains on random windows of longer series; validation is centr
   m.dispose();
 });
 
+test('randomCrop with validationSplit: the held-out samples are centre cropped', async () => {
+  const train = twoSines(20, 40, 11);
+  const m = net(10, 32);
+  const h = await m.fit(train.x, train.y, { epochs: 1, batchSize: 8, verbose: 0, validationSplit: 0.25, augment: [augment.randomCrop({ length: 32 })] });
+  const centre = tensor(Float32Array.from(Array.from({ length: 5 }, (_, i) => [...train.x.data.subarray((15 + i) * 40 + 4, (15 + i) * 40 + 36)]).flat()), [5, 32, 1]);
+  assert.ok(Math.abs(m.evaluate(centre, train.y.slice(15)).loss - h.history.val_loss[0]) < 1e-6);
+  m.dispose();
+});
+
 test('randomCrop on a variable-length model: trains on crops, validates on whole series', async () => {
   const train = twoSines(20, 48, 7);
   const x = input({ shape: [null, 1] });
