@@ -8,7 +8,7 @@ import { ConfigError, showValue } from '../layers/args.ts';
 import { InputLayer } from '../layers/input.ts';
 import { Random } from '../runtime/random.ts';
 import { asTensor } from '../models/inputs.ts';
-import { perName, type ModelInputs } from '../models/data.ts';
+import { perName, type Dataset, type ModelInputs } from '../models/data.ts';
 import type { LayersModel } from '../models/model.ts';
 import type { AugmentBatch, Augmenter } from './augmenter.ts';
 import type { CropAugmenter } from './crop.ts';
@@ -20,6 +20,10 @@ export class Augmentation {
   private buffer = new Float32Array(0);
   /** Crop length (the model's training input length), 0 without randomCrop. */
   readonly crop: number;
+  /** The training rows [L, C] (after the crop) and the source length S, set by bind(). */
+  private L = 0;
+  private C = 0;
+  private S = 0;
 
   private constructor(
     private readonly list: Augmenter[],
@@ -79,26 +83,37 @@ export class Augmentation {
     return { x: t, S, shapes: { inputNames: model.inputNames, graph: model.graph, inputShapesAt: () => [[S, C]] } };
   }
 
-  /** Checks every augmenter against the training rows [L, C] (after the crop). */
-  check(L: number, C: number): void {
-    for (const a of this.list) if ((a as Partial<CropAugmenter>).crop === undefined) a.check(L, C);
+  /** Takes the training rows of d ([L, C] per sample after the crop, L = d.length or the model's
+   *  fixed length) and checks every augmenter against them. */
+  bind(d: Dataset, fixedLength: number): void {
+    this.L = d.length ?? fixedLength;
+    this.C = d.xPer[0] / this.L;
+    this.S = (d.xStride?.[0] ?? d.xPer[0]) / this.C;
+    for (const a of this.list) if ((a as Partial<CropAugmenter>).crop === undefined) a.check(this.L, this.C);
+  }
+
+  /** d (cropping rows of a fixed-length model) read from the centre of each series. */
+  centre(d: Dataset): Dataset {
+    if (this.variableLength) throw new ConfigError('fit: validationSplit with augment.randomCrop on a variable-length model: pass validationData (full-length series) instead');
+    const C = d.xPer[0] / this.crop;
+    return { ...d, xOffset: Math.floor(((d.xStride?.[0] ?? d.xPer[0]) / C - this.crop) / 2) * C };
   }
 
   /** Per batch sample: where its crop window starts in its source row (floats), or null without a crop. */
-  offsets(count: number, S: number, C: number): Int32Array | null {
+  offsets(count: number): Int32Array | null {
     if (!this.crop) return null;
     const out = new Int32Array(count);
-    for (let i = 0; i < count; i++) out[i] = this.rng.int(S - this.crop + 1) * C;
+    for (let i = 0; i < count; i++) out[i] = this.rng.int(this.S - this.crop + 1) * this.C;
     return out;
   }
 
   /** Runs the augmenters on the batch just loaded into the model's buffers. */
-  apply(model: LayersModel, count: number, L: number, C: number, yPer: number[]): void {
+  apply(model: LayersModel, count: number, yPer: number[]): void {
     const batch: AugmentBatch = {
       x: model.inputView(count, 0),
       n: count,
-      length: L,
-      channels: C,
+      length: this.L,
+      channels: this.C,
       ys: yPer.map((per, o) => model.targetView(count * per, o)),
       yPer,
       scratch: (floats) => (this.buffer.length >= floats ? this.buffer : (this.buffer = new Float32Array(floats))),

@@ -74,8 +74,8 @@ function dataset(model: LayersModel, x: ModelInputs, y: ModelTargets, what: stri
   const xPer = model.inputShapesAt(length).map(size);
   const d: Dataset = { xs, ys, n, length, xPer, yPer: outs.map((_, o) => model.targetSize(o, length)) };
   if (!src) return d;
-  const C = xPer[0] / crop!.aug.crop;
-  return { ...d, xStride: [src.S * C], xOffset: crop!.centre ? Math.floor((src.S - crop!.aug.crop) / 2) * C : 0 };
+  const cropping = { ...d, xStride: [(src.S * xPer[0]) / crop!.aug.crop] };
+  return crop!.centre ? crop!.aug.centre(cropping) : cropping;
 }
 
 /** Copies samples order[start .. start+count) of every input and target into the model's buffers;
@@ -200,11 +200,7 @@ export async function fit(model: LayersModel, x: ModelInputs, y: ModelTargets, a
     const nTrain = train.n - nVal;
     val = slice(train, nTrain, train.n);
     train = slice(train, 0, nTrain);
-    if (crop) {
-      if (crop.variableLength) throw new ConfigError('fit: validationSplit with augment.randomCrop on a variable-length model: pass validationData (full-length series) instead');
-      const C = val.xPer[0] / crop.crop;
-      val = { ...val, xOffset: Math.floor((val.xStride![0] / C - crop.crop) / 2) * C };
-    }
+    if (crop) val = crop.centre(val);
   }
   if (train.n === 0) throw new ConfigError('fit: no training samples');
 
@@ -217,9 +213,7 @@ export async function fit(model: LayersModel, x: ModelInputs, y: ModelTargets, a
     cb.setModel?.(model);
   }
   const rng = new Random(seed);
-  const C = aug ? train.xPer[0] / (train.length ?? model.inputShapesAt()[0][0]) : 0;
-  const L = aug ? train.xPer[0] / C : 0;
-  aug?.check(L, C);
+  aug?.bind(train, model.inputShapesAt(train.length)[0][0]);
   const order = Int32Array.from({ length: train.n }, (_, i) => i);
   const history: History = { epoch: [], history: {} };
   model.stopTraining = false;
@@ -238,8 +232,8 @@ export async function fit(model: LayersModel, x: ModelInputs, y: ModelTargets, a
       const start = b * batchSize;
       const count = Math.min(batchSize, train.n - start);
       for (const cb of cbs) await cb.onBatchBegin?.(b);
-      load(model, train, shuffle ? order : null, start, count, aug?.offsets(count, (train.xStride?.[0] ?? train.xPer[0]) / C, C) ?? null);
-      aug?.apply(model, count, L, C, train.yPer);
+      load(model, train, shuffle ? order : null, start, count, aug?.offsets(count) ?? null);
+      aug?.apply(model, count, train.yPer);
       model.runForward(count, true);
       const loss = model.runLosses(count, true, train.w !== undefined);
       step++;
