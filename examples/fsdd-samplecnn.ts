@@ -10,7 +10,9 @@
 //
 // With --augment shift,noise,gain (any subset), every training batch is augmented on the fly:
 // a time shift of up to +-800 samples (0.1 s, zero-filled), white noise at an SNR drawn from
-// 15-35 dB, and a gain drawn from -6..6 dB, each per clip (cnn1d's augment.*).
+// 15-35 dB, and a gain drawn from -6..6 dB, each per clip (cnn1d's augment.*). These strengths
+// were chosen before any run (a tenth of a second of shift, noise audible but below speech,
+// gain of a factor 2 either way), not tuned on the test sets.
 //
 // With --holdout SPEAKER (george, jackson, nicolas, theo or yweweler), the split is by speaker:
 // every recording of the other four speakers trains, all 500 of SPEAKER test.
