@@ -146,11 +146,16 @@ function elementwise(kind: i32, p: f32, y: f32, g: usize, scale: f32, param: f32
 }
 
 /** Returns the batch-mean loss; grad = d(loss)/d(yPred) (overwrites). param: huber delta,
- *  exponential beta; ignored by the others. */
-export function loss_forward_backward(kind: i32, yPred: usize, yTrue: usize, grad: usize, B: i32, C: i32, param: f32): f32 {
-  const invB: f32 = 1 / <f32>B;
+ *  exponential beta; ignored by the others. weights (0: none) [B]: per-row weights w_b, giving
+ *  sum_b w_b l_b / B and gradient rows scaled by w_b (Keras's sample_weight with its default
+ *  reduction, sum over the batch size). */
+export function loss_forward_backward(kind: i32, yPred: usize, yTrue: usize, grad: usize, B: i32, C: i32, param: f32, weights: usize): f32 {
+  const batchInv: f32 = 1 / <f32>B;
   let total: f64 = 0;
   for (let b = 0; b < B; b++) {
+    const w: f32 = weights != 0 ? load<f32>(weights + (<usize>b << 2)) : 1;
+    const invB: f32 = weights != 0 ? batchInv * w : batchInv;
+    const before = total;
     const p = yPred + (<usize>b * <usize>C << 2);
     const y = yTrue + (<usize>b * <usize>C << 2);
     const g = grad + (<usize>b * <usize>C << 2);
@@ -233,17 +238,20 @@ export function loss_forward_backward(kind: i32, yPred: usize, yTrue: usize, gra
         total += row / <f64>C;
       }
     }
+    if (weights != 0) total = before + <f64>w * (total - before);
   }
   return <f32>(total / <f64>B);
 }
 
 /** Fused softmax + categorical cross-entropy gradient w.r.t. the logits: dz = (p * sum(y) - y) / B
- *  (P - y over B for one-hot y). sparse != 0: yTrue holds class indices [B]. Overwrites dz [B, C]. */
-export function softmax_crossentropy_backward(p: usize, yTrue: usize, dz: usize, B: i32, C: i32, sparse: i32): void {
-  const invB: f32 = 1 / <f32>B;
-  const vb = f32x4.splat(invB);
+ *  (P - y over B for one-hot y), row b times w_b with weights (0: none) [B]. sparse != 0: yTrue
+ *  holds class indices [B]. Overwrites dz [B, C]. */
+export function softmax_crossentropy_backward(p: usize, yTrue: usize, dz: usize, B: i32, C: i32, sparse: i32, weights: usize): void {
+  const batchInv: f32 = 1 / <f32>B;
   const C4 = C & ~3;
   for (let b = 0; b < B; b++) {
+    const invB: f32 = weights != 0 ? batchInv * load<f32>(weights + (<usize>b << 2)) : batchInv;
+    const vb = f32x4.splat(invB);
     const pr = p + (<usize>b * <usize>C << 2);
     const dr = dz + (<usize>b * <usize>C << 2);
     if (sparse != 0) {

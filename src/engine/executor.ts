@@ -20,12 +20,13 @@ export function backward(mem: MemoryPlan, ctx: StepContext, fused: ReadonlySet<n
 }
 
 /** Weighted sum over the outputs of each output's batch-mean loss against the loaded targets
- *  (`weights[o]`, default 1; a weight of 1 costs nothing). With `withGrads`, also zeroes every
+ *  (`weights[o]`, default 1; a weight of 1 costs nothing); with `perRow`, each loss row b is
+ *  weighted by the loaded sampleWeights[o][b] (sum_b w_b l_b / B). With `withGrads`, also zeroes every
  *  gradient and writes w_o * d loss_o / d output; softmax + cross-entropy is fused
  *  (d loss / d logits = w_o (P - y)/B) at every output that ends in softmax and that no other
  *  node reads. Returns the total, each output's unweighted loss, and the nodes whose logits
  *  gradient was written. */
-export function losses(mem: MemoryPlan, ctx: StepContext, fns: Loss[], withGrads: boolean, weights: readonly number[] = []): { value: number; values: number[]; fused: Set<number> } {
+export function losses(mem: MemoryPlan, ctx: StepContext, fns: Loss[], withGrads: boolean, weights: readonly number[] = [], perRow = false): { value: number; values: number[]; fused: Set<number> } {
   const { graph } = mem;
   const k = ctx.k;
   if (withGrads) mem.work.zeroGrads();
@@ -43,14 +44,15 @@ export function losses(mem: MemoryPlan, ctx: StepContext, fns: Loss[], withGrads
     const y = mem.ios[i].y.ptr;
     const target = mem.targets[o].ptr;
     const grad = mem.lossGrads[o].ptr;
-    const v = loss.compute(k, y, target, grad, rows, C);
+    const rowWeights = perRow ? mem.sampleWeights[o].ptr : 0;
+    const v = loss.compute(k, y, target, grad, rows, C, rowWeights);
     values.push(v);
     value += w === 1 ? v : w * v;
     if (!withGrads) return;
     const logits = loss.fusesWithSoftmax && graph.consumers[i].length === 0 && graph.outputs.indexOf(t) === o ? graph.nodes[i].layer.softmaxLogitsGrad(mem.ios[i]) : null;
     // the fused kernel overwrites: one writer per buffer, never another output's loss gradient
     if (logits && !written.has(logits.ptr) && !mem.lossGrads.some((g) => g.ptr === logits.ptr)) {
-      k.softmax_crossentropy_backward(y, target, logits.ptr, rows, C, loss.sparse ? 1 : 0);
+      k.softmax_crossentropy_backward(y, target, logits.ptr, rows, C, loss.sparse ? 1 : 0, rowWeights);
       if (w !== 1) k.scale_f32(logits.ptr, logits.ptr, rows * C, Math.fround(w)); // logits [B, ...out]
       written.add(logits.ptr);
       fused.add(i);

@@ -48,6 +48,8 @@ export class MemoryPlan {
   /** Per output: the targets, and where the loss writes d loss / d output. */
   readonly targets: Slot[];
   readonly lossGrads: Slot[];
+  /** Per output: a weight per loss row [capacity * rows per sample] (fit's classWeight / sampleWeight). */
+  readonly sampleWeights: Slot[];
   /** Floats of the inference pool (0 when training). */
   readonly poolFloats: number;
 
@@ -123,6 +125,10 @@ export class MemoryPlan {
       node.layer.plan(planner, io);
     });
     this.targets = options.targetFloats.map((f) => work.act(f));
+    this.sampleWeights = graph.outputs.map((t) => {
+      const out = shapes.outs[graph.valueIndex(t)];
+      return work.act((capacity * size(out)) / out[out.length - 1]);
+    });
     this.lossGrads = graph.outputs.map((t) => this.grads[graph.valueIndex(t)] ?? work.scratch(capacity * size(shapes.outs[graph.valueIndex(t)])));
     this.poolFloats = pack(pooled);
     this.pooled = pooled;

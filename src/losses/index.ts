@@ -61,9 +61,10 @@ export class Loss {
     return !this.fromLogits && (this.name === 'categoricalCrossentropy' || this.name === 'sparseCategoricalCrossentropy');
   }
 
-  /** Batch-mean loss; grad = d loss / d yPred (overwritten). */
-  compute(k: KernelExports, yPred: number, yTrue: number, grad: number, B: number, C: number): number {
-    return k.loss_forward_backward(this.kind, yPred, yTrue, grad, B, C, this.param);
+  /** Batch-mean loss; grad = d loss / d yPred (overwritten). weights (a pointer, 0 for none):
+   *  per-row weights [B], giving sum_b w_b loss_b / B (Keras's sample weights). */
+  compute(k: KernelExports, yPred: number, yTrue: number, grad: number, B: number, C: number, weights = 0): number {
+    return k.loss_forward_backward(this.kind, yPred, yTrue, grad, B, C, this.param, weights);
   }
 
   getConfig(): Record<string, unknown> {

@@ -25,6 +25,12 @@ export interface Dataset {
   /** Floats per sample of each input / target. */
   xPer: number[];
   yPer: number[];
+  /** Floats between samples of each input when longer than xPer (rows cropped by fit's augment.randomCrop). */
+  xStride?: number[];
+  /** Floats into each source row where a centre crop starts (validation of a cropping fit). */
+  xOffset?: number;
+  /** Loss weight of each sample [n] (fit's classWeight / sampleWeight). */
+  w?: Float32Array;
 }
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
@@ -91,5 +97,5 @@ export function targetParts(y: ModelTargets, n: number, losses: Loss[], shapes: 
 
 /** Samples [from, to) of a dataset (views, no copy). */
 export function slice(d: Dataset, from: number, to: number): Dataset {
-  return { ...d, xs: d.xs.map((x, i) => x.subarray(from * d.xPer[i], to * d.xPer[i])), ys: d.ys.map((y, o) => y.subarray(from * d.yPer[o], to * d.yPer[o])), n: to - from };
+  return { ...d, xs: d.xs.map((x, i) => x.subarray(from * (d.xStride?.[i] ?? d.xPer[i]), to * (d.xStride?.[i] ?? d.xPer[i]))), ys: d.ys.map((y, o) => y.subarray(from * d.yPer[o], to * d.yPer[o])), n: to - from, ...(d.w ? { w: d.w.subarray(from, to) } : {}) };
 }

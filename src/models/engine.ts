@@ -38,6 +38,14 @@ export class ModelEngine extends ModelCore {
     return this.rt.f32(target.ptr, n);
   }
 
+  /** View of output `o`'s per-row loss weights (`n` values: batch * rows per sample), read by
+   *  runLosses(batch, backward, true); valid until the next prepare(). */
+  sampleWeightView(n: number, o = 0): Float32Array {
+    const slot = this.liveWork('sampleWeightView', 1).sampleWeights[this.indexIn(this.graph.outputs, o, 'output', 'sampleWeightView')];
+    if (!Number.isInteger(n) || n < 0 || n > slot.floats) throw new ConfigError(`model "${this.name}": sampleWeightView: n must be an integer in 0..${slot.floats}, got ${showValue(n)}`);
+    return this.rt.f32(slot.ptr, n);
+  }
+
   /** View of output `o` of the last forward for `batch` samples. */
   outputView(batch: number, o = 0): Float32Array {
     const plan = this.liveWork('outputView', batch);
@@ -65,8 +73,9 @@ export class ModelEngine extends ModelCore {
     return this.runLosses(batch, backward).value;
   }
 
-  /** runLoss, with each output's (unweighted) loss too. */
-  runLosses(batch: number, backward: boolean): { value: number; values: number[] } {
+  /** runLoss, with each output's loss too (not multiplied by lossWeights); `sampleWeighted`: each
+   *  loss row weighted by the loaded sampleWeightView. */
+  runLosses(batch: number, backward: boolean, sampleWeighted = false): { value: number; values: number[] } {
     const plan = this.liveWork('runLoss', batch);
     const losses = this.losses;
     if (losses.length === 0) throw new ConfigError(`model "${this.name}": runLoss: call compile({optimizer, loss}) first`);
@@ -79,7 +88,7 @@ export class ModelEngine extends ModelCore {
     });
     if (backward) this.checkTrainingForward('runLoss', batch);
     const ctx = this.context(batch, true);
-    const { value, values, fused } = exec.losses(plan, ctx, losses, backward, this.lossWeights);
+    const { value, values, fused } = exec.losses(plan, ctx, losses, backward, this.lossWeights, sampleWeighted);
     if (backward) exec.backward(plan, ctx, fused);
     // weight penalties join the total (not the per-output losses) and their gradients, as Keras
     return { value: value + regularizationLoss(ctx.k, this.weights, backward), values };

@@ -10,6 +10,9 @@ import { getMetric, metricState, type Metric, type MetricState } from './metrics
 import { ProgressLogger } from './progress.ts';
 import { inputParts, targetParts, slice, type Dataset, type ModelInputs, type ModelTargets } from './data.ts';
 import type { LayersModel } from './model.ts';
+import { Augmentation } from '../augment/pipeline.ts';
+import type { Augmenter } from '../augment/augmenter.ts';
+import { loadSampleWeights, sampleWeights, type ClassWeight, type SampleWeight } from './sample-weights.ts';
 
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
@@ -34,6 +37,14 @@ export interface FitArgs {
   seed?: number;
   /** Epoch to start counting from (default 0), to resume training. */
   initialEpoch?: number;
+  /** Augmenters (augment.timeShift(...), augment.mixup(...), ...) run in order on every training
+   *  batch in the model's input buffer, seeded from `seed`; never on validation data. */
+  augment?: Augmenter[];
+  /** {classIndex: weight}: each sample's loss times the weight of its class (others 1), as Keras;
+   *  one output with a class vector per sample. Not applied to validationData. */
+  classWeight?: ClassWeight;
+  /** One loss weight per sample of x (Keras's sample_weight); validationSplit keeps its share. */
+  sampleWeight?: SampleWeight;
 }
 
 export interface History {
@@ -51,29 +62,42 @@ export class TrainingError extends Error {
   override name = 'TrainingError';
 }
 
-export function dataset(model: LayersModel, x: ModelInputs, y: ModelTargets, what: string): Dataset {
-  const { xs, n, length } = inputParts(x, model, `${what} x`);
+/** With `crop` (augment.randomCrop), x holds longer series whose windows of `crop.length` steps
+ *  are copied: from a random start in training, from the centre (`centre`) for validation. */
+export function dataset(model: LayersModel, x: ModelInputs, y: ModelTargets, what: string, crop?: { aug: Augmentation; centre: boolean }): Dataset {
+  const src = crop?.aug.source(model, x, `${what} x`);
+  const parts = inputParts(src?.x ?? x, src?.shapes ?? model, `${what} x`);
+  const { xs, n } = parts;
+  const length = src && parts.length !== undefined ? crop!.aug.crop : parts.length;
   const outs = model.outputShapesAt(length);
   const ys = targetParts(y, n, model.losses, outs, model.outputNames, `${what} y`);
-  return { xs, ys, n, length, xPer: model.inputShapesAt(length).map(size), yPer: outs.map((_, o) => model.targetSize(o, length)) };
+  const xPer = model.inputShapesAt(length).map(size);
+  const d: Dataset = { xs, ys, n, length, xPer, yPer: outs.map((_, o) => model.targetSize(o, length)) };
+  if (!src) return d;
+  const cropping = { ...d, xStride: [(src.S * xPer[0]) / crop!.aug.crop] };
+  return crop!.centre ? crop!.aug.centre(cropping) : cropping;
 }
 
-/** Copies samples order[start .. start+count) of every input and target into the model's buffers. */
-export function load(model: LayersModel, d: Dataset, order: Int32Array | null, start: number, count: number): void {
-  const parts: [Float32Array, Float32Array, number][] = [
-    ...d.xs.map((x, i): [Float32Array, Float32Array, number] => [model.inputView(count, i), x, d.xPer[i]]),
-    ...d.ys.map((y, o): [Float32Array, Float32Array, number] => [model.targetView(count * d.yPer[o], o), y, d.yPer[o]]),
+/** Copies samples order[start .. start+count) of every input and target into the model's buffers;
+ *  a cropping dataset's rows from d.xOffset + offsets[i] floats into each source row. */
+export function load(model: LayersModel, d: Dataset, order: Int32Array | null, start: number, count: number, offsets: Int32Array | null = null): void {
+  const parts: [Float32Array, Float32Array, number, number][] = [
+    ...d.xs.map((x, i): [Float32Array, Float32Array, number, number] => [model.inputView(count, i), x, d.xPer[i], d.xStride?.[i] ?? d.xPer[i]]),
+    ...d.ys.map((y, o): [Float32Array, Float32Array, number, number] => [model.targetView(count * d.yPer[o], o), y, d.yPer[o], d.yPer[o]]),
   ];
-  for (const [view, data, per] of parts) {
-    if (!order) {
+  for (const [view, data, per, stride] of parts) {
+    if (!order && stride === per) {
       view.set(data.subarray(start * per, (start + count) * per));
       continue;
     }
+    const cropping = stride !== per;
     for (let i = 0; i < count; i++) {
-      const s = order[start + i];
-      view.set(data.subarray(s * per, (s + 1) * per), i * per);
+      const s = order ? order[start + i] : start + i;
+      const from = s * stride + (cropping ? (d.xOffset ?? 0) + (offsets ? offsets[i] : 0) : 0);
+      view.set(data.subarray(from, from + per), i * per);
     }
   }
+  if (d.w) loadSampleWeights(model, d.w, order, start, count, d.length);
 }
 
 /** Sums over an epoch of the total loss, each output's loss and each output's metrics; logs are
@@ -141,7 +165,7 @@ export function checkWeights(model: LayersModel, epoch: number): void {
 }
 
 export async function fit(model: LayersModel, x: ModelInputs, y: ModelTargets, args: FitArgs = {}): Promise<History> {
-  checkKeys('fit', args, ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'callbacks', 'verbose', 'seed', 'initialEpoch']);
+  checkKeys('fit', args, ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'callbacks', 'verbose', 'seed', 'initialEpoch', 'augment', 'classWeight', 'sampleWeight']);
   if (!model.loss || !model.optimizer) throw new ConfigError(`fit: call model.compile({optimizer, loss, metrics}) before fit`);
   const epochs = positiveInt('fit', 'epochs', args.epochs, 1);
   const batchSize = positiveInt('fit', 'batchSize', args.batchSize, 32);
@@ -152,17 +176,25 @@ export async function fit(model: LayersModel, x: ModelInputs, y: ModelTargets, a
   if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new ConfigError(`fit: verbose must be 0, 1 or 2, got ${showValue(args.verbose)}`);
   const initialEpoch = args.initialEpoch === undefined || args.initialEpoch === 0 ? 0 : positiveInt('fit', 'initialEpoch', args.initialEpoch);
 
-  let train = dataset(model, x, y, 'fit');
+  const seed = args.seed ?? model.seed ^ 0x5eed;
+  const aug = Augmentation.create(model, args.augment, seed);
+  const crop = aug?.crop ? aug : undefined;
+  let train = dataset(model, x, y, 'fit', crop && { aug: crop, centre: false });
+  const w = sampleWeights(model, train, args.classWeight, args.sampleWeight);
+  if (w) train.w = w;
   let val: Dataset | null = null;
   if (args.validationData) {
     if (!Array.isArray(args.validationData) || args.validationData.length !== 2) throw new ConfigError('fit: validationData must be [x, y]');
-    val = dataset(model, args.validationData[0], args.validationData[1], 'fit validationData');
+    // a fixed-length model validates on the centre crop, a variable-length one on the whole series
+    const valCrop = crop && !crop.variableLength ? { aug: crop, centre: true } : undefined;
+    val = dataset(model, args.validationData[0], args.validationData[1], 'fit validationData', valCrop);
   } else if (split > 0) {
     const nVal = Math.floor(train.n * split);
     if (nVal < 1 || nVal >= train.n) throw new ConfigError(`fit: validationSplit ${split} of ${train.n} samples leaves ${nVal} validation and ${train.n - nVal} training samples; both must be >= 1`);
     const nTrain = train.n - nVal;
     val = slice(train, nTrain, train.n);
     train = slice(train, 0, nTrain);
+    if (crop) val = crop.centre(val);
   }
   if (train.n === 0) throw new ConfigError('fit: no training samples');
 
@@ -174,7 +206,8 @@ export async function fit(model: LayersModel, x: ModelInputs, y: ModelTargets, a
     if (typeof cb !== 'object' || cb === null) throw new ConfigError(`fit: callbacks must be objects with hooks such as onEpochEnd, got ${showValue(cb)}`);
     cb.setModel?.(model);
   }
-  const rng = new Random(args.seed ?? model.seed ^ 0x5eed);
+  const rng = new Random(seed);
+  aug?.bind(train, model.inputShapesAt(train.length)[0][0]);
   const order = Int32Array.from({ length: train.n }, (_, i) => i);
   const history: History = { epoch: [], history: {} };
   model.stopTraining = false;
@@ -193,9 +226,10 @@ export async function fit(model: LayersModel, x: ModelInputs, y: ModelTargets, a
       const start = b * batchSize;
       const count = Math.min(batchSize, train.n - start);
       for (const cb of cbs) await cb.onBatchBegin?.(b);
-      load(model, train, shuffle ? order : null, start, count);
+      load(model, train, shuffle ? order : null, start, count, aug?.offsets(count) ?? null);
+      aug?.apply(model, count, train.yPer);
       model.runForward(count, true);
-      const loss = model.runLosses(count, true);
+      const loss = model.runLosses(count, true, train.w !== undefined);
       step++;
       checkLoss(loss.value, epoch, b, step);
       model.applyOptimizer();
@@ -226,7 +260,7 @@ export function evaluateDataset(model: LayersModel, d: Dataset, batchSize: numbe
     const count = Math.min(batchSize, d.n - start);
     load(model, d, null, start, count);
     model.runForward(count, false);
-    acc.add(model, model.runLosses(count, false), count);
+    acc.add(model, model.runLosses(count, false, d.w !== undefined), count);
   }
   return acc.logs(prefix);
 }

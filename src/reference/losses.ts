@@ -132,12 +132,27 @@ export function lossForwardBackward(kind: number, yPred: Floats, yTrue: Floats, 
   return total / B;
 }
 
-/** dz = (p * sum(y) - y) / B, p = softmax(z);  sparse != 0: yTrue holds class indices [B]. */
-export function softmaxCrossentropyBackward(p: Floats, yTrue: Floats, dz: Floats, B: number, C: number, sparse: number): void {
+/** dz = w_b (p * sum(y) - y) / B, p = softmax(z) (w_b = 1 without weights);  sparse != 0: yTrue holds class indices [B]. */
+export function softmaxCrossentropyBackward(p: Floats, yTrue: Floats, dz: Floats, B: number, C: number, sparse: number, weights?: Floats): void {
   for (let b = 0; b < B; b++) {
     const y = (j: number) => (sparse !== 0 ? (j === yTrue[b] ? 1 : 0) : yTrue[b * C + j]);
+    const w = weights ? weights[b] : 1;
     let sy = 0;
     for (let j = 0; j < C; j++) sy += y(j);
-    for (let j = 0; j < C; j++) dz[b * C + j] = (p[b * C + j] * sy - y(j)) / B;
+    for (let j = 0; j < C; j++) dz[b * C + j] = (w * (p[b * C + j] * sy - y(j))) / B;
   }
+}
+
+/** Per-row weights [B] (Keras sample_weight, reduction sum over the batch size): sum_b w_b l_b / B,
+ *  the gradient of row b times w_b. Defined from the unweighted loss of each row alone. */
+export function weightedLossForwardBackward(kind: number, yPred: Floats, yTrue: Floats, grad: Floats, B: number, C: number, param: number, weights: Floats): number {
+  const sparse = kind === K.sparseCategoricalCrossentropy || kind === K.sparseCategoricalCrossentropyFromLogits;
+  let total = 0;
+  for (let b = 0; b < B; b++) {
+    const g = new Float64Array(C);
+    const y = sparse ? Float64Array.of(yTrue[b]) : Float64Array.from({ length: C }, (_, j) => yTrue[b * C + j]);
+    total += weights[b] * lossForwardBackward(kind, Float64Array.from({ length: C }, (_, j) => yPred[b * C + j]), y, g, 1, C, param);
+    for (let j = 0; j < C; j++) grad[b * C + j] = (weights[b] * g[j]) / B;
+  }
+  return total / B;
 }

@@ -100,7 +100,7 @@ test('loss_forward_backward matches the reference for every kind code', () => {
           const label = `${name} B${B} C${C}`;
           const [p, y, param] = inputs(name, rng, B, C);
           const g = guardedBuffer(s, new Float32Array(B * C).fill(777));
-          const v = s.k.loss_forward_backward(kind, s.put(p), s.put(y), g.ptr, B, C, param);
+          const v = s.k.loss_forward_backward(kind, s.put(p), s.put(y), g.ptr, B, C, param, 0);
           const rg = new Float64Array(B * C);
           const rv = ref.lossForwardBackward(kind, p, y, rg, B, C, param);
           assertClose([v], [rv], `value ${label}`, 1e-6, 1e-5);
@@ -121,9 +121,50 @@ test('softmax_crossentropy_backward matches the reference (dense and sparse)', (
           const [hot, idx] = oneHot(rng, B, C);
           const y = sparse ? idx : C > 1 && B > 1 ? softmaxRows(rng.uniformArray(B * C), B, C) : hot;
           const dz = guardedBuffer(s, new Float32Array(B * C).fill(777));
-          s.k.softmax_crossentropy_backward(s.put(p), s.put(y), dz.ptr, B, C, sparse);
+          s.k.softmax_crossentropy_backward(s.put(p), s.put(y), dz.ptr, B, C, sparse, 0);
           const rdz = new Float64Array(B * C);
           ref.softmaxCrossentropyBackward(p, y, rdz, B, C, sparse);
+          assertClose(dz.read(), rdz, label, 1e-7, 1e-5);
+          dz.check(label);
+        }
+  });
+});
+
+test('weighted loss_forward_backward (per-row weights, mean over B) matches the reference for every kind code', () => {
+  const rng = new Random(10);
+  withScratch((s) => {
+    for (const [name, kind] of Object.entries(LossKind) as [LossKindName, number][])
+      for (const B of [1, 3, 5])
+        for (const C of [1, 3, 4, 5]) {
+          const label = `${name} B${B} C${C} weighted`;
+          const [p, y, param] = inputs(name, rng, B, C);
+          const w = Float32Array.from({ length: B }, (_, b) => (b === 1 ? 0 : rng.uniform(0.1, 3)));
+          const g = guardedBuffer(s, new Float32Array(B * C).fill(777));
+          const v = s.k.loss_forward_backward(kind, s.put(p), s.put(y), g.ptr, B, C, param, s.put(w));
+          const rg = new Float64Array(B * C);
+          const rv = ref.weightedLossForwardBackward(kind, p, y, rg, B, C, param, w);
+          assertClose([v], [rv], `value ${label}`, 1e-6, 1e-5);
+          assertClose(g.read(), rg, `grad ${label}`, 1e-7, 1e-5);
+          g.check(label);
+        }
+  });
+});
+
+test('weighted softmax_crossentropy_backward matches the reference over SIMD tails (dense and sparse)', () => {
+  const rng = new Random(11);
+  withScratch((s) => {
+    for (const B of [1, 2, 3])
+      for (const C of SIMD_TAIL_SIZES)
+        for (const sparse of [0, 1]) {
+          const label = `B${B} C${C} sparse ${sparse} weighted`;
+          const p = softmaxRows(rng.uniformArray(B * C, -3, 3), B, C);
+          const [hot, idx] = oneHot(rng, B, C);
+          const y = sparse ? idx : hot;
+          const w = Float32Array.from({ length: B }, () => rng.uniform(0, 2));
+          const dz = guardedBuffer(s, new Float32Array(B * C).fill(777));
+          s.k.softmax_crossentropy_backward(s.put(p), s.put(y), dz.ptr, B, C, sparse, s.put(w));
+          const rdz = new Float64Array(B * C);
+          ref.softmaxCrossentropyBackward(p, y, rdz, B, C, sparse, w);
           assertClose(dz.read(), rdz, label, 1e-7, 1e-5);
           dz.check(label);
         }
@@ -143,7 +184,7 @@ test('loss kernels clip probabilities and stay finite at extreme inputs like the
     for (const [name, p, y] of cases) {
       const [B, C] = [3, 2];
       const g = guardedBuffer(s, new Float32Array(B * C).fill(777));
-      const v = s.k.loss_forward_backward(LossKind[name], s.put(p), s.put(y), g.ptr, B, C, 0);
+      const v = s.k.loss_forward_backward(LossKind[name], s.put(p), s.put(y), g.ptr, B, C, 0, 0);
       const rg = new Float64Array(B * C);
       const rv = ref.lossForwardBackward(LossKind[name], Float32Array.from(p), Float32Array.from(y), rg, B, C, 0);
       assert.ok(Number.isFinite(v), `${name}: value ${v}`);

@@ -53,8 +53,9 @@ test('inference plans reuse the memory of dead values; outputs equal the trainin
   const m = model({ inputs: x, outputs: y, seed: 2 });
   m.prepare(B, false, false);
   const A = 4 * B * L * C; // bytes of one activation
-  // the pool holds two activations at a time; the targets and the loss gradient one each
-  assert.equal(m.workBytes, 4 * A);
+  // the pool holds two activations at a time; the targets and the loss gradient one each; the
+  // per-row loss weights (fit's classWeight / sampleWeight) one float per output row
+  assert.equal(m.workBytes, 4 * A + 4 * B * L);
   const data = twoSines(B * C, L, 1).x.data;
   const inferred = [...m.forwardBatch(data, B, false)];
   m.prepare(B);
