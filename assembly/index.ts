@@ -26,3 +26,4 @@ export * from './kernels/dropout';
 export * from './kernels/merge';
 export * from './kernels/shape';
 export * from './kernels/check';
+export * from './kernels/peak';
