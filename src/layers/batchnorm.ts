@@ -71,8 +71,8 @@ export class BatchNormalization extends Layer {
     return specs;
   }
 
-  // io.s: mean, rstd [C] (batch statistics of the forward, for the backward); scratch [4C] =
-  // [kernel scratch 2C | discarded dgamma C | discarded dbeta C]; discardDx when the input needs
+  // io.s: mean, rstd [C] (batch statistics of the forward, for the backward); scratch [9C] =
+  // [kernel scratch 7C (forward 5C) | discarded dgamma C | discarded dbeta C]; discardDx when the input needs
   // no gradient; gamma1 (ones) when scale=false, beta0 (zeros) when center=false.
   override plan(p: BufferPlanner, io: NodeIO): void {
     const C = this.channels;
@@ -81,7 +81,7 @@ export class BatchNormalization extends Layer {
     if (!this.scale) io.s.gamma1 = p.constant(C, 1);
     if (!this.center) io.s.beta0 = p.constant(C);
     if (!p.training) return;
-    io.s.scratch = p.scratch(4 * C);
+    io.s.scratch = p.scratch(9 * C);
     if (!io.dxs[0]) io.s.discardDx = p.scratch(io.y.floats);
   }
 
@@ -107,7 +107,7 @@ export class BatchNormalization extends Layer {
     const mm = this.ptrOf('moving_mean');
     const mv = this.ptrOf('moving_variance');
     const x = io.xs[0].ptr;
-    if (training) k.batchnorm_forward_train(x, gamma, beta, io.y.ptr, io.s.mean.ptr, io.s.rstd.ptr, mm, mv, R, C, this.momentum, this.epsilon);
+    if (training) k.batchnorm_forward_train(x, gamma, beta, io.y.ptr, io.s.mean.ptr, io.s.rstd.ptr, mm, mv, io.s.scratch.ptr, R, C, this.momentum, this.epsilon);
     else k.batchnorm_forward_infer(x, gamma, beta, mm, mv, io.y.ptr, R, C, this.epsilon);
   }
 
@@ -116,8 +116,8 @@ export class BatchNormalization extends Layer {
     const { k, batch } = ctx;
     const C = this.channels;
     const scratch = io.s.scratch.ptr;
-    const dgamma = this.gradOf('gamma') || scratch + 4 * 2 * C;
-    const dbeta = this.gradOf('beta') || scratch + 4 * 3 * C;
+    const dgamma = this.gradOf('gamma') || scratch + 4 * 7 * C;
+    const dbeta = this.gradOf('beta') || scratch + 4 * 8 * C;
     const dx = io.dxs[0] ?? io.s.discardDx;
     if (!io.dxs[0] && !this.gradOf('gamma') && !this.gradOf('beta')) return;
     k.batchnorm_backward(io.xs[0].ptr, this.gammaPtr(io), io.s.mean.ptr, io.s.rstd.ptr, io.dy.ptr, dx.ptr, dgamma, dbeta, scratch, this.rows(batch), C);

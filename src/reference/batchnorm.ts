@@ -3,6 +3,7 @@
 // Biased batch variance; moving = momentum*moving + (1-momentum)*batchStat (Keras).
 import type { Floats } from './types.ts';
 
+/** The kernel's scratch argument (after movVar) has no counterpart here. */
 export function batchnormForwardTrain(x: Floats, gamma: Floats, beta: Floats, y: Floats, mean: Floats, rstd: Floats, movMean: Floats, movVar: Floats, R: number, C: number, momentum: number, eps: number): void {
   for (let c = 0; c < C; c++) {
     let s = 0;
