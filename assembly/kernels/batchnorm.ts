@@ -198,3 +198,23 @@ export function batchnorm_backward(x: usize, gamma: usize, mean: usize, rstd: us
     }
   }
 }
+
+/** Inference folding of a batch norm into the preceding convolution or dense layer:
+ *  s = gamma/sqrt(movVar+eps);  wOut[r, f] = w[r, f]*s[f];  bOut[f] = (bias[f] - movMean[f])*s[f] + beta[f]
+ *  (bias == 0: none).   w, wOut [R, F]   bias, gamma, beta, movMean, movVar, bOut [F] */
+export function batchnorm_fold(w: usize, bias: usize, gamma: usize, beta: usize, movMean: usize, movVar: usize, wOut: usize, bOut: usize, R: i32, F: i32, eps: f32): void {
+  for (let f = 0; f < F; f++) {
+    const s = ld(gamma, f) / Mathf.sqrt(ld(movVar, f) + eps);
+    st(bOut, f, ((bias ? ld(bias, f) : 0) - ld(movMean, f)) * s + ld(beta, f));
+  }
+  const F4 = F & ~3;
+  const rowBytes = <usize>F << 2;
+  for (let r = 0; r < R; r++, w += rowBytes, wOut += rowBytes) {
+    let f = 0;
+    for (; f < F4; f += 4) {
+      const o = <usize>f << 2;
+      v128.store(wOut + o, f32x4.mul(v128.load(w + o), f32x4.div(v128.load(gamma + o), f32x4.sqrt(f32x4.add(v128.load(movVar + o), f32x4.splat(eps))))));
+    }
+    for (; f < F; f++) st(wOut, f, ld(w, f) * (ld(gamma, f) / Mathf.sqrt(ld(movVar, f) + eps)));
+  }
+}

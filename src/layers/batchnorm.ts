@@ -8,7 +8,9 @@ import { boolean, finiteNumber } from './args.ts';
 import { checkInitializer, type InitializerName } from './initializers.ts';
 import { baseArgs, initializerJson, initializerName, one } from './keras-config.ts';
 import { registerClass, type KerasConfig } from './registry.ts';
+import type { KernelExports } from '../runtime/runtime.ts';
 import { Layer, size, type BufferPlanner, type LayerArgs, type NodeIO, type StepContext, type StreamSpec, type WeightSpec } from './layer.ts';
+import { Conv1D } from './conv1d.ts';
 
 export interface BatchNormalizationArgs extends LayerArgs {
   /** Normalized axis; only the last axis (-1, the channels) is supported. */
@@ -98,12 +100,33 @@ export class BatchNormalization extends Layer {
     return this.perStep();
   }
 
+  /** Inference plans (engine/planner.ts): folds into the linear Conv1D whose output only this node
+   *  reads. The conv then runs with kernel*s and (bias - movingMean)*s + beta, s =
+   *  gamma/sqrt(movingVariance + epsilon), computed before each forward from the current weights
+   *  (`p` plans buffers of the conv's node), and writes this node's output; forward does nothing. */
+  foldInto(producer: Layer, p: BufferPlanner, producerIO: NodeIO, io: NodeIO): boolean {
+    if (!(producer instanceof Conv1D) || producer.filters !== this.channels) return false;
+    const R = producer.kernelSize * producerIO.inShapes[0][1];
+    const F = producer.filters;
+    const fold = { w: p.act(R * F), b: p.act(F), y: io.y };
+    const prepare = (k: KernelExports, kernel: number, bias: number) =>
+      k.batchnorm_fold(kernel, bias, this.gammaPtr(io), this.betaPtr(io), this.ptrOf('moving_mean'), this.ptrOf('moving_variance'), fold.w.ptr, fold.b.ptr, R, F, this.epsilon);
+    if (!producer.setFold(producerIO, { ...fold, prepare })) return false;
+    io.s.folded = fold.w;
+    return true;
+  }
+
+  private betaPtr(io: NodeIO): number {
+    return io.s.beta0 ? io.s.beta0.ptr : this.ptrOf('beta');
+  }
+
   forward(ctx: StepContext, io: NodeIO): void {
+    if (io.s.folded) return; // the conv before wrote y (foldInto)
     const { k, batch, training } = ctx;
     const C = this.channels;
     const R = this.rows(batch);
     const gamma = this.gammaPtr(io);
-    const beta = io.s.beta0 ? io.s.beta0.ptr : this.ptrOf('beta');
+    const beta = this.betaPtr(io);
     const mm = this.ptrOf('moving_mean');
     const mv = this.ptrOf('moving_variance');
     const x = io.xs[0].ptr;

@@ -43,3 +43,13 @@ export function batchnormBackward(x: Floats, gamma: Floats, mean: Floats, rstd: 
     }
   }
 }
+
+/** Inference folding into the preceding layer: s = gamma/sqrt(movVar+eps), wOut = w*s per column,
+ *  bOut = (bias - movMean)*s + beta (bias null: none).   w, wOut [R, F]   the rest [F] */
+export function batchnormFold(w: Floats, bias: Floats | null, gamma: Floats, beta: Floats, movMean: Floats, movVar: Floats, wOut: Floats, bOut: Floats, R: number, F: number, eps: number): void {
+  for (let f = 0; f < F; f++) {
+    const s = gamma[f] / Math.sqrt(movVar[f] + eps);
+    bOut[f] = ((bias ? bias[f] : 0) - movMean[f]) * s + beta[f];
+    for (let r = 0; r < R; r++) wOut[r * F + f] = w[r * F + f] * s;
+  }
+}
