@@ -123,14 +123,14 @@ export class MemoryPlan {
         },
       };
       node.layer.plan(planner, io);
-      // inference: a layer may fold into the node making its only input when nothing else reads
-      // that value (batch norm into a linear Conv1D); that node then writes this node's output,
-      // which therefore lives from that node's step on
+      // inference-mode forwards (on any plan): a layer may fold into the node making its only
+      // input when nothing else reads that value (batch norm into a linear Conv1D); that node
+      // then writes this node's output, which in a pooled plan therefore lives from its step on
       const j = node.inputs.length === 1 ? graph.valueIndex(node.inputs[0]) : -1;
       const foldInto = (node.layer as { foldInto?: FoldInto }).foldInto;
-      if (!training && foldInto && j >= 0 && graph.consumers[j].length === 1 && lastRead[j] < N && !graph.nodes[j].layer.isView) {
-        const at: BufferPlanner = { ...planner, act: (f) => temp(f, j, j) };
-        if (foldInto.call(node.layer, graph.nodes[j].layer, at, this.ios[j], io)) storage[i]!.first = j;
+      if (foldInto && j >= 0 && graph.consumers[j].length === 1 && lastRead[j] < N && !graph.nodes[j].layer.isView) {
+        const at: BufferPlanner = training ? planner : { ...planner, act: (f) => temp(f, j, j) };
+        if (foldInto.call(node.layer, graph.nodes[j].layer, at, this.ios[j], io) && storage[i]) storage[i].first = j;
       }
     });
     this.targets = options.targetFloats.map((f) => work.act(f));

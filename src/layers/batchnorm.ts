@@ -100,10 +100,11 @@ export class BatchNormalization extends Layer {
     return this.perStep();
   }
 
-  /** Inference plans (engine/planner.ts): folds into the linear Conv1D whose output only this node
-   *  reads. The conv then runs with kernel*s and (bias - movingMean)*s + beta, s =
-   *  gamma/sqrt(movingVariance + epsilon), computed before each forward from the current weights
-   *  (`p` plans buffers of the conv's node), and writes this node's output; forward does nothing. */
+  /** Inference-mode forwards (engine/planner.ts offers it on every plan): folds into the linear
+   *  Conv1D whose output only this node reads. The conv then runs with kernel*s and
+   *  (bias - movingMean)*s + beta, s = gamma/sqrt(movingVariance + epsilon), computed before each
+   *  forward from the current weights (`p` plans buffers of the conv's node), and writes this
+   *  node's output; this node's inference forward does nothing. Training forwards are unchanged. */
   foldInto(producer: Layer, p: BufferPlanner, producerIO: NodeIO, io: NodeIO): boolean {
     if (!(producer instanceof Conv1D) || producer.filters !== this.channels) return false;
     const R = producer.kernelSize * producerIO.inShapes[0][1];
@@ -121,8 +122,8 @@ export class BatchNormalization extends Layer {
   }
 
   forward(ctx: StepContext, io: NodeIO): void {
-    if (io.s.folded) return; // the conv before wrote y (foldInto)
     const { k, batch, training } = ctx;
+    if (io.s.folded && !training) return; // the conv before wrote y (foldInto)
     const C = this.channels;
     const R = this.rows(batch);
     const gamma = this.gammaPtr(io);

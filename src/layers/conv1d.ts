@@ -18,9 +18,9 @@ import { Layer, type BufferPlanner, type LayerArgs, type NodeIO, type StepContex
 
 export type Conv1DPadding = 'valid' | 'same' | 'causal';
 
-/** A layer folded into a Conv1D node of an inference plan (batchnorm.ts): before each forward,
+/** A layer folded into a Conv1D node for inference-mode forwards (batchnorm.ts): before each,
  *  prepare() writes the kernel w and bias b to use instead of the layer's, and the node writes y
- *  (the folded layer's output) instead of its own. */
+ *  (the folded layer's output) instead of its own. Training forwards run both layers as they are. */
 export interface ConvFold {
   w: Slot;
   b: Slot;
@@ -137,18 +137,18 @@ export class Conv1D extends Layer {
     this.act.forward(k, io, T, this.filters);
   }
 
-  /** Inference plans: `fold` replaces this node's kernel, bias and output (linear layers only). */
+  /** Inference-mode forwards: `fold` replaces this node's kernel, bias and output (linear layers only). */
   setFold(io: NodeIO, fold: ConvFold): boolean {
     if (!this.activation.isLinear) return false;
     folds.set(io, fold);
     return true;
   }
 
-  forward({ k, batch }: StepContext, io: NodeIO): void {
+  forward({ k, batch, training }: StepContext, io: NodeIO): void {
     const [L, C] = io.inShapes[0];
     const { T, padLeft, Lp } = this.geometry(L);
     if (io.s.xp !== io.xs[0]) k.conv1d_pad(io.xs[0].ptr, io.s.xp.ptr, batch, L, C, Lp, padLeft);
-    const fold = folds.get(io);
+    const fold = training ? undefined : folds.get(io);
     fold?.prepare(k, this.ptrOf('kernel'), this.ptrOf('bias'));
     const [w, bias, z] = fold ? [fold.w.ptr, fold.b.ptr, fold.y.ptr] : [this.ptrOf('kernel'), this.ptrOf('bias'), io.s.z.ptr];
     k.conv1d_forward(io.s.xp.ptr, w, bias, z, batch, Lp, C, T, this.filters, this.kernelSize, this.strides, this.dilationRate);

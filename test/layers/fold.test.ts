@@ -43,33 +43,56 @@ function build() {
   return m;
 }
 
-test('inference folds batch norm into linear convs and predicts what the unfolded forward does', async () => {
+/** Runs fn with BatchNormalization.foldInto replaced (plans made meanwhile consult the spy). */
+function withFoldSpy<T>(spy: (original: BatchNormalization['foldInto'], self: BatchNormalization, args: Parameters<BatchNormalization['foldInto']>) => boolean, fn: () => T): T {
+  const proto = BatchNormalization.prototype;
+  const original = proto.foldInto;
+  proto.foldInto = function (this: BatchNormalization, ...args: Parameters<typeof original>) {
+    return spy(original, this, args);
+  };
+  try {
+    return fn();
+  } finally {
+    proto.foldInto = original;
+  }
+}
+
+test('inference folds batch norm into linear convs, on inference and training plans, to rounding of the unfolded forward', async () => {
   const n = 24;
   const rng = new Random(4);
   const xs = tensor(rng.uniformArray(n * 30 * 2, -2, 2), [n, 30, 2]);
   const trained = build();
-  await trained.fit(xs, Int32Array.from({ length: n }, (_, i) => i % 3), { epochs: 3, batchSize: 8, verbose: 0 }); // moves weights and moving statistics
-  const unfolded = trained.forwardBatch(xs.data, n, false).slice(); // the training plan: batch norms run
+  const labels = Int32Array.from({ length: n }, (_, i) => i % 3);
+  await trained.fit(xs, labels, { epochs: 3, batchSize: 8, verbose: 0 }); // moves weights and moving statistics
+  const weights = trained.getWeights().map((w) => w.data);
+  const foldedAfterFit = trained.forwardBatch(xs.data, n, false).slice(); // training plan, inference forward
 
-  const proto = BatchNormalization.prototype;
-  const original = proto.foldInto;
-  let folded = 0;
-  let asked = 0;
-  proto.foldInto = function (this: BatchNormalization, ...args: Parameters<typeof original>) {
-    asked++;
-    const did = original.apply(this, args);
-    folded += did ? 1 : 0;
-    return did;
-  };
+  const plain = build();
+  plain.setWeights(weights);
+  const unfolded = withFoldSpy(() => false, () => plain.predict(xs, { batchSize: n }).data.slice());
+
   const fresh = build();
+  fresh.setWeights(weights);
+  let asked = 0;
+  let folded = 0;
+  const predicted = withFoldSpy(
+    (original, self, args) => {
+      asked++;
+      const did = original.apply(self, args);
+      folded += did ? 1 : 0;
+      return did;
+    },
+    () => fresh.predict(xs, { batchSize: n }).data.slice(),
+  );
   try {
-    fresh.setWeights(trained.getWeights().map((w) => w.data));
-    const predicted = fresh.predict(xs, { batchSize: n }) as { data: Float32Array };
     assert.deepEqual([asked, folded], [3, 2], 'the two batch norms after linear convs fold; the one after a relu conv does not; the one beside an add is not asked');
-    assertClose(predicted.data, unfolded, 'folded vs unfolded predictions', 1e-6, 1e-5);
+    assertClose(predicted, unfolded, 'folded (inference plan) vs unfolded predictions', 1e-6, 1e-5);
+    assertClose(foldedAfterFit, unfolded, 'folded (training plan) vs unfolded predictions', 1e-6, 1e-5);
+    // a training step after folded inference forwards still trains on batch statistics
+    const a = trained.trainOnBatch(xs.data, Float32Array.from(labels), n);
+    const b = plain.trainOnBatch(xs.data, Float32Array.from(labels), n);
+    assert.ok(Math.abs(a - b) <= 1e-6 * Math.abs(b), `training loss ${a} vs ${b}`);
   } finally {
-    proto.foldInto = original;
-    trained.dispose();
-    fresh.dispose();
+    for (const m of [trained, plain, fresh]) m.dispose();
   }
 });
