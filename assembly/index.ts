@@ -32,3 +32,4 @@ export * from './kernels/layernorm';
 export * from './kernels/noise';
 export * from './kernels/embedding';
 export * from './kernels/regularizers';
+export * from './kernels/peak';

@@ -1,7 +1,10 @@
 // npm run bench: whole models of ../shared/WORKLOADS.md and fcn-ecg on cnn1d, its plain-TS reference,
 // TF.js (cpu, wasm) and PyTorch, outputs checked against cnn1d's first, ratios from the same run.
-//   npm run bench -- [--quick] [--workloads a,b] [--systems a,b] [--rounds N] [--budget S] [--json]
+//   npm run bench -- [--quick] [--workloads a,b] [--systems a,b] [--rounds N] [--budget S] [--json] [--relaxed]
+// --relaxed: cnn1d runs its relaxed-SIMD build (bench/relaxed.ts re-runs node with the V8 flag).
 import { loadavg } from 'node:os';
+import { relaxedArgs } from './relaxed.ts';
+import { wasmBuild } from '../src/generated/kernels.ts';
 import { runWorkload, type Options, type Result } from './run.ts';
 import { targetLines, twoThreadLines, workloadTable } from './report.ts';
 import { Cnn1dSystem } from './systems/cnn1d.ts';
@@ -18,7 +21,7 @@ function parse(argv: string[]): { workloads: string[]; systems: string[]; json: 
     const a = argv[i];
     if (a === '--quick' || a === '--json') flags.set(a, '');
     else if (['--workloads', '--systems', '--rounds', '--budget'].includes(a) && i + 1 < argv.length) flags.set(a, argv[++i]);
-    else throw new Error(`bench: unknown or incomplete argument ${JSON.stringify(a)}; expected --quick, --json, --workloads a,b, --systems a,b, --rounds N, --budget seconds`);
+    else throw new Error(`bench: unknown or incomplete argument ${JSON.stringify(a)}; expected --quick, --json, --relaxed, --workloads a,b, --systems a,b, --rounds N, --budget seconds`);
   }
   const quick = flags.has('--quick');
   const list = (k: string, all: string[], dflt: string[]) => {
@@ -51,11 +54,11 @@ async function makeSystems(names: string[], log: (s: string) => void): Promise<S
   return out;
 }
 
-const args = parse(process.argv.slice(2));
+const args = parse(relaxedArgs(process.argv.slice(2)));
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const load = () => loadavg().map((v) => v.toFixed(2)).join(', ');
 const t0 = performance.now();
-log(`bench: node ${process.version}, load average ${load()}; rounds ${args.options.rounds}, chunks of ${args.options.targetMs} ms, at most ${args.options.budgetS} s per system and figure`);
+log(`bench: node ${process.version}, cnn1d ${wasmBuild} build, load average ${load()}; rounds ${args.options.rounds}, chunks of ${args.options.targetMs} ms, at most ${args.options.budgetS} s per system and figure`);
 log('cnn1d runs on 1 thread and, as cnn1d-2t, on 2 (threads over one shared memory). TF.js cpu and wasm run on 1 thread, PyTorch with torch.set_num_threads(1) (torch-2t: 2).');
 const systems = await makeSystems(args.systems, log);
 const results: Result[] = [];
@@ -74,5 +77,5 @@ if (!args.json) {
   console.log(`\nIssue 8 one-thread targets (ratios of this run):\n${targetLines(results).join('\n') || '  (no peer results to compare)'}`);
   console.log(`\nIssue 8 two-thread targets (cnn1d on 2 threads over 1, same run):\n${twoThreadLines(results).join('\n') || '  (run with --systems cnn1d-2t,...)'}`);
   console.log('  not measured here: large convolutions at 80% of the f32x4 peak (npm run bench:kernels)');
-  console.log(`\nnode ${process.version}${torch ? `, PyTorch ${torch.version} (${PYTHON})` : ''}, TF.js 4.22; figures: best of up to ${args.options.rounds} alternating rounds; ${((performance.now() - t0) / 1000).toFixed(0)} s; load average at the end ${load()}`);
+  console.log(`\nnode ${process.version}, cnn1d ${wasmBuild} build${torch ? `, PyTorch ${torch.version} (${PYTHON})` : ''}, TF.js 4.22; figures: best of up to ${args.options.rounds} alternating rounds; ${((performance.now() - t0) / 1000).toFixed(0)} s; load average at the end ${load()}`);
 }

@@ -1,8 +1,16 @@
 // Batch normalization over rows (batch x length) per channel.   x, y, dy, dx [R, C]
 //   gamma, beta, mean, rstd, movMean, movVar, dgamma, dbeta [C]
-// Each kernel walks 4-channel tiles (channels C & ~3 .. C-1 one at a time) down all R rows.
-// Per-channel sums are accumulated in f64 (two f64x2 lanes per tile), so a mean over 32*8000 rows
-// is as accurate as its f32 inputs; R can be large, the statistics must not drift.
+// Two passes over the data per direction: per-channel sums, then one elementwise pass.
+// Sums walk blocks of RB rows; inside a block each 4-channel group goes down the rows in f32 (two
+// rows at a time: four independent add chains), then adds its block partial to f64 totals in
+// scratch. A block's lines stay in L1 while its groups are summed, so every line is read from
+// memory once (a walk down all R rows per group, as before, read each line C/4 times), and the
+// totals keep a mean over 32*8000 rows as accurate as its f32 inputs. The variance is summed
+// shifted by row 0 (var = E[(x-x0)^2] - E[x-x0]^2), which avoids a third pass without the
+// cancellation of E[x^2] - E[x]^2 when |mean| >> std.
+// The elementwise passes go row by row, reading per-channel tables (L1) beside the data.
+
+const RB = 32; // rows per block: 32 rows of C <= 128 channels fit L1 (16 KiB)
 
 @inline function lo64(v: v128): v128 {
   return f64x2.promote_low_f32x4(v);
@@ -10,181 +18,214 @@
 @inline function hi64(v: v128): v128 {
   return f64x2.promote_low_f32x4(f32x4.shuffle(v, v, 2, 3, 2, 3));
 }
-/** Two f64x2 back to one f32x4. */
-@inline function to32(lo: v128, hi: v128): v128 {
-  return f32x4.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
-}
 @inline function ld(p: usize, c: i32): f32 {
   return load<f32>(p + (<usize>c << 2));
 }
 @inline function st(p: usize, c: i32, v: f32): void {
   store<f32>(p + (<usize>c << 2), v);
 }
+@inline function ld64(p: usize, c: i32): f64 {
+  return load<f64>(p + (<usize>c << 3));
+}
+/** f64 totals t[c..c+4) += the 4 lanes of v. */
+@inline function addTo64(t: usize, c: i32, v: v128): void {
+  const p = t + (<usize>c << 3);
+  v128.store(p, f64x2.add(v128.load(p), lo64(v)));
+  v128.store(p, f64x2.add(v128.load(p, 16), hi64(v)), 16);
+}
+
+/** Per channel, into f64 totals s, q [C] (zeroed here):
+ *    shifted: s += sum_r (u - v0), q += sum_r (u - v0)^2   with u = x[r, c], v0 = x[0, c]  (y == 0)
+ *    product: s += sum_r y[r, c],  q += sum_r y[r, c] * (x[r, c] - m[c])                    (y != 0)
+ *  The first gives the batch statistics, the second the backward's sum(dy) and sum(dy*(x-m)). */
+function channelSums(x: usize, y: usize, m: usize, s: usize, q: usize, R: i32, C: i32, ldx: i32): void {
+  memory.fill(s, 0, <usize>C << 3);
+  memory.fill(q, 0, <usize>C << 3);
+  const rowBytes = <usize>ldx << 2;
+  const C4 = C & ~3;
+  const shifted = y == 0;
+  const sh = shifted ? x : m; // the value subtracted from x: row 0, or the mean
+  for (let r0 = 0; r0 < R; r0 += RB) {
+    const r1 = min(R, r0 + RB);
+    const base = <usize>r0 * rowBytes;
+    let c = 0;
+    for (; c < C4; c += 4) {
+      const o = <usize>c << 2;
+      const shv = v128.load(sh + o);
+      let a0 = f32x4.splat(0), a1 = a0, b0 = a0, b1 = a0;
+      let p = base + o;
+      let r = r0;
+      for (; r + 1 < r1; r += 2, p += 2 * rowBytes) {
+        const d0 = f32x4.sub(v128.load(x + p), shv);
+        const d1 = f32x4.sub(v128.load(x + p + rowBytes), shv);
+        const e0 = shifted ? d0 : v128.load(y + p);
+        const e1 = shifted ? d1 : v128.load(y + p + rowBytes);
+        a0 = f32x4.add(a0, e0);
+        a1 = f32x4.add(a1, e1);
+        b0 = f32x4.add(b0, f32x4.mul(e0, d0));
+        b1 = f32x4.add(b1, f32x4.mul(e1, d1));
+      }
+      if (r < r1) {
+        const d0 = f32x4.sub(v128.load(x + p), shv);
+        const e0 = shifted ? d0 : v128.load(y + p);
+        a0 = f32x4.add(a0, e0);
+        b0 = f32x4.add(b0, f32x4.mul(e0, d0));
+      }
+      addTo64(s, c, f32x4.add(a0, a1));
+      addTo64(q, c, f32x4.add(b0, b1));
+    }
+    for (; c < C; c++) {
+      const o = <usize>c << 2;
+      const shc = load<f32>(sh + o);
+      let a: f32 = 0;
+      let b: f32 = 0;
+      for (let r = r0, p = base + o; r < r1; r++, p += rowBytes) {
+        const d = load<f32>(x + p) - shc;
+        const e = shifted ? d : load<f32>(y + p);
+        a += e;
+        b += e * d;
+      }
+      store<f64>(s + (<usize>c << 3), ld64(s, c) + <f64>a);
+      store<f64>(q + (<usize>c << 3), ld64(q, c) + <f64>b);
+    }
+  }
+}
 
 /** Batch statistics (biased variance), y = gamma*(x-mean)*rstd + beta, rstd = 1/sqrt(var+eps);
- *  saves mean and rstd for the backward; movX = momentum*movX + (1-momentum)*batchX. */
-export function batchnorm_forward_train(x: usize, gamma: usize, beta: usize, y: usize, mean: usize, rstd: usize, movMean: usize, movVar: usize, R: i32, C: i32, momentum: f32, eps: f32): void {
-  batchnorm_forward_train_ld(x, gamma, beta, y, mean, rstd, movMean, movVar, R, C, momentum, eps, C);
+ *  saves mean and rstd for the backward; movX = momentum*movX + (1-momentum)*batchX.
+ *  scratch [5C] floats, 8-byte aligned (f64 sums [2C] | gamma*rstd [C]). */
+export function batchnorm_forward_train(x: usize, gamma: usize, beta: usize, y: usize, mean: usize, rstd: usize, movMean: usize, movVar: usize, scratch: usize, R: i32, C: i32, momentum: f32, eps: f32): void {
+  batchnorm_forward_train_ld(x, gamma, beta, y, mean, rstd, movMean, movVar, scratch, R, C, momentum, eps, C);
 }
 
 /** batchnorm_forward_train over C channels of rows `ldx` floats apart (a channel range of a wider
- *  tensor: the per-thread part of src/threads/splits.ts). */
-export function batchnorm_forward_train_ld(x: usize, gamma: usize, beta: usize, y: usize, mean: usize, rstd: usize, movMean: usize, movVar: usize, R: i32, C: i32, momentum: f32, eps: f32, ldx: i32): void {
-  const rowBytes = <usize>ldx << 2;
-  const C4 = C & ~3;
+ *  tensor: the per-thread part of src/threads/splits.ts); scratch [5C] of its own. */
+export function batchnorm_forward_train_ld(x: usize, gamma: usize, beta: usize, y: usize, mean: usize, rstd: usize, movMean: usize, movVar: usize, scratch: usize, R: i32, C: i32, momentum: f32, eps: f32, ldx: i32): void {
+  const s = scratch;
+  const q = scratch + (<usize>C << 3);
+  const k = scratch + (<usize>C << 4);
+  channelSums(x, 0, 0, s, q, R, C, ldx);
   const invR: f64 = 1 / <f64>R;
   const mo: f64 = momentum;
-  const vmo = f64x2.splat(mo);
-  const vmo1 = f64x2.splat(1 - mo);
-  const vinvR = f64x2.splat(invR);
-  const veps = f64x2.splat(<f64>eps);
-  const one = f64x2.splat(1);
-  let c = 0;
-  for (; c < C4; c += 4) {
-    const o = <usize>c << 2;
-    let sl = f64x2.splat(0);
-    let sh = f64x2.splat(0);
-    for (let r = 0, p = x + o; r < R; r++, p += rowBytes) {
-      const v = v128.load(p);
-      sl = f64x2.add(sl, lo64(v));
-      sh = f64x2.add(sh, hi64(v));
-    }
-    const ml = f64x2.mul(sl, vinvR);
-    const mh = f64x2.mul(sh, vinvR);
-    let ql = f64x2.splat(0);
-    let qh = f64x2.splat(0);
-    for (let r = 0, p = x + o; r < R; r++, p += rowBytes) {
-      const v = v128.load(p);
-      const dl = f64x2.sub(lo64(v), ml);
-      const dh = f64x2.sub(hi64(v), mh);
-      ql = f64x2.add(ql, f64x2.mul(dl, dl));
-      qh = f64x2.add(qh, f64x2.mul(dh, dh));
-    }
-    const vl = f64x2.mul(ql, vinvR);
-    const vh = f64x2.mul(qh, vinvR);
-    const m32 = to32(ml, mh);
-    const rs32 = to32(f64x2.div(one, f64x2.sqrt(f64x2.add(vl, veps))), f64x2.div(one, f64x2.sqrt(f64x2.add(vh, veps))));
-    v128.store(mean + o, m32);
-    v128.store(rstd + o, rs32);
-    const mm = v128.load(movMean + o);
-    const mv = v128.load(movVar + o);
-    v128.store(movMean + o, to32(f64x2.add(f64x2.mul(vmo, lo64(mm)), f64x2.mul(vmo1, ml)), f64x2.add(f64x2.mul(vmo, hi64(mm)), f64x2.mul(vmo1, mh))));
-    v128.store(movVar + o, to32(f64x2.add(f64x2.mul(vmo, lo64(mv)), f64x2.mul(vmo1, vl)), f64x2.add(f64x2.mul(vmo, hi64(mv)), f64x2.mul(vmo1, vh))));
-    const k = f32x4.mul(v128.load(gamma + o), rs32);
-    const bt = v128.load(beta + o);
-    for (let r = 0, p = o; r < R; r++, p += rowBytes) {
-      v128.store(y + p, f32x4.add(f32x4.mul(f32x4.sub(v128.load(x + p), m32), k), bt));
-    }
-  }
-  for (; c < C; c++) {
-    const o = <usize>c << 2;
-    let s: f64 = 0;
-    for (let r = 0, p = x + o; r < R; r++, p += rowBytes) s += <f64>load<f32>(p);
-    const m = s * invR;
-    let q: f64 = 0;
-    for (let r = 0, p = x + o; r < R; r++, p += rowBytes) {
-      const d = <f64>load<f32>(p) - m;
-      q += d * d;
-    }
-    const va = q * invR;
-    const m32 = <f32>m;
-    const rs32 = <f32>(1 / Math.sqrt(va + <f64>eps));
-    st(mean, c, m32);
-    st(rstd, c, rs32);
+  for (let c = 0; c < C; c++) {
+    const d = ld64(s, c) * invR; // mean - x0
+    const va = max(ld64(q, c) * invR - d * d, 0);
+    const m = <f64>ld(x, c) + d;
+    const rs = <f32>(1 / Math.sqrt(va + <f64>eps));
+    st(mean, c, <f32>m);
+    st(rstd, c, rs);
     st(movMean, c, <f32>(mo * <f64>ld(movMean, c) + (1 - mo) * m));
     st(movVar, c, <f32>(mo * <f64>ld(movVar, c) + (1 - mo) * va));
-    const k = ld(gamma, c) * rs32;
-    const bt = ld(beta, c);
-    for (let r = 0, p = o; r < R; r++, p += rowBytes) store<f32>(y + p, (load<f32>(x + p) - m32) * k + bt);
+    st(k, c, ld(gamma, c) * rs);
+  }
+  normalize(x, mean, k, beta, y, R, C, ldx);
+}
+
+/** y[r, c] = (x[r, c] - m[c]) * k[c] + b[c], row by row. */
+function normalize(x: usize, m: usize, k: usize, b: usize, y: usize, R: i32, C: i32, ldx: i32): void {
+  const C4 = C & ~3;
+  const rowBytes = <usize>ldx << 2;
+  for (let r = 0; r < R; r++) {
+    let c = 0;
+    for (; c < C4; c += 4) {
+      const o = <usize>c << 2;
+      v128.store(y + o, f32x4.add(f32x4.mul(f32x4.sub(v128.load(x + o), v128.load(m + o)), v128.load(k + o)), v128.load(b + o)));
+    }
+    for (; c < C; c++) st(y, c, (ld(x, c) - ld(m, c)) * ld(k, c) + ld(b, c));
+    x += rowBytes;
+    y += rowBytes;
   }
 }
 
-/** y = gamma*(x-movMean)/sqrt(movVar+eps) + beta. */
+/** y = gamma*(x-movMean)/sqrt(movVar+eps) + beta. Blocks of RB rows per 4-channel group, the
+ *  group's scale computed once per block (no scratch at inference). */
 export function batchnorm_forward_infer(x: usize, gamma: usize, beta: usize, movMean: usize, movVar: usize, y: usize, R: i32, C: i32, eps: f32): void {
   const rowBytes = <usize>C << 2;
   const C4 = C & ~3;
   const veps = f32x4.splat(eps);
-  let c = 0;
-  for (; c < C4; c += 4) {
-    const o = <usize>c << 2;
-    const k = f32x4.div(v128.load(gamma + o), f32x4.sqrt(f32x4.add(v128.load(movVar + o), veps)));
-    const m = v128.load(movMean + o);
-    const bt = v128.load(beta + o);
-    for (let r = 0, p = o; r < R; r++, p += rowBytes) {
-      v128.store(y + p, f32x4.add(f32x4.mul(f32x4.sub(v128.load(x + p), m), k), bt));
+  for (let r0 = 0; r0 < R; r0 += RB) {
+    const r1 = min(R, r0 + RB);
+    const base = <usize>r0 * rowBytes;
+    let c = 0;
+    for (; c < C4; c += 4) {
+      const o = <usize>c << 2;
+      const k = f32x4.div(v128.load(gamma + o), f32x4.sqrt(f32x4.add(v128.load(movVar + o), veps)));
+      const m = v128.load(movMean + o);
+      const bt = v128.load(beta + o);
+      for (let r = r0, p = base + o; r < r1; r++, p += rowBytes) {
+        v128.store(y + p, f32x4.add(f32x4.mul(f32x4.sub(v128.load(x + p), m), k), bt));
+      }
     }
-  }
-  for (; c < C; c++) {
-    const o = <usize>c << 2;
-    const k = ld(gamma, c) / Mathf.sqrt(ld(movVar, c) + eps);
-    const m = ld(movMean, c);
-    const bt = ld(beta, c);
-    for (let r = 0, p = o; r < R; r++, p += rowBytes) store<f32>(y + p, (load<f32>(x + p) - m) * k + bt);
+    for (; c < C; c++) {
+      const o = <usize>c << 2;
+      const k = ld(gamma, c) / Mathf.sqrt(ld(movVar, c) + eps);
+      const m = ld(movMean, c);
+      const bt = ld(beta, c);
+      for (let r = r0, p = base + o; r < r1; r++, p += rowBytes) store<f32>(y + p, (load<f32>(x + p) - m) * k + bt);
+    }
   }
 }
 
 /** xhat = (x-mean)*rstd;  dbeta += sum dy;  dgamma += sum dy*xhat;
- *  dx += gamma*rstd/R * (R*dy - sum(dy) - xhat*sum(dy*xhat)). scratch [2*C] floats. */
+ *  dx += gamma*rstd/R * (R*dy - sum(dy) - xhat*sum(dy*xhat)).
+ *  scratch [7C] floats, 8-byte aligned (f64 sums [2C] | tables k, e, g [C] each). */
 export function batchnorm_backward(x: usize, gamma: usize, mean: usize, rstd: usize, dy: usize, dx: usize, dgamma: usize, dbeta: usize, scratch: usize, R: i32, C: i32): void {
   batchnorm_backward_ld(x, gamma, mean, rstd, dy, dx, dgamma, dbeta, scratch, R, C, C);
 }
 
-/** batchnorm_backward over C channels of rows `ldx` floats apart. */
+/** batchnorm_backward over C channels of rows `ldx` floats apart; scratch [7C] of its own. */
 export function batchnorm_backward_ld(x: usize, gamma: usize, mean: usize, rstd: usize, dy: usize, dx: usize, dgamma: usize, dbeta: usize, scratch: usize, R: i32, C: i32, ldx: i32): void {
-  // scratch is not needed: the two sums of a tile live in registers between its two passes.
-  const rowBytes = <usize>ldx << 2;
-  const C4 = C & ~3;
+  const s = scratch;
+  const q = scratch + (<usize>C << 3);
+  const k = scratch + (<usize>C << 4);
+  const e = k + (<usize>C << 2);
+  const g = e + (<usize>C << 2);
+  channelSums(x, dy, mean, s, q, R, C, ldx);
   const invR: f64 = 1 / <f64>R;
-  const vinvR = f64x2.splat(invR);
-  let c = 0;
-  for (; c < C4; c += 4) {
-    const o = <usize>c << 2;
-    const m = v128.load(mean + o);
-    const rs = v128.load(rstd + o);
-    let al = f64x2.splat(0);
-    let ah = f64x2.splat(0);
-    let bl = f64x2.splat(0);
-    let bh = f64x2.splat(0);
-    for (let r = 0, p = o; r < R; r++, p += rowBytes) {
-      const d = v128.load(dy + p);
-      const dxh = f32x4.mul(d, f32x4.mul(f32x4.sub(v128.load(x + p), m), rs));
-      al = f64x2.add(al, lo64(d));
-      ah = f64x2.add(ah, hi64(d));
-      bl = f64x2.add(bl, lo64(dxh));
-      bh = f64x2.add(bh, hi64(dxh));
+  for (let c = 0; c < C; c++) {
+    const rs = ld(rstd, c);
+    const sdy = ld64(s, c);
+    const sdx = ld64(q, c) * <f64>rs; // sum dy*xhat
+    st(dbeta, c, ld(dbeta, c) + <f32>sdy);
+    st(dgamma, c, ld(dgamma, c) + <f32>sdx);
+    // dx += kc*dy - (x-m)*ec - gc, kc = gamma*rstd, ec = kc*rstd*mean(dy*xhat), gc = kc*mean(dy)
+    const kc = ld(gamma, c) * rs;
+    st(k, c, kc);
+    st(e, c, kc * rs * <f32>(sdx * invR));
+    st(g, c, kc * <f32>(sdy * invR));
+  }
+  const C4 = C & ~3;
+  const rowBytes = <usize>ldx << 2;
+  for (let r = 0, p: usize = 0; r < R; r++, p += rowBytes) {
+    let c = 0;
+    for (; c < C4; c += 4) {
+      const o = <usize>c << 2;
+      const t = f32x4.sub(f32x4.mul(v128.load(k + o), v128.load(dy + p + o)), f32x4.add(f32x4.mul(f32x4.sub(v128.load(x + p + o), v128.load(mean + o)), v128.load(e + o)), v128.load(g + o)));
+      v128.store(dx + p + o, f32x4.add(v128.load(dx + p + o), t));
     }
-    const sdy = to32(al, ah);
-    const sdx = to32(bl, bh);
-    v128.store(dbeta + o, f32x4.add(v128.load(dbeta + o), sdy));
-    v128.store(dgamma + o, f32x4.add(v128.load(dgamma + o), sdx));
-    const mdy = to32(f64x2.mul(al, vinvR), f64x2.mul(ah, vinvR));
-    const mdx = to32(f64x2.mul(bl, vinvR), f64x2.mul(bh, vinvR));
-    const k = f32x4.mul(v128.load(gamma + o), rs);
-    for (let r = 0, p = o; r < R; r++, p += rowBytes) {
-      const xh = f32x4.mul(f32x4.sub(v128.load(x + p), m), rs);
-      const g = f32x4.sub(f32x4.sub(v128.load(dy + p), mdy), f32x4.mul(xh, mdx));
-      v128.store(dx + p, f32x4.add(v128.load(dx + p), f32x4.mul(k, g)));
+    for (; c < C; c++) {
+      const o = p + (<usize>c << 2);
+      store<f32>(dx + o, load<f32>(dx + o) + (ld(k, c) * load<f32>(dy + o) - ((load<f32>(x + o) - ld(mean, c)) * ld(e, c) + ld(g, c))));
     }
   }
-  for (; c < C; c++) {
-    const o = <usize>c << 2;
-    const m = ld(mean, c);
-    const rs = ld(rstd, c);
-    let a: f64 = 0;
-    let b: f64 = 0;
-    for (let r = 0, p = o; r < R; r++, p += rowBytes) {
-      const d = load<f32>(dy + p);
-      a += <f64>d;
-      b += <f64>(d * ((load<f32>(x + p) - m) * rs));
+}
+
+/** Inference folding of a batch norm into the preceding convolution or dense layer:
+ *  s = gamma/sqrt(movVar+eps);  wOut[r, f] = w[r, f]*s[f];  bOut[f] = (bias[f] - movMean[f])*s[f] + beta[f]
+ *  (bias == 0: none).   w, wOut [R, F]   bias, gamma, beta, movMean, movVar, bOut [F] */
+export function batchnorm_fold(w: usize, bias: usize, gamma: usize, beta: usize, movMean: usize, movVar: usize, wOut: usize, bOut: usize, R: i32, F: i32, eps: f32): void {
+  for (let f = 0; f < F; f++) {
+    const s = ld(gamma, f) / Mathf.sqrt(ld(movVar, f) + eps);
+    st(bOut, f, ((bias ? ld(bias, f) : 0) - ld(movMean, f)) * s + ld(beta, f));
+  }
+  const F4 = F & ~3;
+  const rowBytes = <usize>F << 2;
+  for (let r = 0; r < R; r++, w += rowBytes, wOut += rowBytes) {
+    let f = 0;
+    for (; f < F4; f += 4) {
+      const o = <usize>f << 2;
+      v128.store(wOut + o, f32x4.mul(v128.load(w + o), f32x4.div(v128.load(gamma + o), f32x4.sqrt(f32x4.add(v128.load(movVar + o), f32x4.splat(eps))))));
     }
-    st(dbeta, c, ld(dbeta, c) + <f32>a);
-    st(dgamma, c, ld(dgamma, c) + <f32>b);
-    const mdy = <f32>(a * invR);
-    const mdx = <f32>(b * invR);
-    const k = ld(gamma, c) * rs;
-    for (let r = 0, p = o; r < R; r++, p += rowBytes) {
-      const xh = (load<f32>(x + p) - m) * rs;
-      store<f32>(dx + p, load<f32>(dx + p) + k * (load<f32>(dy + p) - mdy - xh * mdx));
-    }
+    for (; f < F; f++) st(wOut, f, ld(w, f) * (ld(gamma, f) / Mathf.sqrt(ld(movVar, f) + eps)));
   }
 }

@@ -46,11 +46,132 @@ export function conv1d_unpad_add(dxp: usize, dx: usize, B: i32, L: i32, C: i32, 
   }
 }
 
+// One input channel, three taps (the first layer of raw-signal nets: keras-seed, samplecnn-8k):
+// as a GEMM its depth K*C = 3 is too short for the tiles to pay for their set-up, so instead the
+// 3 taps x 8 filters of weights stay in 6 registers while two output rows at a time go by.
+//   y[t, f] = bias[f] + sum_{u<3} xp[t*S + u*D] * w[u, f]   for one sample, F % 8 columns first.
+function conv1dForwardC1K3(xp: usize, w: usize, bias: usize, y: usize, Lp: i32, T: i32, F: i32, S: i32, D: i32): void {
+  const rowBytes = (<usize>F) << 2;
+  const s4 = (<usize>S) << 2;
+  const d4 = (<usize>D) << 2;
+  const F8 = F & ~7;
+  for (let j = 0; j < F; ) {
+    const o = (<usize>j) << 2;
+    const wide = j < F8;
+    if (!wide && j + 4 > F) break; // the last F % 4 filters: below
+    const w0 = v128.load(w + o), w1 = v128.load(w + rowBytes + o), w2 = v128.load(w + 2 * rowBytes + o);
+    const v0 = wide ? v128.load(w + o, 16) : w0;
+    const v1 = wide ? v128.load(w + rowBytes + o, 16) : w1;
+    const v2 = wide ? v128.load(w + 2 * rowBytes + o, 16) : w2;
+    const b0 = bias ? v128.load(bias + o) : f32x4.splat(0);
+    const b1 = bias && wide ? v128.load(bias + o, 16) : b0;
+    let x = xp;
+    let q = y + o;
+    let t = 0;
+    for (; t + 1 < T; t += 2) {
+      const xa0 = v128.load32_splat(x), xa1 = v128.load32_splat(x + d4), xa2 = v128.load32_splat(x + 2 * d4);
+      const xb = x + s4;
+      const xb0 = v128.load32_splat(xb), xb1 = v128.load32_splat(xb + d4), xb2 = v128.load32_splat(xb + 2 * d4);
+      v128.store(q, fma(fma(fma(b0, xa0, w0), xa1, w1), xa2, w2));
+      v128.store(q + rowBytes, fma(fma(fma(b0, xb0, w0), xb1, w1), xb2, w2));
+      if (wide) {
+        v128.store(q, fma(fma(fma(b1, xa0, v0), xa1, v1), xa2, v2), 16);
+        v128.store(q + rowBytes, fma(fma(fma(b1, xb0, v0), xb1, v1), xb2, v2), 16);
+      }
+      x += 2 * s4;
+      q += 2 * rowBytes;
+    }
+    if (t < T) {
+      const xa0 = v128.load32_splat(x), xa1 = v128.load32_splat(x + d4), xa2 = v128.load32_splat(x + 2 * d4);
+      v128.store(q, fma(fma(fma(b0, xa0, w0), xa1, w1), xa2, w2));
+      if (wide) v128.store(q, fma(fma(fma(b1, xa0, v0), xa1, v1), xa2, v2), 16);
+    }
+    j += wide ? 8 : 4;
+  }
+  for (let f = F & ~3; f < F; f++) {
+    const o = (<usize>f) << 2;
+    const w0 = load<f32>(w + o), w1 = load<f32>(w + rowBytes + o), w2 = load<f32>(w + 2 * rowBytes + o);
+    const b0: f32 = bias ? load<f32>(bias + o) : 0;
+    for (let t = 0; t < T; t++) {
+      const x = xp + <usize>t * s4;
+      store<f32>(y + <usize>t * rowBytes + o, b0 + load<f32>(x) * w0 + load<f32>(x + d4) * w1 + load<f32>(x + 2 * d4) * w2);
+    }
+  }
+}
+
+// The kernel gradient of the same layers: 3 taps x 8 filters of dw accumulate in 6 registers
+// over the T rows of dy (the GEMM would run a 4-row tile with one row of 3 wasted).
+//   dw[u, f] += sum_t xp[t*S + u*D] * dy[t, f]   for one sample.
+function conv1dBackwardKernelC1K3(xp: usize, dy: usize, dw: usize, T: i32, F: i32, S: i32, D: i32): void {
+  const rowBytes = (<usize>F) << 2;
+  const s4 = (<usize>S) << 2;
+  const d4 = (<usize>D) << 2;
+  const F8 = F & ~7;
+  for (let j = 0; j < F; ) {
+    const o = (<usize>j) << 2;
+    const wide = j < F8;
+    if (!wide && j + 4 > F) break;
+    let a0 = f32x4.splat(0), a1 = a0, a2 = a0, c0 = a0, c1 = a0, c2 = a0;
+    let x = xp;
+    let q = dy + o;
+    for (let t = 0; t < T; t++) {
+      const g = v128.load(q);
+      const x0 = v128.load32_splat(x), x1 = v128.load32_splat(x + d4), x2 = v128.load32_splat(x + 2 * d4);
+      a0 = fma(a0, x0, g);
+      a1 = fma(a1, x1, g);
+      a2 = fma(a2, x2, g);
+      if (wide) {
+        const h = v128.load(q, 16);
+        c0 = fma(c0, x0, h);
+        c1 = fma(c1, x1, h);
+        c2 = fma(c2, x2, h);
+      }
+      x += s4;
+      q += rowBytes;
+    }
+    const p = dw + o;
+    v128.store(p, f32x4.add(v128.load(p), a0));
+    v128.store(p + rowBytes, f32x4.add(v128.load(p + rowBytes), a1));
+    v128.store(p + 2 * rowBytes, f32x4.add(v128.load(p + 2 * rowBytes), a2));
+    if (wide) {
+      v128.store(p, f32x4.add(v128.load(p, 16), c0), 16);
+      v128.store(p + rowBytes, f32x4.add(v128.load(p + rowBytes, 16), c1), 16);
+      v128.store(p + 2 * rowBytes, f32x4.add(v128.load(p + 2 * rowBytes, 16), c2), 16);
+    }
+    j += wide ? 8 : 4;
+  }
+  for (let f = F & ~3; f < F; f++) {
+    const o = (<usize>f) << 2;
+    let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0;
+    for (let t = 0; t < T; t++) {
+      const x = xp + <usize>t * s4;
+      const g = load<f32>(dy + <usize>t * rowBytes + o);
+      s0 += load<f32>(x) * g;
+      s1 += load<f32>(x + d4) * g;
+      s2 += load<f32>(x + 2 * d4) * g;
+    }
+    store<f32>(dw + o, load<f32>(dw + o) + s0);
+    store<f32>(dw + rowBytes + o, load<f32>(dw + rowBytes + o) + s1);
+    store<f32>(dw + 2 * rowBytes + o, load<f32>(dw + 2 * rowBytes + o) + s2);
+  }
+}
+
+@inline function fma(acc: v128, a: v128, b: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
+  return f32x4.add(acc, f32x4.mul(a, b));
+}
+
 /** y = bias + xcorr(xp, w) (overwrites y; bias == 0 means no bias). */
 export function conv1d_forward(xp: usize, w: usize, bias: usize, y: usize, B: i32, Lp: i32, C: i32, T: i32, F: i32, K: i32, S: i32, D: i32): void {
   const xpStride = (<usize>Lp * C) << 2;
   const yStride = (<usize>T * F) << 2;
   for (let b = 0; b < B; b++) {
+    if (C == 1 && K == 3) {
+      conv1dForwardC1K3(xp, w, bias, y, Lp, T, F, S, D);
+      xp += xpStride;
+      y += yStride;
+      continue;
+    }
     if (D == 1) {
       // [T, K*C] @ [K*C, F], written over y_b with the bias
       gemm_bias_f32(T, F, K * C, xp, S * C, 1, w, F, y, F, bias);
@@ -91,7 +212,9 @@ export function conv1d_backward_kernel(xp: usize, dy: usize, dw: usize, B: i32, 
   const xpStride = (<usize>Lp * C) << 2;
   const dyStride = (<usize>T * F) << 2;
   for (let b = 0; b < B; b++) {
-    if (D == 1) {
+    if (C == 1 && K == 3) {
+      conv1dBackwardKernelC1K3(xp, dy, dw, T, F, S, D);
+    } else if (D == 1) {
       // im2col^T [K*C, T] @ dy_b [T, F]: A(kc, t) = xp_b[t*S*C + kc]
       gemm_f32(K * C, F, T, xp, 1, S * C, dy, F, dw, F);
     } else {

@@ -29,7 +29,10 @@ const MR = 4;
   put1(set, p + 3 * ldc, f32x4.extract_lane(v, 3));
 }
 
+// acc + a*b. The relaxed-SIMD build (asc --enable relaxed-simd) uses relaxed_madd, which the engine
+// may fuse (one rounding instead of two): results then differ from the SIMD build by float rounding.
 @inline function fma(acc: v128, a: v128, b: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
   return f32x4.add(acc, f32x4.mul(a, b));
 }
 
@@ -246,16 +249,36 @@ export function gemm_bias_f32(M: i32, N: i32, K: i32, a: usize, rsa: i32, csa: i
 
 /** dst[j*R + i] = src[i*Cols + j]: src [R, Cols] -> dst [Cols, R]. */
 export function transpose_f32(R: i32, Cols: i32, src: usize, dst: usize): void {
-  // 8x8 blocks keep both the read rows and the written rows in L1.
-  for (let i0 = 0; i0 < R; i0 += 8) {
-    const i1 = min(i0 + 8, R);
-    for (let j0 = 0; j0 < Cols; j0 += 8) {
-      const j1 = min(j0 + 8, Cols);
-      for (let i = i0; i < i1; i++) {
-        for (let j = j0; j < j1; j++) {
-          store<f32>(dst + ((<usize>j * R + i) << 2), load<f32>(src + ((<usize>i * Cols + j) << 2)));
-        }
-      }
+  // 4x4 blocks transposed in registers (4 row loads, 8 shuffles, 4 column stores); for a fixed
+  // block row the 4 written rows of dst advance together, so their lines stay in L1 across blocks.
+  const R4 = R & ~3;
+  const C4 = Cols & ~3;
+  const rs = (<usize>Cols) << 2;
+  const rd = (<usize>R) << 2;
+  for (let i = 0; i < R4; i += 4) {
+    const s0 = src + <usize>i * rs;
+    const d0 = dst + ((<usize>i) << 2);
+    for (let j = 0; j < C4; j += 4) {
+      const o = (<usize>j) << 2;
+      const r0 = v128.load(s0 + o);
+      const r1 = v128.load(s0 + rs + o);
+      const r2 = v128.load(s0 + 2 * rs + o);
+      const r3 = v128.load(s0 + 3 * rs + o);
+      const u0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
+      const u1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+      const u2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+      const u3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+      const d = d0 + <usize>j * rd;
+      v128.store(d, i32x4.shuffle(u0, u2, 0, 1, 4, 5));
+      v128.store(d + rd, i32x4.shuffle(u0, u2, 2, 3, 6, 7));
+      v128.store(d + 2 * rd, i32x4.shuffle(u1, u3, 0, 1, 4, 5));
+      v128.store(d + 3 * rd, i32x4.shuffle(u1, u3, 2, 3, 6, 7));
     }
+    for (let j = C4; j < Cols; j++) {
+      for (let ii = i; ii < i + 4; ii++) store<f32>(dst + ((<usize>j * R + ii) << 2), load<f32>(src + ((<usize>ii * Cols + j) << 2)));
+    }
+  }
+  for (let i = R4; i < R; i++) {
+    for (let j = 0; j < Cols; j++) store<f32>(dst + ((<usize>j * R + i) << 2), load<f32>(src + ((<usize>i * Cols + j) << 2)));
   }
 }

@@ -9,7 +9,7 @@
 // size, as TFLite's arena planner), so a chain needs about two activations, not all of them.
 
 import { InputLayer } from '../layers/input.ts';
-import { NO_SLOT, size, type BufferPlanner, type NodeIO } from '../layers/layer.ts';
+import { NO_SLOT, size, type BufferPlanner, type Layer, type NodeIO } from '../layers/layer.ts';
 import { Slot, WorkPlan } from '../runtime/plan.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { Graph } from './graph.ts';
@@ -38,6 +38,8 @@ interface Pooled {
 }
 
 const round4 = (n: number) => Math.ceil(Math.max(n, 1) / 4) * 4;
+
+type FoldInto = (producer: Layer, p: BufferPlanner, producerIO: NodeIO, io: NodeIO) => boolean;
 
 export class MemoryPlan {
   readonly work: WorkPlan;
@@ -123,6 +125,15 @@ export class MemoryPlan {
         },
       };
       node.layer.plan(planner, io);
+      // inference-mode forwards (on any plan): a layer may fold into the node making its only
+      // input when nothing else reads that value (batch norm into a linear Conv1D); that node
+      // then writes this node's output, which in a pooled plan therefore lives from its step on
+      const j = node.inputs.length === 1 ? graph.valueIndex(node.inputs[0]) : -1;
+      const foldInto = (node.layer as { foldInto?: FoldInto }).foldInto;
+      if (foldInto && j >= 0 && graph.consumers[j].length === 1 && lastRead[j] < N && !graph.nodes[j].layer.isView) {
+        const at: BufferPlanner = training ? planner : { ...planner, act: (f) => temp(f, j, j) };
+        if (foldInto.call(node.layer, graph.nodes[j].layer, at, this.ios[j], io) && storage[i]) storage[i].first = j;
+      }
     });
     this.targets = options.targetFloats.map((f) => work.act(f));
     this.sampleWeights = graph.outputs.map((t) => {

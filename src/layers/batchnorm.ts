@@ -8,7 +8,9 @@ import { boolean, finiteNumber } from './args.ts';
 import { checkInitializer, type InitializerName } from './initializers.ts';
 import { baseArgs, initializerJson, initializerName, one } from './keras-config.ts';
 import { registerClass, type KerasConfig } from './registry.ts';
+import type { KernelExports } from '../runtime/runtime.ts';
 import { Layer, size, type BufferPlanner, type LayerArgs, type NodeIO, type StepContext, type StreamSpec, type WeightSpec } from './layer.ts';
+import { Conv1D } from './conv1d.ts';
 
 export interface BatchNormalizationArgs extends LayerArgs {
   /** Normalized axis; only the last axis (-1, the channels) is supported. */
@@ -71,8 +73,8 @@ export class BatchNormalization extends Layer {
     return specs;
   }
 
-  // io.s: mean, rstd [C] (batch statistics of the forward, for the backward); scratch [4C] =
-  // [kernel scratch 2C | discarded dgamma C | discarded dbeta C]; discardDx when the input needs
+  // io.s: mean, rstd [C] (batch statistics of the forward, for the backward); scratch [9C] =
+  // [kernel scratch 7C (forward 5C) | discarded dgamma C | discarded dbeta C]; discardDx when the input needs
   // no gradient; gamma1 (ones) when scale=false, beta0 (zeros) when center=false.
   override plan(p: BufferPlanner, io: NodeIO): void {
     const C = this.channels;
@@ -81,7 +83,7 @@ export class BatchNormalization extends Layer {
     if (!this.scale) io.s.gamma1 = p.constant(C, 1);
     if (!this.center) io.s.beta0 = p.constant(C);
     if (!p.training) return;
-    io.s.scratch = p.scratch(4 * C);
+    io.s.scratch = p.scratch(9 * C);
     if (!io.dxs[0]) io.s.discardDx = p.scratch(io.y.floats);
   }
 
@@ -98,16 +100,38 @@ export class BatchNormalization extends Layer {
     return this.perStep();
   }
 
+  /** Inference-mode forwards (engine/planner.ts offers it on every plan): folds into the linear
+   *  Conv1D whose output only this node reads. The conv then runs with kernel*s and
+   *  (bias - movingMean)*s + beta, s = gamma/sqrt(movingVariance + epsilon), computed before each
+   *  forward from the current weights (`p` plans buffers of the conv's node), and writes this
+   *  node's output; this node's inference forward does nothing. Training forwards are unchanged. */
+  foldInto(producer: Layer, p: BufferPlanner, producerIO: NodeIO, io: NodeIO): boolean {
+    if (!(producer instanceof Conv1D) || producer.filters !== this.channels) return false;
+    const R = producer.kernelSize * producerIO.inShapes[0][1];
+    const F = producer.filters;
+    const fold = { w: p.act(R * F), b: p.act(F), y: io.y };
+    const prepare = (k: KernelExports, kernel: number, bias: number) =>
+      k.batchnorm_fold(kernel, bias, this.gammaPtr(io), this.betaPtr(io), this.ptrOf('moving_mean'), this.ptrOf('moving_variance'), fold.w.ptr, fold.b.ptr, R, F, this.epsilon);
+    if (!producer.setFold(producerIO, { ...fold, prepare })) return false;
+    io.s.folded = fold.w;
+    return true;
+  }
+
+  private betaPtr(io: NodeIO): number {
+    return io.s.beta0 ? io.s.beta0.ptr : this.ptrOf('beta');
+  }
+
   forward(ctx: StepContext, io: NodeIO): void {
     const { k, batch, training } = ctx;
+    if (io.s.folded && !training) return; // the conv before wrote y (foldInto)
     const C = this.channels;
     const R = this.rows(batch);
     const gamma = this.gammaPtr(io);
-    const beta = io.s.beta0 ? io.s.beta0.ptr : this.ptrOf('beta');
+    const beta = this.betaPtr(io);
     const mm = this.ptrOf('moving_mean');
     const mv = this.ptrOf('moving_variance');
     const x = io.xs[0].ptr;
-    if (training) k.batchnorm_forward_train(x, gamma, beta, io.y.ptr, io.s.mean.ptr, io.s.rstd.ptr, mm, mv, R, C, this.momentum, this.epsilon);
+    if (training) k.batchnorm_forward_train(x, gamma, beta, io.y.ptr, io.s.mean.ptr, io.s.rstd.ptr, mm, mv, io.s.scratch.ptr, R, C, this.momentum, this.epsilon);
     else k.batchnorm_forward_infer(x, gamma, beta, mm, mv, io.y.ptr, R, C, this.epsilon);
   }
 
@@ -116,8 +140,8 @@ export class BatchNormalization extends Layer {
     const { k, batch } = ctx;
     const C = this.channels;
     const scratch = io.s.scratch.ptr;
-    const dgamma = this.gradOf('gamma') || scratch + 4 * 2 * C;
-    const dbeta = this.gradOf('beta') || scratch + 4 * 3 * C;
+    const dgamma = this.gradOf('gamma') || scratch + 4 * 7 * C;
+    const dbeta = this.gradOf('beta') || scratch + 4 * 8 * C;
     const dx = io.dxs[0] ?? io.s.discardDx;
     if (!io.dxs[0] && !this.gradOf('gamma') && !this.gradOf('beta')) return;
     k.batchnorm_backward(io.xs[0].ptr, this.gammaPtr(io), io.s.mean.ptr, io.s.rstd.ptr, io.dy.ptr, dx.ptr, dgamma, dbeta, scratch, this.rows(batch), C);

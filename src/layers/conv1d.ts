@@ -14,9 +14,22 @@ import { KERNEL_LAYER_KEYS, parseKernelLayerArgs, parsePenalties, withPenalties,
 import type { InitializerName } from './initializers.ts';
 import { baseArgs, channelsLast, kernelLayerArgs, kernelLayerJson, one } from './keras-config.ts';
 import { registerClass, type KerasConfig } from './registry.ts';
+import type { Slot } from '../runtime/plan.ts';
+import type { KernelExports } from '../runtime/runtime.ts';
 import { Layer, type BufferPlanner, type LayerArgs, type NodeIO, type StepContext, type StreamSpec, type WeightSpec } from './layer.ts';
 
 export type Conv1DPadding = 'valid' | 'same' | 'causal';
+
+/** A layer folded into a Conv1D node for inference-mode forwards (batchnorm.ts): before each,
+ *  prepare() writes the kernel w and bias b to use instead of the layer's, and the node writes y
+ *  (the folded layer's output) instead of its own. Training forwards run both layers as they are. */
+export interface ConvFold {
+  w: Slot;
+  b: Slot;
+  y: Slot;
+  prepare(k: KernelExports, kernel: number, bias: number): void;
+}
+const folds = new WeakMap<NodeIO, ConvFold>();
 
 export interface Conv1DArgs extends LayerArgs, KernelLayerArgs {
   /** Number of output channels F. */
@@ -137,12 +150,23 @@ export class Conv1D extends Layer {
     this.act.forward(k, io, T, this.filters);
   }
 
-  forward({ k, batch }: StepContext, io: NodeIO): void {
+  /** Inference-mode forwards: `fold` replaces this node's kernel, bias and output (linear layers only). */
+  setFold(io: NodeIO, fold: ConvFold): boolean {
+    // the fold's kernel is [K * C, F]; a grouped kernel is [K * C/groups, F]
+    if (!this.activation.isLinear || this.grouped) return false;
+    folds.set(io, fold);
+    return true;
+  }
+
+  forward({ k, batch, training }: StepContext, io: NodeIO): void {
     const [L, C] = io.inShapes[0];
     const { T, padLeft, Lp } = this.geometry(L);
     if (io.s.xp !== io.xs[0]) k.conv1d_pad(io.xs[0].ptr, io.s.xp.ptr, batch, L, C, Lp, padLeft);
-    if (this.grouped) this.grouped.forward(k, io.s.xp.ptr, this.ptrOf('kernel'), this.ptrOf('bias'), io.s.z.ptr, batch, Lp, C, T, this.filters);
-    else k.conv1d_forward(io.s.xp.ptr, this.ptrOf('kernel'), this.ptrOf('bias'), io.s.z.ptr, batch, Lp, C, T, this.filters, this.kernelSize, this.strides, this.dilationRate);
+    const fold = training ? undefined : folds.get(io);
+    fold?.prepare(k, this.ptrOf('kernel'), this.ptrOf('bias'));
+    const [w, bias, z] = fold ? [fold.w.ptr, fold.b.ptr, fold.y.ptr] : [this.ptrOf('kernel'), this.ptrOf('bias'), io.s.z.ptr];
+    if (this.grouped) this.grouped.forward(k, io.s.xp.ptr, w, bias, z, batch, Lp, C, T, this.filters);
+    else k.conv1d_forward(io.s.xp.ptr, w, bias, z, batch, Lp, C, T, this.filters, this.kernelSize, this.strides, this.dilationRate);
     this.act.forward(k, io, batch * T, this.filters);
   }
 

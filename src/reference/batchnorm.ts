@@ -3,6 +3,7 @@
 // Biased batch variance; moving = momentum*moving + (1-momentum)*batchStat (Keras).
 import type { Floats } from './types.ts';
 
+/** The kernel's scratch argument (after movVar) has no counterpart here. */
 export function batchnormForwardTrain(x: Floats, gamma: Floats, beta: Floats, y: Floats, mean: Floats, rstd: Floats, movMean: Floats, movVar: Floats, R: number, C: number, momentum: number, eps: number): void {
   for (let c = 0; c < C; c++) {
     let s = 0;
@@ -40,5 +41,15 @@ export function batchnormBackward(x: Floats, gamma: Floats, mean: Floats, rstd: 
       const xhat = (x[r * C + c] - mean[c]) * rstd[c];
       dx[r * C + c] += ((gamma[c] * rstd[c]) / R) * (R * dy[r * C + c] - sdy - xhat * sdyx);
     }
+  }
+}
+
+/** Inference folding into the preceding layer: s = gamma/sqrt(movVar+eps), wOut = w*s per column,
+ *  bOut = (bias - movMean)*s + beta (bias null: none).   w, wOut [R, F]   the rest [F] */
+export function batchnormFold(w: Floats, bias: Floats | null, gamma: Floats, beta: Floats, movMean: Floats, movVar: Floats, wOut: Floats, bOut: Floats, R: number, F: number, eps: number): void {
+  for (let f = 0; f < F; f++) {
+    const s = gamma[f] / Math.sqrt(movVar[f] + eps);
+    bOut[f] = ((bias ? bias[f] : 0) - movMean[f]) * s + beta[f];
+    for (let r = 0; r < R; r++) wOut[r * F + f] = w[r * F + f] * s;
   }
 }

@@ -32,6 +32,11 @@ export class Arena {
     this.top = roundUp(Math.max(base, ALIGN), ALIGN);
   }
 
+  /** The high-water mark: the first byte address never handed out. */
+  get highWater(): number {
+    return this.top;
+  }
+
   /** Bytes currently handed out. */
   get bytesInUse(): number {
     let total = 0;

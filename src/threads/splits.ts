@@ -164,17 +164,19 @@ export const SPLITS: Record<string, Split> = {
   // cache line of each row per part), each part reducing over all R rows of its channels as one
   // thread does
   batchnorm_forward_train: (a, n) => {
-    const [x, g, b, y, mean, rstd, mm, mv, R, C, momentum, eps] = a;
-    return plan(4 * R * C * NS_PER_FLOAT, chunks(C, n, BN_ALIGN).map(([s, e]) => {
+    // scratch [5C]: each part gets its own 5 (e - s) floats at 5 s (8-byte aligned: s % 16 == 0)
+    const [x, g, b, y, mean, rstd, mm, mv, scratch, R, C, momentum, eps] = a;
+    return plan(3 * R * C * NS_PER_FLOAT, chunks(C, n, BN_ALIGN).map(([s, e]) => {
       const o = f4 * s;
-      return [call('batchnorm_forward_train_ld', [x + o, g + o, b + o, y + o, mean + o, rstd + o, mm + o, mv + o, R, e - s, momentum, eps, C])];
+      return [call('batchnorm_forward_train_ld', [x + o, g + o, b + o, y + o, mean + o, rstd + o, mm + o, mv + o, scratch + 5 * o, R, e - s, momentum, eps, C])];
     }));
   },
   batchnorm_backward: (a, n) => {
     const [x, g, mean, rstd, dy, dx, dg, db, scratch, R, C] = a;
-    return plan(5 * R * C * NS_PER_FLOAT, chunks(C, n, BN_ALIGN).map(([s, e]) => {
+    // scratch [7C]: each part gets its own 7 (e - s) floats at 7 s (8-byte aligned: s % 16 == 0)
+    return plan(4 * R * C * NS_PER_FLOAT, chunks(C, n, BN_ALIGN).map(([s, e]) => {
       const o = f4 * s;
-      return [call('batchnorm_backward_ld', [x + o, g + o, mean + o, rstd + o, dy + o, dx + o, dg + o, db + o, scratch, R, e - s, C])];
+      return [call('batchnorm_backward_ld', [x + o, g + o, mean + o, rstd + o, dy + o, dx + o, dg + o, db + o, scratch + 7 * o, R, e - s, C])];
     }));
   },
   // rows of [R, C]

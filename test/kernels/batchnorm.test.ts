@@ -1,12 +1,12 @@
 // Batchnorm kernels vs src/reference/batchnorm.ts over rows x channels hitting every SIMD tail,
 // guard floats on both sides of every output, accumulation of dx/dgamma/dbeta, and the accuracy
-// of the statistics over 32*8000 rows.
+// of the statistics over 32*8000 rows and with |mean| >> std.
 import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { withScratch, assertClose, Random, guardedBuffer, CHANNELS } from '../helpers/wasm.ts';
 import * as ref from '../../src/reference/batchnorm.ts';
 
-const ROWS = [1, 2, 3, 5, 16, 33, 100];
+const ROWS = [1, 2, 3, 5, 16, 33, 64, 100]; // blocks of 32 rows, two rows at a time
 
 test('reference: hand-computed batchnorm', () => {
   const y = new Float64Array(2);
@@ -74,7 +74,8 @@ test('batchnorm forward (train, infer) and backward match the reference', () => 
         const rstd = guardedBuffer(s, new Float32Array(C).fill(777));
         const mm = guardedBuffer(s, mm0);
         const mv = guardedBuffer(s, mv0);
-        s.k.batchnorm_forward_train(xp, gp, bp, y.ptr, mean.ptr, rstd.ptr, mm.ptr, mv.ptr, R, C, momentum, eps);
+        const fscratch = guardedBuffer(s, new Float32Array(5 * C));
+        s.k.batchnorm_forward_train(xp, gp, bp, y.ptr, mean.ptr, rstd.ptr, mm.ptr, mv.ptr, fscratch.ptr, R, C, momentum, eps);
         const ry = new Float64Array(R * C);
         const [rmean, rrstd, rmm, rmv] = [new Float64Array(C), new Float64Array(C), Float64Array.from(mm0), Float64Array.from(mv0)];
         ref.batchnormForwardTrain(x, gamma, beta, ry, rmean, rrstd, rmm, rmv, R, C, Math.fround(momentum), Math.fround(eps));
@@ -87,7 +88,7 @@ test('batchnorm forward (train, infer) and backward match the reference', () => 
         const dx = guardedBuffer(s, dx0);
         const dg = guardedBuffer(s, dg0);
         const db = guardedBuffer(s, db0);
-        const scratch = guardedBuffer(s, new Float32Array(2 * C));
+        const scratch = guardedBuffer(s, new Float32Array(7 * C));
         const [meanK, rstdK] = [mean.read(), rstd.read()];
         s.k.batchnorm_backward(xp, gp, mean.ptr, rstd.ptr, s.put(dy), dx.ptr, dg.ptr, db.ptr, scratch.ptr, R, C);
         const [rdx, rdg, rdb] = [Float64Array.from(dx0), Float64Array.from(dg0), Float64Array.from(db0)];
@@ -101,7 +102,7 @@ test('batchnorm forward (train, infer) and backward match the reference', () => 
         const ryi = new Float64Array(R * C);
         ref.batchnormForwardInfer(x, gamma, beta, mm0, mv0, ryi, R, C, Math.fround(eps));
         assertClose(yi.read(), ryi, `infer y ${label}`, 1e-6, 1e-5);
-        for (const b of [y, mean, rstd, mm, mv, dx, dg, db, scratch, yi]) b.check(label);
+        for (const b of [y, mean, rstd, mm, mv, fscratch, dx, dg, db, scratch, yi]) b.check(label);
       }
   });
 });
@@ -114,10 +115,26 @@ test('batch statistics over 32*8000 rows are accurate to ~1e-6', () => {
   withScratch((s) => {
     const ones = s.put(new Float32Array(C).fill(1));
     const [mean, rstd, mm, mv] = [s.zeros(C), s.zeros(C), s.zeros(C), s.zeros(C)];
-    s.k.batchnorm_forward_train(s.put(x), ones, s.zeros(C), s.zeros(R * C), mean, rstd, mm, mv, R, C, 0, 0);
+    s.k.batchnorm_forward_train(s.put(x), ones, s.zeros(C), s.zeros(R * C), mean, rstd, mm, mv, s.zeros(5 * C), R, C, 0, 0);
     const [rmean, rrstd] = [new Float64Array(C), new Float64Array(C)];
     ref.batchnormForwardTrain(x, new Float64Array(C).fill(1), new Float64Array(C), new Float64Array(R * C), rmean, rrstd, new Float64Array(C), new Float64Array(C), R, C, 0, 0);
     assertClose(s.get(mean, C), rmean, 'mean', 0, 1e-6);
     assertClose(s.get(rstd, C), rrstd, 'rstd', 0, 1e-6);
+  });
+});
+
+test('batch statistics stay accurate when |mean| >> std (the variance is summed shifted)', () => {
+  const rng = new Random(15);
+  const [R, C] = [4000, 6];
+  const x = new Float32Array(R * C);
+  for (let i = 0; i < x.length; i++) x[i] = 1000 * (1 + (i % C)) + rng.normal() * 0.01;
+  withScratch((s) => {
+    const ones = s.put(new Float32Array(C).fill(1));
+    const [mean, rstd, mm, mv] = [s.zeros(C), s.zeros(C), s.zeros(C), s.zeros(C)];
+    s.k.batchnorm_forward_train(s.put(x), ones, s.zeros(C), s.zeros(R * C), mean, rstd, mm, mv, s.zeros(5 * C), R, C, 0, 0);
+    const [rmean, rrstd] = [new Float64Array(C), new Float64Array(C)];
+    ref.batchnormForwardTrain(x, new Float64Array(C).fill(1), new Float64Array(C), new Float64Array(R * C), rmean, rrstd, new Float64Array(C), new Float64Array(C), R, C, 0, 0);
+    assertClose(s.get(mean, C), rmean, 'mean', 0, 1e-7);
+    assertClose(s.get(rstd, C), rrstd, 'rstd (std 0.01 around 1000-6000)', 0, 1e-3);
   });
 });

@@ -77,7 +77,8 @@ test('liveness keeps a value until its last reader (residual and SE blocks)', ()
   const inferred = [...m.predict(twoSinesTensor(data)).data];
   m.prepare(6);
   const trained = [...m.predict(twoSinesTensor(data)).data];
-  assert.deepEqual(inferred, trained);
+  // the inference plan folds the batch norm into its conv (w*s, (b-mean)*s+beta): equal to rounding
+  inferred.forEach((v, i) => assert.ok(Math.abs(v - trained[i]) <= 1e-6, `prediction ${i}: ${v} vs ${trained[i]}`));
   m.dispose();
 });
 

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { extname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as cnn1d from 'cnn1d';
+import { setFlagsFromString } from 'node:v8';
 import { APP_SOURCE, appScenario } from './app-scenario.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -35,7 +35,10 @@ beforeAll(async () => {
   symlinkSync(root, join(app, 'node_modules', 'cnn1d'), 'dir');
   writeFileSync(join(app, 'main.js'), APP_SOURCE);
   writeFileSync(join(app, 'index.html'), page('/main.js'));
-  inNode = await appScenario(cnn1d);
+  // Chromium validates relaxed SIMD, so the pages run cnn1d's relaxed-SIMD build; Node 20 runs the
+  // same build only with this flag, set before cnn1d chooses its build at import
+  setFlagsFromString('--experimental-wasm-relaxed-simd');
+  inNode = await appScenario(await import('cnn1d'));
   if (hasChromium) {
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
