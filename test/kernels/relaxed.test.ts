@@ -22,7 +22,8 @@ test('start-up choice: relaxed-SIMD when validated, the SIMD build when not or w
 });
 
 function instance(b64: string): { k: KernelExports; f32: (ptr: number, n: number) => Float32Array } {
-  const memory = new WebAssembly.Memory({ initial: 64 });
+  // both builds import a shared memory (threads: one memory for every worker)
+  const memory = new WebAssembly.Memory({ initial: 64, maximum: 65536, shared: true });
   const k = new WebAssembly.Instance(new WebAssembly.Module(base64Bytes(b64)), { env: { memory } }).exports as unknown as KernelExports;
   return { k, f32: (ptr, n) => new Float32Array(memory.buffer, ptr, n) };
 }
