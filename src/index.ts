@@ -16,7 +16,7 @@ export { ModelStateError } from './models/ownership.ts';
 export { StreamSession, type StreamOptions } from './models/stream.ts';
 export { Tensor, tensor, type NestedArray } from './tensor.ts';
 export { callbacks, EarlyStopping, LearningRateScheduler, ReduceLROnPlateau, type Callback, type Logs, type EarlyStoppingArgs, type ReduceLROnPlateauArgs, type ExponentialDecayArgs, type StepDecayArgs } from './models/callbacks.ts';
-export { TrainingError, type FitArgs, type History, type EvaluateArgs, type Targets } from './models/fit.ts';
+export { TrainingError, type FitArgs, type History, type EvaluateArgs, type EvaluateOptions, type Targets } from './models/fit.ts';
 export type { ClassWeight, SampleWeight } from './models/sample-weights.ts';
 export type { ModelInputs, ModelTargets } from './models/data.ts';
 export type { TensorLike } from './models/inputs.ts';

@@ -58,6 +58,12 @@ export interface EvaluateArgs {
   batchSize?: number;
 }
 
+export interface EvaluateOptions extends EvaluateArgs {
+  /** Decision threshold of the thresholded metrics (binaryAccuracy, binary accuracy,
+   *  precision, recall, f1): a score above it predicts the label. Default: 0.5, 0 with fromLogits. */
+  threshold?: number;
+}
+
 export class TrainingError extends Error {
   override name = 'TrainingError';
 }
@@ -266,13 +272,17 @@ export function evaluateDataset(model: LayersModel, d: Dataset, batchSize: numbe
 }
 
 /** Loss and metrics of the model on (x, y), as plain numbers. */
-export function evaluate(model: LayersModel, x: ModelInputs, y: ModelTargets, args: EvaluateArgs = {}): Logs {
-  checkKeys('evaluate', args, ['batchSize']);
+export function evaluate(model: LayersModel, x: ModelInputs, y: ModelTargets, args: EvaluateOptions = {}): Logs {
+  checkKeys('evaluate', args, ['batchSize', 'threshold']);
   if (!model.loss) throw new ConfigError('evaluate: call model.compile({optimizer, loss, metrics}) first');
   const batchSize = positiveInt('evaluate', 'batchSize', args.batchSize, 32);
+  if (args.threshold !== undefined && (typeof args.threshold !== 'number' || !Number.isFinite(args.threshold))) {
+    throw new ConfigError(`evaluate: threshold must be a finite number (the score above which a label is predicted), got ${showValue(args.threshold)}`);
+  }
   const d = dataset(model, x, y, 'evaluate');
   if (d.n === 0) throw new ConfigError('evaluate: no samples');
-  return evaluateDataset(model, d, batchSize, compiledMetrics(model));
+  const metrics = model.outputMetrics.map((ms, o) => ms.map((m) => getMetric(m, model.losses[o], args.threshold)));
+  return evaluateDataset(model, d, batchSize, metrics);
 }
 
 /** Outputs for any number of samples, computed in batches (inference mode): one tensor per output. */

@@ -173,13 +173,15 @@ const KNOWN = [
 /** Threshold of a sigmoid output's decisions: 0.5 on probabilities, 0 on logits. */
 const decision = (loss: Loss) => (loss.fromLogits ? 0 : 0.5);
 
-/** A metric by name; 'accuracy' picks the variant that fits the loss, as Keras does. */
-export function getMetric(name: unknown, loss: Loss): Metric {
+/** A metric by name; 'accuracy' picks the variant that fits the loss, as Keras does. `threshold`
+ *  replaces the default decision of the thresholded metrics (evaluate's option). */
+export function getMetric(name: unknown, loss: Loss, threshold?: number): Metric {
+  const decide = threshold ?? decision(loss);
   if (typeof name !== 'string') throw new ConfigError(`compile: metrics must be names such as "accuracy", got ${showValue(name)}`);
   switch (name) {
     case 'accuracy':
     case 'acc':
-      if (loss.name === 'binaryCrossentropy') return binaryAccuracy(name, loss.fromLogits ? 0 : 0.5);
+      if (loss.name === 'binaryCrossentropy') return binaryAccuracy(name, decide);
       if (loss.name === 'categoricalCrossentropy' || loss.name === 'sparseCategoricalCrossentropy' || loss.name === 'categoricalHinge' || loss.name === 'kullbackLeiblerDivergence') {
         return categoricalAccuracy(name, loss.sparse);
       }
@@ -189,13 +191,13 @@ export function getMetric(name: unknown, loss: Loss): Metric {
     case 'sparseCategoricalAccuracy':
       return categoricalAccuracy(name, true);
     case 'binaryAccuracy':
-      return binaryAccuracy(name, decision(loss));
+      return binaryAccuracy(name, decide);
     case 'precision':
     case 'recall':
     case 'f1':
     case 'auc':
       if (loss.sparse) throw new ConfigError(`compile: metric "${name}" treats every output column as a binary label and needs targets [n, C]; the loss ${loss.name} takes class indices`);
-      return name === 'auc' ? auc(name) : thresholded(name, decision(loss), name);
+      return name === 'auc' ? auc(name) : thresholded(name, decide, name);
     case 'rootMeanSquaredError':
     case 'rmse':
       return rmse(name);

@@ -13,7 +13,7 @@ import { outputNames, resolveCompile, type CompileArgs } from './compile.ts';
 import type { BaseModelArgs } from './core.ts';
 import { ModelEngine } from './engine.ts';
 import type { ModelInputs, ModelTargets } from './data.ts';
-import { evaluate, fit, predict, type EvaluateArgs, type FitArgs, type History } from './fit.ts';
+import { evaluate, fit, predict, type EvaluateArgs, type EvaluateOptions, type FitArgs, type History } from './fit.ts';
 import { evaluateDataset, fitDataset, type BatchDataset, type EvaluateDatasetArgs, type FitDatasetArgs } from './fit-dataset.ts';
 import { snakeCase, uniqueName } from './names.ts';
 import { summaryText } from './summary.ts';
@@ -74,7 +74,7 @@ export class LayersModel extends ModelEngine {
 
   /** Loss and metrics on (x, y) as plain numbers, e.g. {loss: 0.31, accuracy: 0.9}; with several
    *  outputs also {<output>_loss, <output>_<metric>}. */
-  evaluate(x: ModelInputs, y: ModelTargets, args?: EvaluateArgs): Logs {
+  evaluate(x: ModelInputs, y: ModelTargets, args?: EvaluateOptions): Logs {
     this.checkAlive('evaluate');
     return evaluate(this, x, y, args);
   }

@@ -95,6 +95,16 @@ test('evaluate computes auc, f1, precision, recall, binaryAccuracy, rmse and map
   close('rmse', metrics.rmse(ys, prob));
   assert.ok(Math.abs(logs.mape - metrics.mape(ys, prob)) < 1e-6 * metrics.mape(ys, prob));
   assert.ok(r.macro.auc > 0.5 && r.macro.auc < 1, 'a partly trained model: AUC strictly inside (0.5, 1)');
+  // evaluate's decision threshold moves every thresholded metric as the report's does; auc stays
+  for (const threshold of [0.3, 0.62]) {
+    const at = model.evaluate(xs, ys, { batchSize: 7, threshold });
+    const rt = metrics.multiLabelReport(ys, prob, { threshold });
+    for (const [k, want] of [['f1', rt.macro.f1], ['precision', rt.macro.precision], ['recall', rt.macro.recall], ['binaryAccuracy', rt.binaryAccuracy], ['auc', r.macro.auc]] as const) {
+      assert.ok(Math.abs(at[k] - want) < 1e-6, `threshold ${threshold} ${k}: ${at[k]} vs ${want}`);
+    }
+    assert.notEqual(rt.binaryAccuracy, r.binaryAccuracy, `threshold ${threshold} changes some decision`);
+  }
+  assert.throws(() => model.evaluate(xs, ys, { threshold: Number.NaN }), (e: Error) => e instanceof ConfigError && /evaluate: threshold must be a finite number.*got NaN/.test(e.message));
 });
 
 test('fit logs auc and f1 of the epoch; val_auc equals evaluate on the validation data', async () => {
