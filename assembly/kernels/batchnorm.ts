@@ -1,16 +1,24 @@
 // Batch normalization over rows (batch x length) per channel.   x, y, dy, dx [R, C]
 //   gamma, beta, mean, rstd, movMean, movVar, dgamma, dbeta [C]
 // Two passes over the data per direction: per-channel sums, then one elementwise pass.
-// Sums walk blocks of RB rows; inside a block each 4-channel group goes down the rows in f32 (two
-// rows at a time: four independent add chains), then adds its block partial to f64 totals in
-// scratch. A block's lines stay in L1 while its groups are summed, so every line is read from
-// memory once (a walk down all R rows per group, as before, read each line C/4 times), and the
-// totals keep a mean over 32*8000 rows as accurate as its f32 inputs. The variance is summed
-// shifted by row 0 (var = E[(x-x0)^2] - E[x-x0]^2), which avoids a third pass without the
-// cancellation of E[x^2] - E[x]^2 when |mean| >> std.
-// The elementwise passes go row by row, reading per-channel tables (L1) beside the data.
+// The sums follow a reduction tree fixed by R alone, never by the thread count: the rows are cut
+// into chunks of CHUNK rows, each chunk's sums go to its own f64 partials (batchnorm_sums, which
+// src/threads/splits.ts splits by chunks), and the partials are added in chunk order
+// (batchnorm_train_stats, batchnorm_backward_stats). So every thread count gives the same bits.
+// Inside a chunk, blocks of RB rows: each 4-channel group goes down the block's rows in f32 (two
+// rows at a time: four independent add chains), then adds its block partial to the chunk's f64
+// partials. A block's lines stay in L1 while its groups are summed, so every line is read from
+// memory once, and the f64 partials keep a mean over 32*8000 rows as accurate as its f32 inputs.
+// The variance is summed shifted by row 0 (var = E[(x-x0)^2] - E[x-x0]^2), which avoids a third
+// pass without the cancellation of E[x^2] - E[x]^2 when |mean| >> std.
+// The elementwise passes (batchnorm_normalize, batchnorm_backward_apply) go row by row, reading
+// per-channel tables (L1) beside the data; they split over threads by rows.
+//
+// Scratch of a training layer (batchnorm_scratch_floats(R, C) floats, 8-byte aligned):
+//   [f64 partials [chunks(R)][2][C] | f32 tables k, e, g [C] each]
 
 const RB = 32; // rows per block: 32 rows of C <= 128 channels fit L1 (16 KiB)
+const CHUNK = 256; // rows per chunk of partial sums (a multiple of RB)
 
 @inline function lo64(v: v128): v128 {
   return f64x2.promote_low_f32x4(v);
@@ -33,20 +41,36 @@ const RB = 32; // rows per block: 32 rows of C <= 128 channels fit L1 (16 KiB)
   v128.store(p, f64x2.add(v128.load(p), lo64(v)));
   v128.store(p, f64x2.add(v128.load(p, 16), hi64(v)), 16);
 }
+@inline function chunksOf(R: i32): i32 {
+  return (R + CHUNK - 1) / CHUNK;
+}
+/** Bytes of one chunk's partials: s and q, C f64 each. */
+@inline function chunkBytes(C: i32): usize {
+  return <usize>C << 4;
+}
+/** The f32 tables after the partials in a scratch. */
+@inline function tablesAt(scratch: usize, R: i32, C: i32): usize {
+  return scratch + <usize>chunksOf(R) * chunkBytes(C);
+}
 
-/** Per channel, into f64 totals s, q [C] (zeroed here):
+/** Floats of scratch a training batch norm over R rows of C channels needs (see the header). */
+export function batchnorm_scratch_floats(R: i32, C: i32): i32 {
+  return 4 * C * chunksOf(R) + 3 * C;
+}
+
+/** Per channel, over rows [r0, r1), into f64 totals s, q [C] (zeroed here):
  *    shifted: s += sum_r (u - v0), q += sum_r (u - v0)^2   with u = x[r, c], v0 = x[0, c]  (y == 0)
  *    product: s += sum_r y[r, c],  q += sum_r y[r, c] * (x[r, c] - m[c])                    (y != 0)
  *  The first gives the batch statistics, the second the backward's sum(dy) and sum(dy*(x-m)). */
-function channelSums(x: usize, y: usize, m: usize, s: usize, q: usize, R: i32, C: i32, ldx: i32): void {
+function channelSums(x: usize, y: usize, m: usize, s: usize, q: usize, rFirst: i32, rEnd: i32, C: i32): void {
   memory.fill(s, 0, <usize>C << 3);
   memory.fill(q, 0, <usize>C << 3);
-  const rowBytes = <usize>ldx << 2;
+  const rowBytes = <usize>C << 2;
   const C4 = C & ~3;
   const shifted = y == 0;
   const sh = shifted ? x : m; // the value subtracted from x: row 0, or the mean
-  for (let r0 = 0; r0 < R; r0 += RB) {
-    const r1 = min(R, r0 + RB);
+  for (let r0 = rFirst; r0 < rEnd; r0 += RB) {
+    const r1 = min(rEnd, r0 + RB);
     const base = <usize>r0 * rowBytes;
     let c = 0;
     for (; c < C4; c += 4) {
@@ -91,25 +115,33 @@ function channelSums(x: usize, y: usize, m: usize, s: usize, q: usize, R: i32, C
   }
 }
 
-/** Batch statistics (biased variance), y = gamma*(x-mean)*rstd + beta, rstd = 1/sqrt(var+eps);
- *  saves mean and rstd for the backward; movX = momentum*movX + (1-momentum)*batchX.
- *  scratch [5C] floats, 8-byte aligned (f64 sums [2C] | gamma*rstd [C]). */
-export function batchnorm_forward_train(x: usize, gamma: usize, beta: usize, y: usize, mean: usize, rstd: usize, movMean: usize, movVar: usize, scratch: usize, R: i32, C: i32, momentum: f32, eps: f32): void {
-  batchnorm_forward_train_ld(x, gamma, beta, y, mean, rstd, movMean, movVar, scratch, R, C, momentum, eps, C);
+/** The partial sums of chunks [c0, c1) (of CHUNK rows; the last may be shorter) into
+ *  partials[chunk] = [s [C] | q [C]] f64, as channelSums: y == 0 the shifted statistics of x,
+ *  else the backward's sums of y and y*(x - m). */
+export function batchnorm_sums(x: usize, y: usize, m: usize, partials: usize, R: i32, C: i32, c0: i32, c1: i32): void {
+  for (let i = c0; i < c1; i++) {
+    const s = partials + <usize>i * chunkBytes(C);
+    channelSums(x, y, m, s, s + (<usize>C << 3), i * CHUNK, min(R, (i + 1) * CHUNK), C);
+  }
 }
 
-/** batchnorm_forward_train over C channels of rows `ldx` floats apart (a channel range of a wider
- *  tensor: the per-thread part of src/threads/splits.ts); scratch [5C] of its own. */
-export function batchnorm_forward_train_ld(x: usize, gamma: usize, beta: usize, y: usize, mean: usize, rstd: usize, movMean: usize, movVar: usize, scratch: usize, R: i32, C: i32, momentum: f32, eps: f32, ldx: i32): void {
-  const s = scratch;
-  const q = scratch + (<usize>C << 3);
-  const k = scratch + (<usize>C << 4);
-  channelSums(x, 0, 0, s, q, R, C, ldx);
+/** Chunk partials added in chunk order: t[c] = sum_i partials[i][half][c]. */
+@inline function total(partials: usize, n: i32, C: i32, half: i32, c: i32): f64 {
+  let t: f64 = 0;
+  const at = partials + (<usize>half * <usize>C << 3) + (<usize>c << 3);
+  for (let i = 0; i < n; i++) t += load<f64>(at + <usize>i * chunkBytes(C));
+  return t;
+}
+
+/** From the shifted partials of x: mean, rstd = 1/sqrt(var+eps) (biased variance), the moving
+ *  statistics movX = momentum*movX + (1-momentum)*batchX, and the table k = gamma*rstd. */
+export function batchnorm_train_stats(x: usize, gamma: usize, partials: usize, mean: usize, rstd: usize, k: usize, movMean: usize, movVar: usize, R: i32, C: i32, momentum: f32, eps: f32): void {
+  const n = chunksOf(R);
   const invR: f64 = 1 / <f64>R;
   const mo: f64 = momentum;
   for (let c = 0; c < C; c++) {
-    const d = ld64(s, c) * invR; // mean - x0
-    const va = max(ld64(q, c) * invR - d * d, 0);
+    const d = total(partials, n, C, 0, c) * invR; // mean - x0
+    const va = max(total(partials, n, C, 1, c) * invR - d * d, 0);
     const m = <f64>ld(x, c) + d;
     const rs = <f32>(1 / Math.sqrt(va + <f64>eps));
     st(mean, c, <f32>m);
@@ -118,13 +150,12 @@ export function batchnorm_forward_train_ld(x: usize, gamma: usize, beta: usize, 
     st(movVar, c, <f32>(mo * <f64>ld(movVar, c) + (1 - mo) * va));
     st(k, c, ld(gamma, c) * rs);
   }
-  normalize(x, mean, k, beta, y, R, C, ldx);
 }
 
-/** y[r, c] = (x[r, c] - m[c]) * k[c] + b[c], row by row. */
-function normalize(x: usize, m: usize, k: usize, b: usize, y: usize, R: i32, C: i32, ldx: i32): void {
+/** y[r, c] = (x[r, c] - m[c]) * k[c] + b[c], row by row.   x, y [R, C]; m, k, b [C] */
+export function batchnorm_normalize(x: usize, m: usize, k: usize, b: usize, y: usize, R: i32, C: i32): void {
   const C4 = C & ~3;
-  const rowBytes = <usize>ldx << 2;
+  const rowBytes = <usize>C << 2;
   for (let r = 0; r < R; r++) {
     let c = 0;
     for (; c < C4; c += 4) {
@@ -135,6 +166,17 @@ function normalize(x: usize, m: usize, k: usize, b: usize, y: usize, R: i32, C: 
     x += rowBytes;
     y += rowBytes;
   }
+}
+
+/** Batch statistics (biased variance), y = gamma*(x-mean)*rstd + beta, rstd = 1/sqrt(var+eps);
+ *  saves mean and rstd for the backward; movX = momentum*movX + (1-momentum)*batchX.
+ *  scratch: batchnorm_scratch_floats(R, C) floats, 8-byte aligned. The three steps in one call,
+ *  as the layer runs them (with its steps split over threads). */
+export function batchnorm_forward_train(x: usize, gamma: usize, beta: usize, y: usize, mean: usize, rstd: usize, movMean: usize, movVar: usize, scratch: usize, R: i32, C: i32, momentum: f32, eps: f32): void {
+  batchnorm_sums(x, 0, 0, scratch, R, C, 0, chunksOf(R));
+  const k = tablesAt(scratch, R, C);
+  batchnorm_train_stats(x, gamma, scratch, mean, rstd, k, movMean, movVar, R, C, momentum, eps);
+  batchnorm_normalize(x, mean, k, beta, y, R, C);
 }
 
 /** y = gamma*(x-movMean)/sqrt(movVar+eps) + beta. Blocks of RB rows per 4-channel group, the
@@ -168,40 +210,48 @@ export function batchnorm_forward_infer(x: usize, gamma: usize, beta: usize, mov
 
 /** xhat = (x-mean)*rstd;  dbeta += sum dy;  dgamma += sum dy*xhat;
  *  dx += gamma*rstd/R * (R*dy - sum(dy) - xhat*sum(dy*xhat)).
- *  scratch [7C] floats, 8-byte aligned (f64 sums [2C] | tables k, e, g [C] each). */
+ *  scratch: batchnorm_scratch_floats(R, C) floats, 8-byte aligned. The three steps in one call,
+ *  as the layer runs them. */
 export function batchnorm_backward(x: usize, gamma: usize, mean: usize, rstd: usize, dy: usize, dx: usize, dgamma: usize, dbeta: usize, scratch: usize, R: i32, C: i32): void {
-  batchnorm_backward_ld(x, gamma, mean, rstd, dy, dx, dgamma, dbeta, scratch, R, C, C);
+  batchnorm_sums(x, dy, mean, scratch, R, C, 0, chunksOf(R));
+  const t = tablesAt(scratch, R, C);
+  batchnorm_backward_stats(gamma, rstd, scratch, dgamma, dbeta, t, R, C);
+  batchnorm_backward_apply(x, mean, dy, dx, t, R, C);
 }
 
-/** batchnorm_backward over C channels of rows `ldx` floats apart; scratch [7C] of its own. */
-export function batchnorm_backward_ld(x: usize, gamma: usize, mean: usize, rstd: usize, dy: usize, dx: usize, dgamma: usize, dbeta: usize, scratch: usize, R: i32, C: i32, ldx: i32): void {
-  const s = scratch;
-  const q = scratch + (<usize>C << 3);
-  const k = scratch + (<usize>C << 4);
-  const e = k + (<usize>C << 2);
+/** From the partials of (dy, dy*(x-m)): dbeta += sum dy, dgamma += sum dy*xhat, and the tables
+ *  of the dx pass, t = [k | e | g] [C] each: k = gamma*rstd, e = k*rstd*mean(dy*xhat), g = k*mean(dy). */
+export function batchnorm_backward_stats(gamma: usize, rstd: usize, partials: usize, dgamma: usize, dbeta: usize, t: usize, R: i32, C: i32): void {
+  const n = chunksOf(R);
+  const e = t + (<usize>C << 2);
   const g = e + (<usize>C << 2);
-  channelSums(x, dy, mean, s, q, R, C, ldx);
   const invR: f64 = 1 / <f64>R;
   for (let c = 0; c < C; c++) {
     const rs = ld(rstd, c);
-    const sdy = ld64(s, c);
-    const sdx = ld64(q, c) * <f64>rs; // sum dy*xhat
+    const sdy = total(partials, n, C, 0, c);
+    const sdx = total(partials, n, C, 1, c) * <f64>rs; // sum dy*xhat
     st(dbeta, c, ld(dbeta, c) + <f32>sdy);
     st(dgamma, c, ld(dgamma, c) + <f32>sdx);
-    // dx += kc*dy - (x-m)*ec - gc, kc = gamma*rstd, ec = kc*rstd*mean(dy*xhat), gc = kc*mean(dy)
     const kc = ld(gamma, c) * rs;
-    st(k, c, kc);
+    st(t, c, kc);
     st(e, c, kc * rs * <f32>(sdx * invR));
     st(g, c, kc * <f32>(sdy * invR));
   }
+}
+
+/** dx[r, c] += k[c]*dy[r, c] - ((x[r, c] - mean[c])*e[c] + g[c]), row by row; t = [k | e | g]. */
+export function batchnorm_backward_apply(x: usize, mean: usize, dy: usize, dx: usize, t: usize, R: i32, C: i32): void {
+  const k = t;
+  const e = t + (<usize>C << 2);
+  const g = e + (<usize>C << 2);
   const C4 = C & ~3;
-  const rowBytes = <usize>ldx << 2;
+  const rowBytes = <usize>C << 2;
   for (let r = 0, p: usize = 0; r < R; r++, p += rowBytes) {
     let c = 0;
     for (; c < C4; c += 4) {
       const o = <usize>c << 2;
-      const t = f32x4.sub(f32x4.mul(v128.load(k + o), v128.load(dy + p + o)), f32x4.add(f32x4.mul(f32x4.sub(v128.load(x + p + o), v128.load(mean + o)), v128.load(e + o)), v128.load(g + o)));
-      v128.store(dx + p + o, f32x4.add(v128.load(dx + p + o), t));
+      const v = f32x4.sub(f32x4.mul(v128.load(k + o), v128.load(dy + p + o)), f32x4.add(f32x4.mul(f32x4.sub(v128.load(x + p + o), v128.load(mean + o)), v128.load(e + o)), v128.load(g + o)));
+      v128.store(dx + p + o, f32x4.add(v128.load(dx + p + o), v));
     }
     for (; c < C; c++) {
       const o = p + (<usize>c << 2);

@@ -29,7 +29,7 @@ export function backward(mem: MemoryPlan, ctx: StepContext, fused: ReadonlySet<n
 export function losses(mem: MemoryPlan, ctx: StepContext, fns: Loss[], withGrads: boolean, weights: readonly number[] = [], perRow = false): { value: number; values: number[]; fused: Set<number> } {
   const { graph } = mem;
   const k = ctx.k;
-  if (withGrads) mem.work.zeroGrads();
+  if (withGrads) mem.work.zeroGrads(k);
   let value = 0;
   const values: number[] = [];
   const fused = new Set<number>();

@@ -29,6 +29,15 @@ export interface BatchNormalizationArgs extends LayerArgs {
   movingVarianceInitializer?: InitializerName;
 }
 
+/** Rows per chunk of the kernels' partial sums (assembly/kernels/batchnorm.ts CHUNK; checked
+ *  against batchnorm_scratch_floats in test/kernels/batchnorm.test.ts). */
+export const BN_CHUNK_ROWS = 256;
+/** Chunks of partial sums over R rows. */
+export const bnChunks = (R: number): number => Math.ceil(R / BN_CHUNK_ROWS);
+/** Scratch floats of the training kernels over R rows of C channels: f64 partials [chunks][2][C]
+ *  and the f32 tables [3C] (assembly/kernels/batchnorm.ts batchnorm_scratch_floats). */
+export const bnScratchFloats = (R: number, C: number): number => 4 * C * bnChunks(R) + 3 * C;
+
 const KEYS = ['axis', 'momentum', 'epsilon', 'center', 'scale', 'betaInitializer', 'gammaInitializer', 'movingMeanInitializer', 'movingVarianceInitializer'];
 
 export class BatchNormalization extends Layer {
@@ -73,9 +82,10 @@ export class BatchNormalization extends Layer {
     return specs;
   }
 
-  // io.s: mean, rstd [C] (batch statistics of the forward, for the backward); scratch [9C] =
-  // [kernel scratch 7C (forward 5C) | discarded dgamma C | discarded dbeta C]; discardDx when the input needs
-  // no gradient; gamma1 (ones) when scale=false, beta0 (zeros) when center=false.
+  // io.s: mean, rstd [C] (batch statistics of the forward, for the backward); scratch: the
+  // kernels' chunk partials and tables for the planned rows (bnScratchFloats); discard [2C]: the
+  // dgamma, dbeta of a layer without them; discardDx when the input needs no gradient; gamma1
+  // (ones) when scale=false, beta0 (zeros) when center=false.
   override plan(p: BufferPlanner, io: NodeIO): void {
     const C = this.channels;
     io.s.mean = p.act(C);
@@ -83,7 +93,8 @@ export class BatchNormalization extends Layer {
     if (!this.scale) io.s.gamma1 = p.constant(C, 1);
     if (!this.center) io.s.beta0 = p.constant(C);
     if (!p.training) return;
-    io.s.scratch = p.scratch(9 * C);
+    io.s.scratch = p.scratch(bnScratchFloats(io.y.floats / C, C));
+    io.s.discard = p.scratch(2 * C);
     if (!io.dxs[0]) io.s.discardDx = p.scratch(io.y.floats);
   }
 
@@ -131,20 +142,33 @@ export class BatchNormalization extends Layer {
     const mm = this.ptrOf('moving_mean');
     const mv = this.ptrOf('moving_variance');
     const x = io.xs[0].ptr;
-    if (training) k.batchnorm_forward_train(x, gamma, beta, io.y.ptr, io.s.mean.ptr, io.s.rstd.ptr, mm, mv, io.s.scratch.ptr, R, C, this.momentum, this.epsilon);
-    else k.batchnorm_forward_infer(x, gamma, beta, mm, mv, io.y.ptr, R, C, this.epsilon);
+    if (!training) return k.batchnorm_forward_infer(x, gamma, beta, mm, mv, io.y.ptr, R, C, this.epsilon);
+    // the steps of the kernels' batchnorm_forward_train, each split over the threads on its own
+    const partials = io.s.scratch.ptr;
+    const n = bnChunks(R);
+    const table = partials + 16 * C * n;
+    k.batchnorm_sums(x, 0, 0, partials, R, C, 0, n);
+    k.batchnorm_train_stats(x, gamma, partials, io.s.mean.ptr, io.s.rstd.ptr, table, mm, mv, R, C, this.momentum, this.epsilon);
+    k.batchnorm_normalize(x, io.s.mean.ptr, table, beta, io.y.ptr, R, C);
   }
 
   /** Backward of the training-mode forward (batch statistics). */
   backward(ctx: StepContext, io: NodeIO): void {
     const { k, batch } = ctx;
     const C = this.channels;
-    const scratch = io.s.scratch.ptr;
-    const dgamma = this.gradOf('gamma') || scratch + 4 * 7 * C;
-    const dbeta = this.gradOf('beta') || scratch + 4 * 8 * C;
+    const dgamma = this.gradOf('gamma') || io.s.discard.ptr;
+    const dbeta = this.gradOf('beta') || io.s.discard.ptr + 4 * C;
     const dx = io.dxs[0] ?? io.s.discardDx;
     if (!io.dxs[0] && !this.gradOf('gamma') && !this.gradOf('beta')) return;
-    k.batchnorm_backward(io.xs[0].ptr, this.gammaPtr(io), io.s.mean.ptr, io.s.rstd.ptr, io.dy.ptr, dx.ptr, dgamma, dbeta, scratch, this.rows(batch), C);
+    // the steps of the kernels' batchnorm_backward, each split over the threads on its own
+    const R = this.rows(batch);
+    const partials = io.s.scratch.ptr;
+    const n = bnChunks(R);
+    const table = partials + 16 * C * n;
+    const [x, mean] = [io.xs[0].ptr, io.s.mean.ptr];
+    k.batchnorm_sums(x, io.dy.ptr, mean, partials, R, C, 0, n);
+    k.batchnorm_backward_stats(this.gammaPtr(io), io.s.rstd.ptr, partials, dgamma, dbeta, table, R, C);
+    k.batchnorm_backward_apply(x, mean, io.dy.ptr, dx.ptr, table, R, C);
   }
 
   override getConfig(): KerasConfig {

@@ -136,9 +136,10 @@ export class ModelEngine extends ModelCore {
     const outs = this.graph.outputs.map((t) => plan.shapes.outs[this.graph.valueIndex(t)]);
     const dys = checkBatchArrays(`model "${this.name}"`, 'backwardFromOutputGrad', 'dy', dy, outs, batch, 'output');
     this.checkTrainingForward('backwardFromOutputGrad', batch);
-    plan.work.zeroGrads();
+    const ctx = this.context(batch, true);
+    plan.work.zeroGrads(ctx.k);
     dys.forEach((d, o) => this.rt.f32(plan.lossGrads[o].ptr, d.length).set(d));
-    exec.backward(plan, this.context(batch, true));
+    exec.backward(plan, ctx);
   }
 
   /** Backward reads what the forward saved: it needs a training forward of the same batch. */

@@ -1,10 +1,11 @@
 // The arena: one allocator over the kernel module's linear memory. A model plans all its regions
 // (parameters, gradients, optimizer state, activations, scratch) when it is built, so training
-// steps allocate nothing. Addresses are byte offsets, 16-byte aligned for v128 loads.
+// steps allocate nothing. Addresses are byte offsets, 64-byte aligned (v128 loads need 16; a whole
+// cache line per region keeps threads that write neighbouring regions off each other's lines).
 // A failed alloc() changes nothing: the new top is computed and the memory grown first, and only
 // then is the region recorded, so a caught OutOfMemoryError leaves every other model intact.
 
-const ALIGN = 16;
+const ALIGN = 64; // a cache line: threads writing neighbouring regions (or row ranges) never share one
 const PAGE = 65536;
 /** wasm32 addresses end at 4 GiB (65536 pages); engines may refuse to grow earlier. */
 export const MAX_MEMORY_BYTES = 2 ** 32;
@@ -51,7 +52,7 @@ export class Arena {
     return Number.isFinite(bytes) && bytes >= 0 && this.top + roundUp(bytes, ALIGN) <= MAX_MEMORY_BYTES;
   }
 
-  /** Allocates `bytes` (rounded up to 16), zero-filled; grows the memory when needed. Throws an
+  /** Allocates `bytes` (rounded up to 64), zero-filled; grows the memory when needed. Throws an
    *  OutOfMemoryError, with the arena unchanged, when the memory cannot hold it. */
   alloc(bytes: number): number {
     if (!Number.isSafeInteger(bytes) || bytes < 0) throw new RangeError(`Arena.alloc: bytes must be a non-negative integer, got ${bytes}`);

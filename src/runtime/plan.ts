@@ -20,7 +20,7 @@ export class Slot {
 }
 
 const BLOCKS: readonly BlockName[] = ['act', 'grad', 'scratch'];
-const round4 = (n: number) => Math.ceil(n / 4) * 4; // keep every slot 16-byte aligned
+const round16 = (n: number) => Math.ceil(n / 16) * 16; // every slot 64-byte aligned (a cache line; the arena aligns blocks so)
 
 export class WorkPlan {
   private readonly sizes: Record<BlockName, number> = { act: 0, grad: 0, scratch: 0 };
@@ -37,7 +37,7 @@ export class WorkPlan {
   request(block: BlockName, floats: number): Slot {
     if (this.allocated) throw new Error('WorkPlan: cannot request after allocation');
     const slot = new Slot(block, this.sizes[block], floats);
-    this.sizes[block] += round4(Math.max(floats, 1));
+    this.sizes[block] += round16(Math.max(floats, 1));
     this.slots.push(slot);
     return slot;
   }
@@ -80,9 +80,10 @@ export class WorkPlan {
   }
 
   /** Zeroes every gradient (parameter and activation) in one fill. */
-  zeroGrads(): void {
+  /** Zeroes the gradient block with `kernels` (the model's table: split over its threads). */
+  zeroGrads(kernels = this.rt.kernels): void {
     if (!this.allocated) throw new Error('WorkPlan: zeroGrads on a plan that is not allocated');
-    this.rt.f32(this.bases.grad, this.sizes.grad).fill(0);
+    kernels.zero_f32(this.bases.grad, this.sizes.grad);
   }
 
   get bytes(): number {

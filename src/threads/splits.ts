@@ -19,7 +19,6 @@ import type { Call, Part } from './pool.ts';
 export const ROW_ALIGN = 4;
 export const COL_ALIGN = 8;
 export const ELEM_ALIGN = 16;
-const BN_ALIGN = 16;
 
 /** Estimated single-thread nanoseconds of a call, and its parts. */
 export interface Plan {
@@ -159,26 +158,18 @@ export const SPLITS: Record<string, Split> = {
   activation_forward: ([kind, x, y, N, alpha], n) => elementwise(N, n, 2, (s, len) => call('activation_forward', [kind, x + f4 * s, y + f4 * s, len, alpha])),
   activation_backward: ([kind, x, y, dy, dx, N, alpha], n) =>
     elementwise(N, n, 4, (s, len) => call('activation_backward', [kind, x + f4 * s, y + f4 * s, dy + f4 * s, dx + f4 * s, len, alpha])),
+  zero_f32: ([x, N], n) => elementwise(N, n, 1, (s, len) => call('zero_f32', [x + f4 * s, len])),
   scale_f32: ([x, y, N, s0], n) => elementwise(N, n, 2, (s, len) => call('scale_f32', [x + f4 * s, y + f4 * s, len, s0])),
-  // batch norm [R, C]: channel ranges (multiples of 4: the kernels' SIMD tiles; of 16 here, a
-  // cache line of each row per part), each part reducing over all R rows of its channels as one
-  // thread does
-  batchnorm_forward_train: (a, n) => {
-    // scratch [5C]: each part gets its own 5 (e - s) floats at 5 s (8-byte aligned: s % 16 == 0)
-    const [x, g, b, y, mean, rstd, mm, mv, scratch, R, C, momentum, eps] = a;
-    return plan(3 * R * C * NS_PER_FLOAT, chunks(C, n, BN_ALIGN).map(([s, e]) => {
-      const o = f4 * s;
-      return [call('batchnorm_forward_train_ld', [x + o, g + o, b + o, y + o, mean + o, rstd + o, mm + o, mv + o, scratch + 5 * o, R, e - s, momentum, eps, C])];
-    }));
+  // batch norm [R, C]: the partial sums by chunks of rows (the reduction tree is fixed by R:
+  // assembly/kernels/batchnorm.ts), the elementwise passes by rows
+  batchnorm_sums: (a, n) => {
+    const [x, y, m, partials, R, C, c0, c1] = a;
+    return plan((y ? 2 : 1) * R * C * NS_PER_FLOAT, chunks(c1 - c0, n, 1).map(([s, e]) => [call('batchnorm_sums', [x, y, m, partials, R, C, c0 + s, c0 + e])]));
   },
-  batchnorm_backward: (a, n) => {
-    const [x, g, mean, rstd, dy, dx, dg, db, scratch, R, C] = a;
-    // scratch [7C]: each part gets its own 7 (e - s) floats at 7 s (8-byte aligned: s % 16 == 0)
-    return plan(4 * R * C * NS_PER_FLOAT, chunks(C, n, BN_ALIGN).map(([s, e]) => {
-      const o = f4 * s;
-      return [call('batchnorm_backward_ld', [x + o, g + o, mean + o, rstd + o, dy + o, dx + o, dg + o, db + o, scratch + 7 * o, R, e - s, C])];
-    }));
-  },
+  batchnorm_normalize: ([x, m, k, b, y, R, C], n) =>
+    plan(2 * R * C * NS_PER_FLOAT, chunks(R, n, 1).map(([s, e]) => [call('batchnorm_normalize', [x + f4 * s * C, m, k, b, y + f4 * s * C, e - s, C])])),
+  batchnorm_backward_apply: ([x, mean, dy, dx, t, R, C], n) =>
+    plan(4 * R * C * NS_PER_FLOAT, chunks(R, n, 1).map(([s, e]) => [call('batchnorm_backward_apply', [x + f4 * s * C, mean, dy + f4 * s * C, dx + f4 * s * C, t, e - s, C])])),
   // rows of [R, C]
   batchnorm_forward_infer: ([x, g, b, mm, mv, y, R, C, eps], n) =>
     plan(2 * R * C * NS_PER_FLOAT, chunks(R, n, 1).map(([s, e]) => [call('batchnorm_forward_infer', [x + f4 * s * C, g, b, mm, mv, y + f4 * s * C, e - s, C, eps])])),

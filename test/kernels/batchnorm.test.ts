@@ -5,8 +5,9 @@ import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { withScratch, assertClose, Random, guardedBuffer, CHANNELS } from '../helpers/wasm.ts';
 import * as ref from '../../src/reference/batchnorm.ts';
+import { bnScratchFloats } from '../../src/layers/batchnorm.ts';
 
-const ROWS = [1, 2, 3, 5, 16, 33, 64, 100]; // blocks of 32 rows, two rows at a time
+const ROWS = [1, 2, 3, 5, 16, 33, 64, 100, 256, 257, 600]; // blocks of 32 rows, two rows at a time; chunks of 256
 
 test('reference: hand-computed batchnorm', () => {
   const y = new Float64Array(2);
@@ -74,7 +75,7 @@ test('batchnorm forward (train, infer) and backward match the reference', () => 
         const rstd = guardedBuffer(s, new Float32Array(C).fill(777));
         const mm = guardedBuffer(s, mm0);
         const mv = guardedBuffer(s, mv0);
-        const fscratch = guardedBuffer(s, new Float32Array(5 * C));
+        const fscratch = guardedBuffer(s, new Float32Array(bnScratchFloats(R, C)));
         s.k.batchnorm_forward_train(xp, gp, bp, y.ptr, mean.ptr, rstd.ptr, mm.ptr, mv.ptr, fscratch.ptr, R, C, momentum, eps);
         const ry = new Float64Array(R * C);
         const [rmean, rrstd, rmm, rmv] = [new Float64Array(C), new Float64Array(C), Float64Array.from(mm0), Float64Array.from(mv0)];
@@ -88,7 +89,7 @@ test('batchnorm forward (train, infer) and backward match the reference', () => 
         const dx = guardedBuffer(s, dx0);
         const dg = guardedBuffer(s, dg0);
         const db = guardedBuffer(s, db0);
-        const scratch = guardedBuffer(s, new Float32Array(7 * C));
+        const scratch = guardedBuffer(s, new Float32Array(bnScratchFloats(R, C)));
         const [meanK, rstdK] = [mean.read(), rstd.read()];
         s.k.batchnorm_backward(xp, gp, mean.ptr, rstd.ptr, s.put(dy), dx.ptr, dg.ptr, db.ptr, scratch.ptr, R, C);
         const [rdx, rdg, rdb] = [Float64Array.from(dx0), Float64Array.from(dg0), Float64Array.from(db0)];
@@ -115,7 +116,7 @@ test('batch statistics over 32*8000 rows are accurate to ~1e-6', () => {
   withScratch((s) => {
     const ones = s.put(new Float32Array(C).fill(1));
     const [mean, rstd, mm, mv] = [s.zeros(C), s.zeros(C), s.zeros(C), s.zeros(C)];
-    s.k.batchnorm_forward_train(s.put(x), ones, s.zeros(C), s.zeros(R * C), mean, rstd, mm, mv, s.zeros(5 * C), R, C, 0, 0);
+    s.k.batchnorm_forward_train(s.put(x), ones, s.zeros(C), s.zeros(R * C), mean, rstd, mm, mv, s.zeros(bnScratchFloats(R, C)), R, C, 0, 0);
     const [rmean, rrstd] = [new Float64Array(C), new Float64Array(C)];
     ref.batchnormForwardTrain(x, new Float64Array(C).fill(1), new Float64Array(C), new Float64Array(R * C), rmean, rrstd, new Float64Array(C), new Float64Array(C), R, C, 0, 0);
     assertClose(s.get(mean, C), rmean, 'mean', 0, 1e-6);
@@ -131,10 +132,16 @@ test('batch statistics stay accurate when |mean| >> std (the variance is summed 
   withScratch((s) => {
     const ones = s.put(new Float32Array(C).fill(1));
     const [mean, rstd, mm, mv] = [s.zeros(C), s.zeros(C), s.zeros(C), s.zeros(C)];
-    s.k.batchnorm_forward_train(s.put(x), ones, s.zeros(C), s.zeros(R * C), mean, rstd, mm, mv, s.zeros(5 * C), R, C, 0, 0);
+    s.k.batchnorm_forward_train(s.put(x), ones, s.zeros(C), s.zeros(R * C), mean, rstd, mm, mv, s.zeros(bnScratchFloats(R, C)), R, C, 0, 0);
     const [rmean, rrstd] = [new Float64Array(C), new Float64Array(C)];
     ref.batchnormForwardTrain(x, new Float64Array(C).fill(1), new Float64Array(C), new Float64Array(R * C), rmean, rrstd, new Float64Array(C), new Float64Array(C), R, C, 0, 0);
     assertClose(s.get(mean, C), rmean, 'mean', 0, 1e-7);
     assertClose(s.get(rstd, C), rrstd, 'rstd (std 0.01 around 1000-6000)', 0, 1e-3);
+  });
+});
+
+test("the layer's scratch size is the kernels' (batchnorm_scratch_floats)", () => {
+  withScratch((s) => {
+    for (const R of [1, 255, 256, 257, 16000, 85312]) for (const C of [1, 3, 64]) assert.equal(bnScratchFloats(R, C), s.k.batchnorm_scratch_floats(R, C), `R${R} C${C}`);
   });
 });

@@ -162,11 +162,11 @@ test('setWeights rejects wrong sizes and non-finite values without changing any 
 test('an optimizer step checks its sizes and addresses, and serves one model', async () => {
   const rt = runtime();
   const opt = optimizers.adam();
-  const p = rt.allocF32(8);
-  const g = rt.allocF32(8);
-  assert.throws(() => opt.step(rt, p, g, 9), /Adam.step: parameters p \(address \d+\) must be 9 floats inside one region allocated by the arena/);
+  const p = rt.allocF32(16); // regions are whole 64-byte lines: 16 floats fill one
+  const g = rt.allocF32(16);
+  assert.throws(() => opt.step(rt, p, g, 17), /Adam.step: parameters p \(address \d+\) must be 17 floats inside one region allocated by the arena/);
   assert.throws(() => opt.step(rt, p, 0, 8), /Adam.step: gradients g \(address 0\) must be 8 floats/);
-  assert.throws(() => opt.step(rt, p + 16, g, 8), /parameters p \(address \d+\) must be 8 floats/, 'runs past the end of its region');
+  assert.throws(() => opt.step(rt, p + 16, g, 16), /parameters p \(address \d+\) must be 16 floats/, 'runs past the end of its region');
   assert.throws(() => opt.step(rt, p, p + 8, 4), /parameters \(address \d+\) and gradients \(address \d+\) overlap for N = 4/);
   assert.throws(() => opt.step(rt, p, g, -1), /N must be a non-negative integer, got -1/);
   opt.step(rt, p, g, 8);

@@ -17,13 +17,14 @@ test('an allocation the memory refuses to grow for leaves the arena unchanged', 
   arena.release(a);
   assert.throws(() => arena.alloc(3 * PAGE), (e: Error) => e instanceof OutOfMemoryError && e instanceof RangeError && /cannot allocate 0.2 MiB: .*use a smaller batch size or model/.test(e.message));
   assert.equal(memory.buffer.byteLength, PAGE, 'the memory did not grow');
-  assert.equal(arena.bytesInUse, 1008);
+  assert.equal(arena.bytesInUse, 1024, 'regions are whole cache lines (64 bytes)');
   assert.equal(arena.alloc(1000), a, 'the free list is intact: the released region comes back first');
   const c = arena.alloc(16);
-  assert.equal(c, b + 1008, 'the bump pointer did not move');
+  assert.equal(c, b + 1024, 'the bump pointer did not move');
+  assert.equal(c % 64, 0, 'regions start on a cache line');
   const d = arena.alloc(PAGE); // growing within the maximum still works
   assert.equal(memory.buffer.byteLength, 2 * PAGE);
-  assert.equal(d, c + 16);
+  assert.equal(d, c + 64);
 });
 
 test('requests past the 4 GiB of wasm32 are refused before the memory is touched', () => {
@@ -42,9 +43,9 @@ test('requests past the 4 GiB of wasm32 are refused before the memory is touched
 
 test('arena.holds accepts only ranges inside one allocated region', () => {
   const rt = runtime();
-  const p = rt.allocF32(8);
-  assert.ok(rt.arena.holds(p, 32) && rt.arena.holds(p + 16, 16) && rt.arena.holds(p, 0));
-  assert.ok(!rt.arena.holds(p + 16, 32), 'runs past the end');
+  const p = rt.allocF32(16); // one 64-byte region
+  assert.ok(rt.arena.holds(p, 64) && rt.arena.holds(p + 16, 48) && rt.arena.holds(p, 0));
+  assert.ok(!rt.arena.holds(p + 16, 64), 'runs past the end');
   assert.ok(!rt.arena.holds(0, 4) && !rt.arena.holds(p - 4, 8) && !rt.arena.holds(NaN, 4) && !rt.arena.holds(p, -4));
   rt.release(p);
   assert.ok(!rt.arena.holds(p, 4), 'released');

@@ -60,6 +60,23 @@ function denseNet(runtime: Runtime, threads: number): Sequential {
   return m;
 }
 
+// a one-channel, 3-tap first layer (its own loops, split by filter columns, a 4-column tail),
+// strided; batch norm over several chunks of rows
+function firstLayerNet(runtime: Runtime, threads: number): Sequential {
+  const m = sequential({
+    seed: 3, runtime, threads, layers: [
+      layers.conv1d({ inputShape: [600, 1], filters: 20, kernelSize: 3, strides: 2 }),
+      layers.batchNormalization(),
+      layers.activation({ activation: 'relu' }),
+      layers.conv1d({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu' }),
+      layers.globalAveragePooling1d(),
+      layers.dense({ units: 4, activation: 'softmax' }),
+    ],
+  });
+  m.compile({ optimizer: optimizers.adam({ learningRate: 0.01 }), loss: 'sparseCategoricalCrossentropy' });
+  return m;
+}
+
 /** Predictions at several batch sizes (samples split, rows split, batch 1), then training steps. */
 function trace(make: (rt: Runtime, threads: number) => Sequential, runtime: Runtime, threads: number, inLen: number, yOf: (b: number) => Float32Array) {
   const m = make(runtime, threads);
@@ -75,6 +92,7 @@ function trace(make: (rt: Runtime, threads: number) => Sequential, runtime: Runt
 const models = [
   { name: 'conv + batch norm + pooling + dense', make: convNet, inLen: 61 * 3, y: (b: number) => Float32Array.from({ length: b }, (_, i) => i % 5) },
   { name: 'conv + global max pool + dense stack', make: denseNet, inLen: 20 * 2, y: (b: number) => data(b * 3, 7) },
+  { name: 'one-channel first layer + batch norm over many rows', make: firstLayerNet, inLen: 600, y: (b: number) => Float32Array.from({ length: b }, (_, i) => i % 4) },
 ];
 
 for (const { name, make, inLen, y } of models) {
