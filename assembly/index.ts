@@ -33,4 +33,4 @@ export * from './kernels/noise';
 export * from './kernels/embedding';
 export * from './kernels/regularizers';
 export * from './kernels/peak';
-export * from './kernels/fill';
+export * from './kernels/buffers';

@@ -227,3 +227,30 @@ export function conv1d_backward_kernel(xp: usize, dy: usize, dw: usize, B: i32, 
     dy += dyStride;
   }
 }
+
+/** Sample groups of the kernel gradient by groups (conv1d_backward_kernel_groups). */
+const KERNEL_GROUPS = 8;
+
+/** Groups the kernel gradient of a batch of B samples is summed in: min(B, 8). */
+export function conv1d_kernel_groups(B: i32): i32 {
+  return min(B, KERNEL_GROUPS);
+}
+
+/** The kernel gradient in a reduction tree fixed by B alone (never by the thread count): group g
+ *  of G = conv1d_kernel_groups(B) holds samples [floor(B g / G), floor(B (g+1) / G)), and
+ *  partials[g] = sum over them of im2col_b^T @ dy_b (as conv1d_backward_kernel, from zero), for
+ *  groups [g0, g1). accumulate_partials_f32 then adds the G partials into dw in group order.
+ *  Threads take whole groups (src/threads/splits.ts), so each reads only its own samples: the
+ *  split by rows or columns of dw has every part read every sample (for long signals, T >> K*C,
+ *  that traffic, not the arithmetic, limits it).   partials [G, K*C, F] */
+export function conv1d_backward_kernel_groups(xp: usize, dy: usize, partials: usize, B: i32, Lp: i32, C: i32, T: i32, F: i32, K: i32, S: i32, D: i32, g0: i32, g1: i32): void {
+  const G = conv1d_kernel_groups(B);
+  const N = <usize>K * <usize>C * <usize>F;
+  for (let g = g0; g < g1; g++) {
+    const b0 = (B * g) / G;
+    const b1 = (B * (g + 1)) / G;
+    const p = partials + ((<usize>g * N) << 2);
+    memory.fill(p, 0, N << 2);
+    conv1d_backward_kernel(xp + ((<usize>b0 * <usize>Lp * <usize>C) << 2), dy + ((<usize>b0 * <usize>T * <usize>F) << 2), p, b1 - b0, Lp, C, T, F, K, S, D);
+  }
+}

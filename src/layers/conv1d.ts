@@ -18,6 +18,11 @@ import type { Slot } from '../runtime/plan.ts';
 import type { KernelExports } from '../runtime/runtime.ts';
 import { Layer, type BufferPlanner, type LayerArgs, type NodeIO, type StepContext, type StreamSpec, type WeightSpec } from './layer.ts';
 
+/** Output lengths from which the kernel gradient is summed per sample group
+ *  (conv1d_backward_kernel_groups): there the reduction over T dominates and the partials
+ *  ([min(batch, 8), K*C, F] of scratch) cost little to add up. */
+export const KERNEL_GROUPS_MIN_T = 32;
+
 export type Conv1DPadding = 'valid' | 'same' | 'causal';
 
 /** A layer folded into a Conv1D node for inference-mode forwards (batchnorm.ts): before each,
@@ -131,6 +136,7 @@ export class Conv1D extends Layer {
     if (!p.training) return;
     if (dx) io.s.dxp = padded ? p.grad(p.capacity * Lp * C) : dx;
     if (dx) io.s.wt = p.scratch(this.kernelSize * C * this.filters);
+    if (!this.grouped && this.geometry(L).T >= KERNEL_GROUPS_MIN_T) io.s.dwGroups = p.scratch(Math.min(p.capacity, 8) * this.kernelSize * C * this.filters);
   }
 
   /** "causal": the stream starts with (K-1)*D zeros, output t once input t*S arrived; "valid":
@@ -181,7 +187,12 @@ export class Conv1D extends Layer {
     if (db) k.bias_backward(dz, db, batch * T, F);
     const dw = this.gradOf('kernel');
     if (dw && this.grouped) this.grouped.backwardKernel(k, io.s.xp.ptr, dz, dw, batch, Lp, C, T, F);
-    else if (dw) k.conv1d_backward_kernel(io.s.xp.ptr, dz, dw, batch, Lp, C, T, F, K, this.strides, this.dilationRate);
+    else if (dw && io.s.dwGroups && batch > 1) {
+      // long signals: per sample group partials, added in group order (threads take whole groups)
+      const G = Math.min(batch, 8);
+      k.conv1d_backward_kernel_groups(io.s.xp.ptr, dz, io.s.dwGroups.ptr, batch, Lp, C, T, F, K, this.strides, this.dilationRate, 0, G);
+      k.accumulate_partials_f32(io.s.dwGroups.ptr, G, K * C * F, K * C * F, dw);
+    } else if (dw) k.conv1d_backward_kernel(io.s.xp.ptr, dz, dw, batch, Lp, C, T, F, K, this.strides, this.dilationRate);
     const dx = io.dxs[0];
     if (dx) {
       if (this.grouped) this.grouped.backwardInput(k, dz, this.ptrOf('kernel'), io.s.wt.ptr, io.s.dxp.ptr, batch, Lp, C, T, F);

@@ -127,6 +127,18 @@ export const SPLITS: Record<string, Split> = {
       : g.cols.map(([s, e]) => taps.map((t) => call('gemm_f32', [t.rows, e - s, T, t.x, 1, S * C, dy + f4 * s, F, t.w + f4 * s, F], B, incs)));
     return plan((2 * B * T * F * K * C) / GFLOPS, parts);
   },
+  // partials [G, K*C, F]: whole sample groups (the reduction tree is fixed by B: conv1d.ts)
+  conv1d_backward_kernel_groups: (a, n) => {
+    const [xp, dy, partials, B, Lp, C, T, F, K, S, D, g0, g1] = a;
+    const G = Math.min(B, 8);
+    return plan(((2 * B * T * F * K * C) / GFLOPS) * ((g1 - g0) / G), chunks(g1 - g0, n, 1).map(([s, e]) => [call('conv1d_backward_kernel_groups', [xp, dy, partials, B, Lp, C, T, F, K, S, D, g0 + s, g0 + e])]));
+  },
+  accumulate_partials_f32: ([partials, G, N, ld, dst], n) =>
+    plan(N * (G + 2) * NS_PER_FLOAT, chunks(N, n, ELEM_ALIGN).map(([s, e]) => [call('accumulate_partials_f32', [partials + f4 * s, G, e - s, ld, dst + f4 * s])])),
+  // db [F] += column sums of dy [R, F]: column ranges of whole cache lines (16 floats), each summed
+  // down all rows as on one thread
+  bias_backward: ([dy, db, R, F], n) =>
+    plan(R * F * NS_PER_FLOAT, chunks(F, n, 16).map(([s, e]) => [call('bias_backward_ld', [dy + f4 * s, db + f4 * s, R, e - s, F])])),
   // y [B, U]
   dense_forward: (a, n) => {
     const [x, w, bias, y, B, I, U] = a;
