@@ -14,7 +14,7 @@ import * as dref from '../src/reference/dense.ts';
 import { transposeF32 } from '../src/reference/gemm.ts';
 
 const rt = runtime();
-const k = rt.kernels;
+const k = rt.direct; // one thread: the kernels themselves (rt.kernels would split them over the cores)
 const rng = new Random(1);
 
 
