@@ -135,10 +135,6 @@ export const SPLITS: Record<string, Split> = {
   },
   accumulate_partials_f32: ([partials, G, N, ld, dst], n) =>
     plan(N * (G + 2) * NS_PER_FLOAT, chunks(N, n, ELEM_ALIGN).map(([s, e]) => [call('accumulate_partials_f32', [partials + f4 * s, G, e - s, ld, dst + f4 * s])])),
-  // db [F] += column sums of dy [R, F]: column ranges of whole cache lines (16 floats), each summed
-  // down all rows as on one thread
-  bias_backward: ([dy, db, R, F], n) =>
-    plan(R * F * NS_PER_FLOAT, chunks(F, n, 16).map(([s, e]) => [call('bias_backward_ld', [dy + f4 * s, db + f4 * s, R, e - s, F])])),
   // y [B, U]
   dense_forward: (a, n) => {
     const [x, w, bias, y, B, I, U] = a;
