@@ -41,6 +41,14 @@ const CHUNK = 256; // rows per chunk of partial sums (a multiple of RB)
   v128.store(p, f64x2.add(v128.load(p), lo64(v)));
   v128.store(p, f64x2.add(v128.load(p, 16), hi64(v)), 16);
 }
+/** The 4 floats of y at byte offset p, zeroed where mask (if any) is not > 0. */
+@inline function masked(y: usize, mask: usize, p: usize): v128 {
+  const v = v128.load(y + p);
+  return mask ? v128.and(v, f32x4.gt(v128.load(mask + p), f32x4.splat(0))) : v;
+}
+@inline function masked1(y: usize, mask: usize, p: usize): f32 {
+  return mask && !(load<f32>(mask + p) > 0) ? 0 : load<f32>(y + p);
+}
 @inline function chunksOf(R: i32): i32 {
   return (R + CHUNK - 1) / CHUNK;
 }
@@ -61,8 +69,9 @@ export function batchnorm_scratch_floats(R: i32, C: i32): i32 {
 /** Per channel, over rows [r0, r1), into f64 totals s, q [C] (zeroed here):
  *    shifted: s += sum_r (u - v0), q += sum_r (u - v0)^2   with u = x[r, c], v0 = x[0, c]  (y == 0)
  *    product: s += sum_r y[r, c],  q += sum_r y[r, c] * (x[r, c] - m[c])                    (y != 0)
- *  The first gives the batch statistics, the second the backward's sum(dy) and sum(dy*(x-m)). */
-function channelSums(x: usize, y: usize, m: usize, s: usize, q: usize, rFirst: i32, rEnd: i32, C: i32): void {
+ *  The first gives the batch statistics, the second the backward's sum(dy) and sum(dy*(x-m)).
+ *  mask != 0 (product only): y[r, c] counts where mask[r, c] > 0, else 0 (a fused ReLU's gradient). */
+function channelSums(x: usize, y: usize, m: usize, s: usize, q: usize, rFirst: i32, rEnd: i32, C: i32, mask: usize): void {
   memory.fill(s, 0, <usize>C << 3);
   memory.fill(q, 0, <usize>C << 3);
   const rowBytes = <usize>C << 2;
@@ -82,8 +91,8 @@ function channelSums(x: usize, y: usize, m: usize, s: usize, q: usize, rFirst: i
       for (; r + 1 < r1; r += 2, p += 2 * rowBytes) {
         const d0 = f32x4.sub(v128.load(x + p), shv);
         const d1 = f32x4.sub(v128.load(x + p + rowBytes), shv);
-        const e0 = shifted ? d0 : v128.load(y + p);
-        const e1 = shifted ? d1 : v128.load(y + p + rowBytes);
+        const e0 = shifted ? d0 : masked(y, mask, p);
+        const e1 = shifted ? d1 : masked(y, mask, p + rowBytes);
         a0 = f32x4.add(a0, e0);
         a1 = f32x4.add(a1, e1);
         b0 = f32x4.add(b0, f32x4.mul(e0, d0));
@@ -91,7 +100,7 @@ function channelSums(x: usize, y: usize, m: usize, s: usize, q: usize, rFirst: i
       }
       if (r < r1) {
         const d0 = f32x4.sub(v128.load(x + p), shv);
-        const e0 = shifted ? d0 : v128.load(y + p);
+        const e0 = shifted ? d0 : masked(y, mask, p);
         a0 = f32x4.add(a0, e0);
         b0 = f32x4.add(b0, f32x4.mul(e0, d0));
       }
@@ -105,7 +114,7 @@ function channelSums(x: usize, y: usize, m: usize, s: usize, q: usize, rFirst: i
       let b: f32 = 0;
       for (let r = r0, p = base + o; r < r1; r++, p += rowBytes) {
         const d = load<f32>(x + p) - shc;
-        const e = shifted ? d : load<f32>(y + p);
+        const e = shifted ? d : masked1(y, mask, p);
         a += e;
         b += e * d;
       }
@@ -117,11 +126,12 @@ function channelSums(x: usize, y: usize, m: usize, s: usize, q: usize, rFirst: i
 
 /** The partial sums of chunks [c0, c1) (of CHUNK rows; the last may be shorter) into
  *  partials[chunk] = [s [C] | q [C]] f64, as channelSums: y == 0 the shifted statistics of x,
- *  else the backward's sums of y and y*(x - m). */
-export function batchnorm_sums(x: usize, y: usize, m: usize, partials: usize, R: i32, C: i32, c0: i32, c1: i32): void {
+ *  else the backward's sums of y and y*(x - m) (with mask != 0, of y where mask > 0: the gradient
+ *  through a fused ReLU whose output is mask). */
+export function batchnorm_sums(x: usize, y: usize, m: usize, partials: usize, R: i32, C: i32, c0: i32, c1: i32, mask: usize): void {
   for (let i = c0; i < c1; i++) {
     const s = partials + <usize>i * chunkBytes(C);
-    channelSums(x, y, m, s, s + (<usize>C << 3), i * CHUNK, min(R, (i + 1) * CHUNK), C);
+    channelSums(x, y, m, s, s + (<usize>C << 3), i * CHUNK, min(R, (i + 1) * CHUNK), C, mask);
   }
 }
 
@@ -152,17 +162,28 @@ export function batchnorm_train_stats(x: usize, gamma: usize, partials: usize, m
   }
 }
 
-/** y[r, c] = (x[r, c] - m[c]) * k[c] + b[c], row by row.   x, y [R, C]; m, k, b [C] */
-export function batchnorm_normalize(x: usize, m: usize, k: usize, b: usize, y: usize, R: i32, C: i32): void {
+/** y[r, c] = (x[r, c] - m[c]) * k[c] + b[c], row by row; relu != 0: max(that, 0) (a ReLU fused
+ *  after the batch norm).   x, y [R, C]; m, k, b [C] */
+export function batchnorm_normalize(x: usize, m: usize, k: usize, b: usize, y: usize, R: i32, C: i32, relu: i32): void {
+  if (relu) normalizeRows(x, m, k, b, y, R, C, true);
+  else normalizeRows(x, m, k, b, y, R, C, false);
+}
+
+@inline function normalizeRows(x: usize, m: usize, k: usize, b: usize, y: usize, R: i32, C: i32, relu: bool): void {
   const C4 = C & ~3;
   const rowBytes = <usize>C << 2;
+  const zero = f32x4.splat(0);
   for (let r = 0; r < R; r++) {
     let c = 0;
     for (; c < C4; c += 4) {
       const o = <usize>c << 2;
-      v128.store(y + o, f32x4.add(f32x4.mul(f32x4.sub(v128.load(x + o), v128.load(m + o)), v128.load(k + o)), v128.load(b + o)));
+      const v = f32x4.add(f32x4.mul(f32x4.sub(v128.load(x + o), v128.load(m + o)), v128.load(k + o)), v128.load(b + o));
+      v128.store(y + o, relu ? f32x4.max(v, zero) : v);
     }
-    for (; c < C; c++) st(y, c, (ld(x, c) - ld(m, c)) * ld(k, c) + ld(b, c));
+    for (; c < C; c++) {
+      const v = (ld(x, c) - ld(m, c)) * ld(k, c) + ld(b, c);
+      st(y, c, relu ? max<f32>(v, 0) : v);
+    }
     x += rowBytes;
     y += rowBytes;
   }
@@ -173,10 +194,10 @@ export function batchnorm_normalize(x: usize, m: usize, k: usize, b: usize, y: u
  *  scratch: batchnorm_scratch_floats(R, C) floats, 8-byte aligned. The three steps in one call,
  *  as the layer runs them (with its steps split over threads). */
 export function batchnorm_forward_train(x: usize, gamma: usize, beta: usize, y: usize, mean: usize, rstd: usize, movMean: usize, movVar: usize, scratch: usize, R: i32, C: i32, momentum: f32, eps: f32): void {
-  batchnorm_sums(x, 0, 0, scratch, R, C, 0, chunksOf(R));
+  batchnorm_sums(x, 0, 0, scratch, R, C, 0, chunksOf(R), 0);
   const k = tablesAt(scratch, R, C);
   batchnorm_train_stats(x, gamma, scratch, mean, rstd, k, movMean, movVar, R, C, momentum, eps);
-  batchnorm_normalize(x, mean, k, beta, y, R, C);
+  batchnorm_normalize(x, mean, k, beta, y, R, C, 0);
 }
 
 /** y = gamma*(x-movMean)/sqrt(movVar+eps) + beta. Blocks of RB rows per 4-channel group, the
@@ -213,10 +234,10 @@ export function batchnorm_forward_infer(x: usize, gamma: usize, beta: usize, mov
  *  scratch: batchnorm_scratch_floats(R, C) floats, 8-byte aligned. The three steps in one call,
  *  as the layer runs them. */
 export function batchnorm_backward(x: usize, gamma: usize, mean: usize, rstd: usize, dy: usize, dx: usize, dgamma: usize, dbeta: usize, scratch: usize, R: i32, C: i32): void {
-  batchnorm_sums(x, dy, mean, scratch, R, C, 0, chunksOf(R));
+  batchnorm_sums(x, dy, mean, scratch, R, C, 0, chunksOf(R), 0);
   const t = tablesAt(scratch, R, C);
   batchnorm_backward_stats(gamma, rstd, scratch, dgamma, dbeta, t, R, C);
-  batchnorm_backward_apply(x, mean, dy, dx, t, R, C);
+  batchnorm_backward_apply(x, mean, dy, dx, t, R, C, 0);
 }
 
 /** From the partials of (dy, dy*(x-m)): dbeta += sum dy, dgamma += sum dy*xhat, and the tables
@@ -239,8 +260,9 @@ export function batchnorm_backward_stats(gamma: usize, rstd: usize, partials: us
   }
 }
 
-/** dx[r, c] += k[c]*dy[r, c] - ((x[r, c] - mean[c])*e[c] + g[c]), row by row; t = [k | e | g]. */
-export function batchnorm_backward_apply(x: usize, mean: usize, dy: usize, dx: usize, t: usize, R: i32, C: i32): void {
+/** dx[r, c] += k[c]*dy[r, c] - ((x[r, c] - mean[c])*e[c] + g[c]), row by row; t = [k | e | g].
+ *  mask != 0: dy[r, c] counts only where mask[r, c] > 0 (the gradient through a fused ReLU). */
+export function batchnorm_backward_apply(x: usize, mean: usize, dy: usize, dx: usize, t: usize, R: i32, C: i32, mask: usize): void {
   const k = t;
   const e = t + (<usize>C << 2);
   const g = e + (<usize>C << 2);
@@ -250,12 +272,12 @@ export function batchnorm_backward_apply(x: usize, mean: usize, dy: usize, dx: u
     let c = 0;
     for (; c < C4; c += 4) {
       const o = <usize>c << 2;
-      const v = f32x4.sub(f32x4.mul(v128.load(k + o), v128.load(dy + p + o)), f32x4.add(f32x4.mul(f32x4.sub(v128.load(x + p + o), v128.load(mean + o)), v128.load(e + o)), v128.load(g + o)));
+      const v = f32x4.sub(f32x4.mul(v128.load(k + o), masked(dy, mask, p + o)), f32x4.add(f32x4.mul(f32x4.sub(v128.load(x + p + o), v128.load(mean + o)), v128.load(e + o)), v128.load(g + o)));
       v128.store(dx + p + o, f32x4.add(v128.load(dx + p + o), v));
     }
     for (; c < C; c++) {
       const o = p + (<usize>c << 2);
-      store<f32>(dx + o, load<f32>(dx + o) + (ld(k, c) * load<f32>(dy + o) - ((load<f32>(x + o) - ld(mean, c)) * ld(e, c) + ld(g, c))));
+      store<f32>(dx + o, load<f32>(dx + o) + (ld(k, c) * masked1(dy, mask, o) - ((load<f32>(x + o) - ld(mean, c)) * ld(e, c) + ld(g, c))));
     }
   }
 }

@@ -3,7 +3,11 @@
 import { ActivationFn, type ActivationIdentifier } from './activation-fn.ts';
 import { activationJson, activationName, baseArgs } from './keras-config.ts';
 import { registerClass, type KerasConfig } from './registry.ts';
-import { Layer, size, type LayerArgs, type NodeIO, type StepContext, type StreamSpec } from './layer.ts';
+import { Layer, size, type BufferPlanner, type LayerArgs, type NodeIO, type StepContext, type StreamSpec } from './layer.ts';
+import { BatchNormalization } from './batchnorm.ts';
+
+/** Nodes whose ReLU runs inside the batch norm before them in training (foldInto). */
+const fused = new WeakSet<NodeIO>();
 
 export interface ActivationArgs extends LayerArgs {
   /** Name of the function, e.g. 'relu', 'sigmoid', 'softmax', 'leakyRelu', 'elu', 'swish', 'gelu'. */
@@ -36,14 +40,25 @@ export class Activation extends Layer {
     return this.perStep();
   }
 
-  forward({ k, batch }: StepContext, io: NodeIO): void {
+  /** Training plans: a ReLU whose input only it reads, made by a BatchNormalization, runs inside
+   *  that layer's kernels (BatchNormalization.fuseRelu); this node's forward and backward then do
+   *  nothing in training. Inference forwards are unchanged. */
+  foldInto(producer: Layer, p: BufferPlanner, producerIO: NodeIO, io: NodeIO): boolean {
+    if (!p.training || this.fn.name !== 'relu' || !(producer instanceof BatchNormalization)) return false;
+    producer.fuseRelu(producerIO, io);
+    fused.add(io);
+    return true;
+  }
+
+  forward({ k, batch, training }: StepContext, io: NodeIO): void {
+    if (training && fused.has(io)) return; // the batch norm before wrote y
     const [R, C] = this.rowsCols(batch);
     this.fn.forward(k, io.xs[0].ptr, io.y.ptr, R, C);
   }
 
   backward({ k, batch }: StepContext, io: NodeIO, logitsGradGiven: boolean): void {
     const dx = io.dxs[0];
-    if (!dx || logitsGradGiven) return;
+    if (!dx || logitsGradGiven || fused.has(io)) return; // fused: the batch norm reads dy
     const [R, C] = this.rowsCols(batch);
     this.fn.backward(k, io.xs[0].ptr, io.y.ptr, io.dy.ptr, dx.ptr, R, C);
   }

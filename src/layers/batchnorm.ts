@@ -38,6 +38,9 @@ export const bnChunks = (R: number): number => Math.ceil(R / BN_CHUNK_ROWS);
  *  and the f32 tables [3C] (assembly/kernels/batchnorm.ts batchnorm_scratch_floats). */
 export const bnScratchFloats = (R: number, C: number): number => 4 * C * bnChunks(R) + 3 * C;
 
+/** Per node of a batch norm, the node of the ReLU fused into it (fuseRelu). */
+const fusedRelu = new WeakMap<NodeIO, NodeIO>();
+
 const KEYS = ['axis', 'momentum', 'epsilon', 'center', 'scale', 'betaInitializer', 'gammaInitializer', 'movingMeanInitializer', 'movingVarianceInitializer'];
 
 export class BatchNormalization extends Layer {
@@ -132,6 +135,15 @@ export class BatchNormalization extends Layer {
     return io.s.beta0 ? io.s.beta0.ptr : this.ptrOf('beta');
   }
 
+  /** Training forwards and backwards: the ReLU Activation whose node `act` alone reads this node's
+   *  output runs inside this node's kernels (activation.ts foldInto): the normalize pass writes
+   *  max(y, 0) to the activation's output, and the backward reads the activation's output
+   *  gradient, masked where that output is 0, so the two elementwise passes of the activation go.
+   *  This node's own output and output gradient are then not written in training. */
+  fuseRelu(io: NodeIO, act: NodeIO): void {
+    fusedRelu.set(io, act);
+  }
+
   forward(ctx: StepContext, io: NodeIO): void {
     const { k, batch, training } = ctx;
     if (io.s.folded && !training) return; // the conv before wrote y (foldInto)
@@ -147,9 +159,10 @@ export class BatchNormalization extends Layer {
     const partials = io.s.scratch.ptr;
     const n = bnChunks(R);
     const table = partials + 16 * C * n;
-    k.batchnorm_sums(x, 0, 0, partials, R, C, 0, n);
+    const relu = fusedRelu.get(io);
+    k.batchnorm_sums(x, 0, 0, partials, R, C, 0, n, 0);
     k.batchnorm_train_stats(x, gamma, partials, io.s.mean.ptr, io.s.rstd.ptr, table, mm, mv, R, C, this.momentum, this.epsilon);
-    k.batchnorm_normalize(x, io.s.mean.ptr, table, beta, io.y.ptr, R, C);
+    k.batchnorm_normalize(x, io.s.mean.ptr, table, beta, (relu ?? io).y.ptr, R, C, relu ? 1 : 0);
   }
 
   /** Backward of the training-mode forward (batch statistics). */
@@ -166,9 +179,11 @@ export class BatchNormalization extends Layer {
     const n = bnChunks(R);
     const table = partials + 16 * C * n;
     const [x, mean] = [io.xs[0].ptr, io.s.mean.ptr];
-    k.batchnorm_sums(x, io.dy.ptr, mean, partials, R, C, 0, n);
+    const relu = fusedRelu.get(io);
+    const [dy, mask] = relu ? [relu.dy.ptr, relu.y.ptr] : [io.dy.ptr, 0];
+    k.batchnorm_sums(x, dy, mean, partials, R, C, 0, n, mask);
     k.batchnorm_backward_stats(this.gammaPtr(io), io.s.rstd.ptr, partials, dgamma, dbeta, table, R, C);
-    k.batchnorm_backward_apply(x, mean, io.dy.ptr, dx.ptr, table, R, C);
+    k.batchnorm_backward_apply(x, mean, dy, dx.ptr, table, R, C, mask);
   }
 
   override getConfig(): KerasConfig {

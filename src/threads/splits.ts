@@ -171,13 +171,13 @@ export const SPLITS: Record<string, Split> = {
   // batch norm [R, C]: the partial sums by chunks of rows (the reduction tree is fixed by R:
   // assembly/kernels/batchnorm.ts), the elementwise passes by rows
   batchnorm_sums: (a, n) => {
-    const [x, y, m, partials, R, C, c0, c1] = a;
-    return plan((y ? 2 : 1) * R * C * NS_PER_FLOAT, chunks(c1 - c0, n, 1).map(([s, e]) => [call('batchnorm_sums', [x, y, m, partials, R, C, c0 + s, c0 + e])]));
+    const [x, y, m, partials, R, C, c0, c1, mask] = a;
+    return plan((y ? 2 : 1) * R * C * NS_PER_FLOAT, chunks(c1 - c0, n, 1).map(([s, e]) => [call('batchnorm_sums', [x, y, m, partials, R, C, c0 + s, c0 + e, mask])]));
   },
-  batchnorm_normalize: ([x, m, k, b, y, R, C], n) =>
-    plan(2 * R * C * NS_PER_FLOAT, chunks(R, n, 1).map(([s, e]) => [call('batchnorm_normalize', [x + f4 * s * C, m, k, b, y + f4 * s * C, e - s, C])])),
-  batchnorm_backward_apply: ([x, mean, dy, dx, t, R, C], n) =>
-    plan(4 * R * C * NS_PER_FLOAT, chunks(R, n, 1).map(([s, e]) => [call('batchnorm_backward_apply', [x + f4 * s * C, mean, dy + f4 * s * C, dx + f4 * s * C, t, e - s, C])])),
+  batchnorm_normalize: ([x, m, k, b, y, R, C, relu], n) =>
+    plan(2 * R * C * NS_PER_FLOAT, chunks(R, n, 1).map(([s, e]) => [call('batchnorm_normalize', [x + f4 * s * C, m, k, b, y + f4 * s * C, e - s, C, relu])])),
+  batchnorm_backward_apply: ([x, mean, dy, dx, t, R, C, mask], n) =>
+    plan(4 * R * C * NS_PER_FLOAT, chunks(R, n, 1).map(([s, e]) => [call('batchnorm_backward_apply', [x + f4 * s * C, mean, dy + f4 * s * C, dx + f4 * s * C, t, e - s, C, mask && mask + f4 * s * C])])),
   // rows of [R, C]
   batchnorm_forward_infer: ([x, g, b, mm, mv, y, R, C, eps], n) =>
     plan(2 * R * C * NS_PER_FLOAT, chunks(R, n, 1).map(([s, e]) => [call('batchnorm_forward_infer', [x + f4 * s * C, g, b, mm, mv, y + f4 * s * C, e - s, C, eps])])),

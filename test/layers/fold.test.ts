@@ -4,7 +4,7 @@
 // conv whose output another node also reads, or with an activation, keeps its batch norm.
 import { test } from 'vitest';
 import assert from 'node:assert/strict';
-import { input, layers, model, tensor } from '../../src/index.ts';
+import { createRuntime, input, layers, model, tensor, type Runtime } from '../../src/index.ts';
 import { BatchNormalization } from '../../src/layers/batchnorm.ts';
 import { Random } from '../../src/runtime/random.ts';
 import { assertClose, withScratch } from '../helpers/wasm.ts';
@@ -95,4 +95,52 @@ test('inference folds batch norm into linear convs, on inference and training pl
   } finally {
     for (const m of [trained, plain, fresh]) m.dispose();
   }
+});
+
+/** conv -> BN -> ReLU, with the ReLU fused into the batch norm in training (and not), over steps. */
+function bnReluNet(fused: boolean, seed: number, runtime: Runtime) {
+  const x = input({ shape: [40, 3] });
+  const c = layers.conv1d({ filters: 6, kernelSize: 3, padding: 'same' }).apply(x);
+  const b = layers.batchNormalization().apply(c);
+  // a linear activation between them is the identity and blocks the fusion
+  const r = layers.activation({ activation: 'relu' }).apply(fused ? b : layers.activation({ activation: 'linear' }).apply(b));
+  const y = layers.dense({ units: 3, activation: 'softmax' }).apply(layers.globalAveragePooling1d().apply(r));
+  const m = model({ inputs: x, outputs: y, seed, runtime });
+  m.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
+  return m;
+}
+
+/** A runtime of its own that counts the calls of the elementwise activation kernels. */
+function countingRuntime() {
+  const rt = createRuntime({ threads: false });
+  const calls = { forward: 0, backward: 0 };
+  const k = rt.kernels as unknown as Record<string, (...a: number[]) => unknown>;
+  const [f, b] = [k.activation_forward, k.activation_backward];
+  k.activation_forward = (...a) => (calls.forward++, f(...a));
+  k.activation_backward = (...a) => (calls.backward++, b(...a));
+  return { rt, calls };
+}
+
+test('a ReLU after a batch norm runs inside it in training: the same losses, weights and predictions as unfused', () => {
+  const rng = new Random(41);
+  const a = countingRuntime();
+  const b = countingRuntime();
+  const fused = bnReluNet(true, 7, a.rt);
+  const plain = bnReluNet(false, 7, b.rt);
+  plain.setWeights(fused.getWeights().map((w) => w.data));
+  const labels = Float32Array.from({ length: 9 }, (_, i) => i % 3);
+  for (const batch of [9, 5, 9]) {
+    const xs = rng.uniformArray(batch * 40 * 3, -2, 2);
+    const ys = labels.subarray(0, batch);
+    assert.equal(fused.trainOnBatch(xs, ys, batch), plain.trainOnBatch(xs, ys, batch), `loss, batch ${batch}`);
+  }
+  assert.deepEqual(a.calls, { forward: 0, backward: 0 }, 'fused: no activation pass of its own in training');
+  assert.ok(b.calls.forward >= 6 && b.calls.backward >= 6, `unfused: the ReLU and the linear activation run (${JSON.stringify(b.calls)})`);
+  const wf = fused.getWeights();
+  plain.getWeights().forEach((w, i) => assert.deepEqual(Array.from(wf[i].data), Array.from(w.data), w.name));
+  const xs = rng.uniformArray(4 * 40 * 3, -2, 2);
+  assert.deepEqual(Array.from(fused.forwardBatch(xs, 4, false)), Array.from(plain.forwardBatch(xs, 4, false)), 'inference');
+  assert.deepEqual(Array.from(fused.forwardBatch(xs, 4, true)), Array.from(plain.forwardBatch(xs, 4, true)), 'training forward');
+  fused.dispose();
+  plain.dispose();
 });
