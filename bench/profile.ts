@@ -12,8 +12,7 @@
 // is memory-bound.
 import { runtime } from '../src/index.ts';
 import { buildCnn1d } from './systems/cnn1d.ts';
-import { INFER_BATCH, WORKLOADS } from './workloads.ts';
-import { Random } from '../src/runtime/random.ts';
+import { INFER_BATCH, WORKLOADS, batches } from './workloads.ts';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, dflt: number) => {
@@ -64,12 +63,9 @@ wrap(rt.kernels as unknown as Record<string, unknown>);
 wrap(rt.kernelsFor(threads) as unknown as Record<string, unknown>);
 
 const model = buildCnn1d(w, 1, threads);
-const rng = new Random(7);
+const d = batches(w); // the bench's batches (labels or regression targets as the loss needs)
 const B = infer ? INFER_BATCH : w.batch;
-const [L, C] = w.input;
-const x = new Float32Array(B * L * C).map(() => rng.normal());
-const y = new Float32Array(B).map((_, i) => i % 2);
-const step = () => (infer ? model.forwardBatch(x, B, false) : model.trainOnBatch(x, y, B));
+const step = () => (infer ? model.forwardBatch(d.xInfer, B, false) : model.trainOnBatch(d.xTrain, d.yTrain, B));
 for (let i = 0; i < 5; i++) step();
 stats.clear();
 const t0 = performance.now();

@@ -41,10 +41,11 @@ export function parallelKernels<K extends object>(direct: K, ctl: Dispatch): K {
       const n = ctl.threads();
       if (n > 1) {
         let plan = split(args, n);
-        if (plan && plan.ns >= FINE_NS && n * FINE <= MAX_PARTS) plan = split(args, n * FINE) ?? plan;
         if (plan && plan.ns >= ctl.minNs()) {
-          const p = ctl.pool(n);
-          if (p && p.run(plan.parts)) return;
+          if (plan.ns >= FINE_NS && n * FINE <= MAX_PARTS) plan = split(args, n * FINE) ?? plan;
+          const parts = plan.parts(); // made only now: small calls pay for the estimate alone
+          const p = parts.length > 1 ? ctl.pool(n) : null;
+          if (p && p.run(parts)) return;
         }
       }
       return (fn as (...a: number[]) => unknown)(...args);
