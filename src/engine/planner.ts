@@ -118,6 +118,9 @@ export class MemoryPlan {
           if (!training) throw new Error(`${node.layer.label}: plan() asked for backward scratch in an inference plan`);
           return work.scratch(f);
         },
+        unusedGrad: (slot) => {
+          if (training && slot.block === 'grad') work.skipZero(slot);
+        },
         constant: (f, value = 0) => {
           const s = work.act(f);
           if (value !== 0) constants.push([s, value]);

@@ -47,6 +47,7 @@ export class Activation extends Layer {
     if (!p.training || this.fn.name !== 'relu' || !(producer instanceof BatchNormalization)) return false;
     producer.fuseRelu(producerIO, io);
     fused.add(io);
+    p.unusedGrad(producerIO.dy); // its gradient is this node's dx, which nothing writes now
     return true;
   }
 

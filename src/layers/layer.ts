@@ -94,6 +94,9 @@ export interface BufferPlanner {
   scratch(floats: number): Slot;
   /** Filled with `value` (default 0) when allocated, never reused or written: constants. */
   constant(floats: number, value?: number): Slot;
+  /** Training: declares a gradient (a node's dy) that nothing will write or read, so the step
+   *  does not zero it (a batch norm's output gradient once a ReLU runs inside it). */
+  unusedGrad(slot: Slot): void;
 }
 
 /** The buffers of one node; see the header. */

@@ -167,6 +167,7 @@ export class StreamSession {
         scratch: () => {
           throw new Error(`${node.layer.label}: plan() asked for backward scratch in a stream session`);
         },
+        unusedGrad: () => {}, // no gradients here
         constant: (f, value = 0) => {
           const slot = work.act(f);
           constants.push([slot, value]);

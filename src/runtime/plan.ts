@@ -27,6 +27,8 @@ export class WorkPlan {
   private readonly slots: Slot[] = [];
   private readonly bases: Record<BlockName, number> = { act: 0, grad: 0, scratch: 0 };
   private allocated = false;
+  private readonly skipped: Slot[] = [];
+  private ranges: [number, number][] | null = null;
 
   constructor(
     private readonly rt: Runtime,
@@ -79,11 +81,32 @@ export class WorkPlan {
     return this.allocated ? BLOCKS.map((b) => this.bases[b]) : [];
   }
 
-  /** Zeroes every gradient (parameter and activation) in one fill. */
-  /** Zeroes the gradient block with `kernels` (the model's table: split over its threads). */
+  /** Leaves a gradient that nothing writes or reads out of zeroGrads (the output gradient of a
+   *  batch norm whose ReLU runs inside it: layers/activation.ts). */
+  skipZero(slot: Slot): void {
+    if (slot.block !== 'grad' || !this.slots.includes(slot)) throw new Error('WorkPlan.skipZero: not a gradient slot of this plan');
+    if (!this.skipped.includes(slot)) this.skipped.push(slot);
+  }
+
+  /** The [offset, floats) ranges of the gradient block that zeroGrads fills: all of it but the
+   *  skipped slots. */
+  zeroRanges(): [number, number][] {
+    const out: [number, number][] = [];
+    let at = 0;
+    for (const s of [...this.skipped].sort((a, b) => a.offset - b.offset)) {
+      if (s.offset > at) out.push([at, s.offset - at]);
+      at = Math.max(at, s.offset + round16(Math.max(s.floats, 1)));
+    }
+    if (this.sizes.grad > at) out.push([at, this.sizes.grad - at]);
+    return out;
+  }
+
+  /** Zeroes the gradient block (parameter and activation gradients) but the skipped slots, with
+   *  `kernels` (the model's table: split over its threads). */
   zeroGrads(kernels = this.rt.kernels): void {
     if (!this.allocated) throw new Error('WorkPlan: zeroGrads on a plan that is not allocated');
-    kernels.zero_f32(this.bases.grad, this.sizes.grad);
+    this.ranges ??= this.zeroRanges();
+    for (const [offset, floats] of this.ranges) kernels.zero_f32(this.bases.grad + 4 * offset, floats);
   }
 
   get bytes(): number {

@@ -116,3 +116,22 @@ test('ModelMemory allocates the parameter and state blocks both or neither, and 
   assert.equal(runtime().arena.bytesInUse, inUse);
   assert.throws(() => real.check('m', 'predict'), /model "m": predict\(\) called after dispose\(\)/);
 });
+
+test('zeroGrads zeroes the whole gradient block but the slots declared unused', () => {
+  const rt = runtime();
+  const plan = new WorkPlan(rt, 1);
+  const [a, b, c, d] = [plan.grad(5), plan.grad(20), plan.grad(16), plan.grad(3)];
+  const act = plan.act(8);
+  assert.throws(() => plan.skipZero(act), /not a gradient slot/);
+  plan.skipZero(b);
+  plan.skipZero(d);
+  plan.skipZero(d); // once is enough
+  // slots are 16-float aligned: a [0, 16), b [16, 48), c [48, 64), d [64, 80)
+  assert.deepEqual(plan.zeroRanges(), [[0, 16], [48, 16]]);
+  plan.allocate();
+  for (const s of [a, b, c, d]) rt.f32(s.ptr, s.floats).fill(7);
+  plan.zeroGrads();
+  assert.deepEqual([a, b, c, d].map((s) => Array.from(rt.f32(s.ptr, s.floats)).every((v) => v === 0)), [true, false, true, false]);
+  assert.ok(Array.from(rt.f32(b.ptr, b.floats)).every((v) => v === 7) && Array.from(rt.f32(d.ptr, d.floats)).every((v) => v === 7), 'skipped slots untouched');
+  plan.dispose();
+});
