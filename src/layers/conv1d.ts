@@ -22,6 +22,9 @@ import { Layer, type BufferPlanner, type LayerArgs, type NodeIO, type StepContex
  *  (conv1d_backward_kernel_groups): there the reduction over T dominates and the partials
  *  ([min(batch, 8), K*C, F] of scratch) cost little to add up. */
 export const KERNEL_GROUPS_MIN_T = 32;
+/** At most this many sample groups (assembly/kernels/conv1d.ts KERNEL_GROUPS; the kernel's
+ *  conv1d_kernel_groups(B) = min(B, KERNEL_GROUPS), checked in test/kernels/buffers.test.ts). */
+export const KERNEL_GROUPS = 8;
 
 export type Conv1DPadding = 'valid' | 'same' | 'causal';
 
@@ -136,7 +139,7 @@ export class Conv1D extends Layer {
     if (!p.training) return;
     if (dx) io.s.dxp = padded ? p.grad(p.capacity * Lp * C) : dx;
     if (dx) io.s.wt = p.scratch(this.kernelSize * C * this.filters);
-    if (!this.grouped && this.geometry(L).T >= KERNEL_GROUPS_MIN_T) io.s.dwGroups = p.scratch(Math.min(p.capacity, 8) * this.kernelSize * C * this.filters);
+    if (!this.grouped && this.geometry(L).T >= KERNEL_GROUPS_MIN_T) io.s.dwGroups = p.scratch(Math.min(p.capacity, KERNEL_GROUPS) * this.kernelSize * C * this.filters);
   }
 
   /** "causal": the stream starts with (K-1)*D zeros, output t once input t*S arrived; "valid":
@@ -189,7 +192,7 @@ export class Conv1D extends Layer {
     if (dw && this.grouped) this.grouped.backwardKernel(k, io.s.xp.ptr, dz, dw, batch, Lp, C, T, F);
     else if (dw && io.s.dwGroups && batch > 1) {
       // long signals: per sample group partials, added in group order (threads take whole groups)
-      const G = Math.min(batch, 8);
+      const G = Math.min(batch, KERNEL_GROUPS);
       k.conv1d_backward_kernel_groups(io.s.xp.ptr, dz, io.s.dwGroups.ptr, batch, Lp, C, T, F, K, this.strides, this.dilationRate, 0, G);
       k.accumulate_partials_f32(io.s.dwGroups.ptr, G, K * C * F, K * C * F, dw);
     } else if (dw) k.conv1d_backward_kernel(io.s.xp.ptr, dz, dw, batch, Lp, C, T, F, K, this.strides, this.dilationRate);

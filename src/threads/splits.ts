@@ -128,9 +128,8 @@ export const SPLITS: Record<string, Split> = {
   },
   // partials [G, K*C, F]: whole sample groups (the reduction tree is fixed by B: conv1d.ts)
   conv1d_backward_kernel_groups: (a, n) => {
-    const [xp, dy, partials, B, Lp, C, T, F, K, S, D, g0, g1] = a;
-    const G = Math.min(B, 8);
-    return plan(((2 * B * T * F * K * C) / GFLOPS) * ((g1 - g0) / G), () => chunks(g1 - g0, n, 1).map(([s, e]) => [call('conv1d_backward_kernel_groups', [xp, dy, partials, B, Lp, C, T, F, K, S, D, g0 + s, g0 + e])]));
+    const [xp, dy, partials, B, Lp, C, T, F, K, S, D, g0, g1] = a; // the layer passes all groups
+    return plan((2 * B * T * F * K * C) / GFLOPS, () => chunks(g1 - g0, n, 1).map(([s, e]) => [call('conv1d_backward_kernel_groups', [xp, dy, partials, B, Lp, C, T, F, K, S, D, g0 + s, g0 + e])]));
   },
   accumulate_partials_f32: ([partials, G, N, ld, dst], n) =>
     plan(N * (G + 2) * NS_PER_FLOAT, () => chunks(N, n, ELEM_ALIGN).map(([s, e]) => [call('accumulate_partials_f32', [partials + f4 * s, G, e - s, ld, dst + f4 * s])])),

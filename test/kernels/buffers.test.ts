@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { withScratch, assertClose, Random, putGuarded, getGuarded, SIMD_TAIL_SIZES } from '../helpers/wasm.ts';
 import { accumulatePartials } from '../../src/reference/buffers.ts';
 import { conv1dBackwardKernel } from '../../src/reference/conv1d.ts';
+import { KERNEL_GROUPS } from '../../src/layers/conv1d.ts';
 
 test('zero_f32 zeroes exactly N floats', () => {
   const rng = new Random(31);
@@ -47,7 +48,7 @@ test('the kernel gradient by sample groups equals the reference gradient', () =>
       const want = dw0.slice();
       conv1dBackwardKernel(xp, dy, want, B, Lp, C, T, F, K, S, D);
       const G = s.k.conv1d_kernel_groups(B);
-      assert.equal(G, Math.min(B, 8));
+      assert.equal(G, Math.min(B, KERNEL_GROUPS), 'the layer plans for the kernel\'s group count');
       const partials = s.zeros(G * K * C * F);
       // two calls over group ranges, as two threads would make them
       const half = Math.floor(G / 2);
