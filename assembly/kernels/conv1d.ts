@@ -228,7 +228,7 @@ export function conv1d_backward_kernel(xp: usize, dy: usize, dw: usize, B: i32, 
   }
 }
 
-/** Sample groups of the kernel gradient by groups (conv1d_backward_kernel_groups). */
+/** At most this many sample groups in conv1d_backward_kernel_groups (src/layers/conv1d.ts KERNEL_GROUPS). */
 const KERNEL_GROUPS = 8;
 
 /** Groups the kernel gradient of a batch of B samples is summed in: min(B, 8). */

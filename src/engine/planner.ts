@@ -37,7 +37,7 @@ interface Pooled {
   offset: number;
 }
 
-const round4 = (n: number) => Math.ceil(Math.max(n, 1) / 4) * 4;
+const round16 = (n: number) => Math.ceil(Math.max(n, 1) / 16) * 16; // 64-byte buffers, as the WorkPlan's slots
 
 type FoldInto = (producer: Layer, p: BufferPlanner, producerIO: NodeIO, io: NodeIO) => boolean;
 
@@ -188,12 +188,12 @@ function pack(buffers: Pooled[]): number {
   let total = 0;
   const bySize = [...buffers].sort((a, b) => b.floats - a.floats || a.first - b.first);
   for (const b of bySize) {
-    const need = round4(b.floats);
+    const need = round16(b.floats);
     const clash = placed.filter((p) => p.first <= b.last && b.first <= p.last).sort((p, q) => p.offset - q.offset);
     let offset = 0;
     for (const p of clash) {
       if (p.offset - offset >= need) break;
-      offset = Math.max(offset, p.offset + round4(p.floats));
+      offset = Math.max(offset, p.offset + round16(p.floats));
     }
     b.offset = offset;
     placed.push(b);

@@ -178,9 +178,11 @@ export class BatchNormalization extends Layer {
     const partials = io.s.scratch.ptr;
     const n = bnChunks(R);
     const table = partials + 16 * C * n;
-    const [x, mean] = [io.xs[0].ptr, io.s.mean.ptr];
+    const x = io.xs[0].ptr;
+    const mean = io.s.mean.ptr;
     const relu = fusedRelu.get(io);
-    const [dy, mask] = relu ? [relu.dy.ptr, relu.y.ptr] : [io.dy.ptr, 0];
+    const dy = relu ? relu.dy.ptr : io.dy.ptr;
+    const mask = relu ? relu.y.ptr : 0; // the fused ReLU's output: its gradient passes where > 0
     k.batchnorm_sums(x, dy, mean, partials, R, C, 0, n, mask);
     k.batchnorm_backward_stats(this.gammaPtr(io), io.s.rstd.ptr, partials, dgamma, dbeta, table, R, C);
     k.batchnorm_backward_apply(x, mean, dy, dx.ptr, table, R, C, mask);
