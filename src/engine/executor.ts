@@ -8,13 +8,24 @@ import { size, type StepContext } from '../layers/layer.ts';
 import type { Loss } from '../losses/index.ts';
 import type { MemoryPlan } from './planner.ts';
 
+/** The engine's last guard (the model's entry points check first, with messages for users): a
+ *  kernel runs only on a live plan, within its capacity, and in training mode only on a training
+ *  plan, whose every slot has an address. */
+function checkPlan(mem: MemoryPlan, ctx: StepContext, training: boolean, what: string): void {
+  if (!mem.work.live || !(ctx.batch >= 1 && ctx.batch <= mem.options.capacity) || (training && !mem.options.training)) {
+    throw new Error(`cnn1d internal error: ${what} of ${ctx.batch} samples on a plan that is ${mem.work.live ? '' : 'released, '}for ${mem.options.training ? 'training' : 'inference'} of ${mem.options.capacity}`);
+  }
+}
+
 export function forward(mem: MemoryPlan, ctx: StepContext): void {
+  checkPlan(mem, ctx, ctx.training, 'forward');
   const { nodes } = mem.graph;
   for (let i = 0; i < nodes.length; i++) if (!(nodes[i].layer instanceof InputLayer)) nodes[i].layer.forward(ctx, mem.ios[i]);
 }
 
 /** Backward of every node; `fused[i]` says the loss already wrote node i's softmax logits gradient. */
 export function backward(mem: MemoryPlan, ctx: StepContext, fused: ReadonlySet<number> = new Set()): void {
+  checkPlan(mem, ctx, true, 'backward');
   const { nodes } = mem.graph;
   for (let i = nodes.length - 1; i >= 0; i--) if (!(nodes[i].layer instanceof InputLayer)) nodes[i].layer.backward(ctx, mem.ios[i], fused.has(i));
 }
@@ -27,6 +38,7 @@ export function backward(mem: MemoryPlan, ctx: StepContext, fused: ReadonlySet<n
  *  node reads. Returns the total, each output's unweighted loss, and the nodes whose logits
  *  gradient was written. */
 export function losses(mem: MemoryPlan, ctx: StepContext, fns: Loss[], withGrads: boolean, weights: readonly number[] = [], perRow = false): { value: number; values: number[]; fused: Set<number> } {
+  checkPlan(mem, ctx, withGrads, 'loss');
   const { graph } = mem;
   const k = ctx.k;
   if (withGrads) mem.work.zeroGrads(k);

@@ -54,6 +54,8 @@ export class MemoryPlan {
   readonly sampleWeights: Slot[];
   /** Floats of the inference pool (0 when training). */
   readonly poolFloats: number;
+  /** Batch of the last training-mode forward on this plan (what a backward reads), else 0. */
+  trainedBatch = 0;
 
   constructor(
     rt: Runtime,

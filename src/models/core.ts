@@ -3,9 +3,22 @@
 // and summary). Owns, through a ModelMemory (ownership.ts):
 //   params  trainable weights, one contiguous block (so the optimizer is one kernel call)
 //   state   non-trainable weights (batch-norm moving statistics)
-//   work    the MemoryPlan of the graph for a batch capacity and an input length (engine/planner.ts):
-//           re-planned only when a larger batch, a backward, an input gradient or another input
-//           length (inputs declared [null, C]) is first needed.
+//   work    two MemoryPlans of the graph (engine/planner.ts), each for a batch capacity and an
+//           input length, kept apart: the training plan (every buffer kept for the backward,
+//           gradients) and the inference plan (buffers shared by liveness). Each is re-planned
+//           only when a larger batch, an input gradient or another input length (inputs
+//           declared [null, C]) is first needed for its kind; a new training plan also releases
+//           the inference plan, so at most one of each is held.
+// Plans know what they are for. prepare() (and forwardBatch, fit, evaluate, predict) selects the
+// plan the raw entry points act on: the training plan when it fits the call (it also serves
+// inference at its length and capacity), else the inference plan for an inference call. Every
+// kernel-running entry point checks that the selected plan is live and fits the call (batch
+// within its capacity; a training plan for a training forward, a backward or an optimizer step)
+// and refuses with a ModelStateError otherwise, so no kernel writes through a slot of a plan
+// that is not its own (a released slot is address 0). fit selects its training plan again
+// before every step, after the callbacks: a predict or evaluate from a callback or a timer
+// selects (or re-plans) the inference plan and leaves the training plan's addresses valid.
+// Stream sessions have plans of their own (stream.ts).
 // The runtime (memory + kernels + arena) is passed in; the shared one is the default. A disposed
 // model, or one whose build failed, throws on every method; the engine never runs a kernel
 // without a live work plan.
@@ -25,7 +38,7 @@ import { checkThreads, runtime, type Runtime } from '../runtime/runtime.ts';
 import { InputLayer } from '../layers/input.ts';
 import { describe, isNumbers } from './inputs.ts';
 import { checkBatch, checkWeightValues, isList } from './guards.ts';
-import { ModelMemory, ModelStateError, track, untrack } from './ownership.ts';
+import { ModelMemory, ModelStateError, track, untrack, type PlanKind } from './ownership.ts';
 
 export interface BaseModelArgs {
   /** Model name. */
@@ -64,8 +77,10 @@ export class ModelCore {
   private built = false;
   protected paramsFloats = 0;
   private stateFloats = 0;
-  private plan: MemoryPlan | null = null;
-  protected trainedBatch = 0; // batch of the last forward in training mode on the current plan, else 0
+  /** Per kind, the model's plan (null when none is held). */
+  private readonly plans: Record<PlanKind, MemoryPlan | null> = { training: null, inference: null };
+  /** The plan the raw entry points act on (the last one prepare() selected). */
+  private selected: MemoryPlan | null = null;
 
   constructor(args: BaseModelArgs, defaultName: string, graph?: (name: string) => Graph) {
     this.name = args.name ?? defaultName;
@@ -258,29 +273,35 @@ export class ModelCore {
     return this.paramsFloats + this.stateFloats;
   }
 
-  /** Plans working memory for at least `batch` samples; a training plan also serves inference.
-   *  The old plan is released first; if the new one cannot be allocated the model keeps no plan
-   *  (the next call plans from scratch, so a smaller batch works again) and an OutOfMemoryError
-   *  names the batch and the bytes wanted. */
+  /** Selects a plan for at least `batch` samples at input `length` (default: the selected
+   *  plan's), for training or inference: a held one that fits, else a new one of that kind. The
+   *  old plan of the kind is released first (a new training plan releases the inference plan
+   *  too); if the new one cannot be allocated the model keeps no plan of the kind and none is
+   *  selected (the next call plans from scratch, so a smaller batch works again) and an
+   *  OutOfMemoryError names the batch and the bytes wanted. */
   protected ensureWork(batch: number, withInputGrad: boolean, training: boolean, method: string, length?: number): MemoryPlan {
     this.ensureBuilt(method);
     checkBatch(`model "${this.name}"`, method, batch);
-    const old = this.livePlan();
-    const shapes = this.shapesAt(length ?? old?.shapes.length);
-    if (old && old.shapes === shapes && old.options.capacity >= batch && (old.options.training || !training) && (old.options.inputGrads || !withInputGrad)) return old;
+    const shapes = this.shapesAt(length ?? this.livePlan()?.shapes.length);
+    const fits = (p: MemoryPlan | null): p is MemoryPlan =>
+      p !== null && this.isLive(p) && p.shapes === shapes && p.options.capacity >= batch && (p.options.training || !training) && (p.options.inputGrads || !withInputGrad);
+    const held = this.plans.training;
+    if (fits(held)) return (this.selected = held);
+    if (!training && fits(this.plans.inference)) return (this.selected = this.plans.inference);
+    const kind: PlanKind = training ? 'training' : 'inference';
     // a plan is for one (capacity, length): a new length starts from the batch asked for
-    const keep = old && old.shapes === shapes ? old.options : null;
+    const old = this.plans[kind];
+    const keep = old && this.isLive(old) && old.shapes === shapes ? old.options : null;
     const capacity = Math.max(batch, keep?.capacity ?? 0);
     const options = {
       capacity,
-      training: training || (keep?.training ?? false),
+      training,
       inputGrads: withInputGrad || (keep?.inputGrads ?? false),
       paramFloats: this.paramsFloats,
       targetFloats: this.graph.outputs.map((t) => capacity * size(shapes.outs[this.graph.valueIndex(t)])),
     };
-    this.mem.setWork(null);
-    this.plan = null;
-    this.trainedBatch = 0;
+    this.dropPlan(kind);
+    if (training) this.dropPlan('inference');
     const plan = new MemoryPlan(this.rt, this.graph, options, shapes);
     try {
       plan.allocate();
@@ -294,27 +315,47 @@ export class ModelCore {
     }
     // every trainable weight's gradient sits at the same offset in paramGrads as in params
     if (plan.paramGrads) for (const w of this.layers.flatMap((l) => l.weights)) if (w.trainable) w.gradPtr = plan.paramGrads.ptr + (w.ptr - this.mem.params);
-    this.mem.setWork(plan.work);
-    this.plan = plan;
-    return plan;
+    this.mem.setWork(kind, plan.work);
+    this.plans[kind] = plan;
+    return (this.selected = plan);
   }
 
-  /** The current plan if its memory is still held (not released by dispose or a failed re-plan). */
+  /** Releases the plan of a kind (unselecting it). */
+  private dropPlan(kind: PlanKind): void {
+    if (this.selected && this.selected === this.plans[kind]) this.selected = null;
+    this.plans[kind] = null;
+    this.mem.setWork(kind, null);
+  }
+
+  /** Whether a plan's memory is still held (not released by dispose or a re-plan of its kind). */
+  private isLive(plan: MemoryPlan): boolean {
+    return plan.work.live && this.mem.work(plan.options.training ? 'training' : 'inference') === plan.work;
+  }
+
+  /** The selected plan if its memory is still held. */
   protected livePlan(): MemoryPlan | null {
-    const plan = this.plan;
-    return plan && this.mem.work === plan.work && plan.work.live ? plan : null;
+    const plan = this.selected;
+    return plan && this.isLive(plan) ? plan : null;
   }
 
-  /** The live plan, after checking that `batch` samples fit in it: the engine's guard that no
-   *  kernel runs on a released plan (address 0) or past the planned capacity. */
-  protected liveWork(method: string, batch: number): MemoryPlan {
+  /** The selected plan, after checking that it fits the call: live (no kernel runs on a released
+   *  plan, whose slots are address 0), `batch` samples within its capacity, and with `training`
+   *  a training plan (a training forward, a backward and an optimizer step write the buffers and
+   *  gradients only a training plan has). */
+  protected liveWork(method: string, batch: number, training = false): MemoryPlan {
     const plan = this.livePlan();
-    if (plan && Number.isInteger(batch) && batch >= 1 && batch <= plan.options.capacity) {
+    if (plan && Number.isInteger(batch) && batch >= 1 && batch <= plan.options.capacity && (plan.options.training || !training)) {
       bind(this.graph, plan.shapes); // the layers read their shapes in forward/backward
       return plan;
     }
     this.checkAlive(method);
     if (!plan) throw new ModelStateError(`model "${this.name}": ${method}: no working memory is planned; call prepare(batch) (or forwardBatch) first`);
+    if (training && !plan.options.training) {
+      const at = this.variable ? ` of length ${plan.shapes.length}` : '';
+      throw new ModelStateError(
+        `model "${this.name}": ${method}: the selected plan is for inference (a batch of ${plan.options.capacity} samples${at}); a training forward, a backward or an optimizer step needs a training plan: call prepare(batch) (or forwardBatch(x, batch, true)) first`,
+      );
+    }
     throw new ConfigError(`model "${this.name}": ${method}: batch must be an integer in 1..${plan.options.capacity} (the planned capacity), got ${showValue(batch)}`);
   }
 
@@ -355,7 +396,7 @@ export class ModelCore {
   dispose(): void {
     untrack(this.mem);
     this.mem.release();
-    this.plan = null;
+    this.plans.training = this.plans.inference = this.selected = null;
     if (this.graphCache) for (const l of this.graphCache.layers) if (l.owner === this.mem) l.owner = null;
   }
 }

@@ -6,6 +6,7 @@ import { ConfigError, showValue } from '../layers/args.ts';
 import { size } from '../layers/layer.ts';
 import type { SymbolicTensor } from '../engine/symbolic.ts';
 import * as exec from '../engine/executor.ts';
+import type { MemoryPlan } from '../engine/planner.ts';
 import { ModelCore, type NamedWeight } from './core.ts';
 import { checkLabels } from './inputs.ts';
 import { checkBatch, checkBatchArrays, checkTargetArrays } from './guards.ts';
@@ -60,10 +61,10 @@ export class ModelEngine extends ModelCore {
 
   /** Runs every node on the loaded inputs. */
   runForward(batch: number, training: boolean): void {
-    const plan = this.liveWork('runForward', batch);
-    this.trainedBatch = 0;
+    const plan = this.liveWork('runForward', batch, training);
+    plan.trainedBatch = 0;
     exec.forward(plan, this.context(batch, training));
-    if (training) this.trainedBatch = batch;
+    if (training) plan.trainedBatch = batch;
   }
 
   /** Loss of the last forward against the loaded targets (sum over the outputs of lossWeights[o]
@@ -76,7 +77,7 @@ export class ModelEngine extends ModelCore {
   /** runLoss, with each output's loss too (not multiplied by lossWeights); `sampleWeighted`: each
    *  loss row weighted by the loaded sampleWeightView. */
   runLosses(batch: number, backward: boolean, sampleWeighted = false): { value: number; values: number[] } {
-    const plan = this.liveWork('runLoss', batch);
+    const plan = this.liveWork('runLoss', batch, backward);
     const losses = this.losses;
     if (losses.length === 0) throw new ConfigError(`model "${this.name}": runLoss: call compile({optimizer, loss}) first`);
     // the sparse kernels index by label: a label out of 0..C-1 would touch another model's memory
@@ -86,7 +87,7 @@ export class ModelEngine extends ModelCore {
       const C = shape[shape.length - 1];
       checkLabels(this.rt.f32(plan.targets[o].ptr, (batch * size(shape)) / C), C, `model "${this.name}": ${losses[o].name} targets`);
     });
-    if (backward) this.checkTrainingForward('runLoss', batch);
+    if (backward) this.checkTrainingForward(plan, 'runLoss', batch);
     const ctx = this.context(batch, true);
     const { value, values, fused } = exec.losses(plan, ctx, losses, backward, this.lossWeights, sampleWeighted);
     if (backward) exec.backward(plan, ctx, fused);
@@ -96,11 +97,10 @@ export class ModelEngine extends ModelCore {
 
   /** One optimizer step over the whole parameter block, then the weight constraints. */
   applyOptimizer(): void {
-    const plan = this.liveWork('applyOptimizer', 1);
+    this.checkAlive('applyOptimizer');
     const opt = this.optimizer;
     if (!opt) throw new ConfigError(`model "${this.name}": applyOptimizer: call compile({optimizer, loss}) first`);
-    if (!plan.paramGrads) throw new ModelStateError(`model "${this.name}": applyOptimizer: the planned memory is for inference; call prepare(batch) first`);
-    const grads = plan.paramGrads.ptr;
+    const grads = this.liveWork('applyOptimizer', 1, true).paramGrads!.ptr;
     this.rt.withThreads(this.threads, () => {
       opt.step(this.rt, this.mem.params, grads, this.paramsFloats);
       applyConstraints(this.rt.kernels, this.weights);
@@ -132,10 +132,10 @@ export class ModelEngine extends ModelCore {
    *  output. Gradients of the weights are then readable with weightGradients(), of the inputs
    *  with inputGradient(). */
   backwardFromOutputGrad(dy: Float32Array | Float32Array[], batch: number): void {
-    const plan = this.liveWork('backwardFromOutputGrad', batch);
+    const plan = this.liveWork('backwardFromOutputGrad', batch, true);
     const outs = this.graph.outputs.map((t) => plan.shapes.outs[this.graph.valueIndex(t)]);
     const dys = checkBatchArrays(`model "${this.name}"`, 'backwardFromOutputGrad', 'dy', dy, outs, batch, 'output');
-    this.checkTrainingForward('backwardFromOutputGrad', batch);
+    this.checkTrainingForward(plan, 'backwardFromOutputGrad', batch);
     const ctx = this.context(batch, true);
     plan.work.zeroGrads(ctx.k);
     dys.forEach((d, o) => this.rt.f32(plan.lossGrads[o].ptr, d.length).set(d));
@@ -143,9 +143,9 @@ export class ModelEngine extends ModelCore {
   }
 
   /** Backward reads what the forward saved: it needs a training forward of the same batch. */
-  private checkTrainingForward(method: string, batch: number): void {
-    if (this.trainedBatch !== batch) {
-      throw new ConfigError(`model "${this.name}": ${method}: run a forward in training mode on this batch of ${batch} first (the last one ${this.trainedBatch ? `had ${this.trainedBatch} samples` : 'was not in training mode'})`);
+  private checkTrainingForward(plan: MemoryPlan, method: string, batch: number): void {
+    if (plan.trainedBatch !== batch) {
+      throw new ConfigError(`model "${this.name}": ${method}: run a forward in training mode on this batch of ${batch} first (the last one ${plan.trainedBatch ? `had ${plan.trainedBatch} samples` : 'was not in training mode'})`);
     }
   }
 

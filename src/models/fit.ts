@@ -226,12 +226,14 @@ export async function fit(model: LayersModel, x: ModelInputs, y: ModelTargets, a
     for (const cb of cbs) await cb.onEpochBegin?.(epoch);
     if (shuffle) rng.shuffle(order);
     const acc = new Accumulator(metrics, model.outputNames, trainShapes);
-    model.prepare(Math.min(batchSize, train.n), false, true, train.length); // validation data may have planned another length
     let lastYield = performance.now();
     for (let b = 0; b < steps; b++) {
       const start = b * batchSize;
       const count = Math.min(batchSize, train.n - start);
       for (const cb of cbs) await cb.onBatchBegin?.(b);
+      // the training plan, selected again after every await: a callback or a timer may have run
+      // predict, evaluate or validation on the inference plan (or disposed the model: this throws)
+      model.prepare(Math.min(batchSize, train.n), false, true, train.length);
       load(model, train, shuffle ? order : null, start, count, aug?.offsets(count) ?? null);
       aug?.apply(model, count, train.yPer);
       model.runForward(count, true);

@@ -1,6 +1,7 @@
 // Ownership of a model's memory. A model reaches its arena regions only through a ModelMemory:
 //   params  trainable weights, one block        state  non-trainable weights, one block
-//   work    the WorkPlan of the batch capacity  optimizer  the optimizer whose state it allocated
+//   work    the WorkPlans of training and of inference (core.ts keeps them apart)
+//   optimizer  the optimizer whose state it allocated
 //   sessions  the WorkPlans of its stream sessions
 // ModelMemory holds no reference to the model, so it can be the held value of a
 // FinalizationRegistry: a model garbage collected without dispose() still gives its memory back.
@@ -15,12 +16,16 @@ export class ModelStateError extends Error {
   override name = 'ModelStateError';
 }
 
+/** What a work plan is for: training (every buffer kept for the backward, gradients) or
+ *  inference (buffers shared by liveness, no gradients). */
+export type PlanKind = 'training' | 'inference';
+
 export class ModelMemory {
   /** The model's name, for messages about layers it owns (Layer.owner is this, not the model). */
   name = '';
   params = 0;
   state = 0;
-  private plan: WorkPlan | null = null;
+  private readonly plans: Record<PlanKind, WorkPlan | null> = { training: null, inference: null };
   /** The model's optimizer; its state is released with the model if it belongs to `params`. */
   optimizer: Optimizer | null = null;
   /** Work plans of open stream sessions (models/stream.ts): released with the model. */
@@ -34,8 +39,9 @@ export class ModelMemory {
     return this.released;
   }
 
-  get work(): WorkPlan | null {
-    return this.plan;
+  /** The work plan of a kind, or null. */
+  work(kind: PlanKind): WorkPlan | null {
+    return this.plans[kind];
   }
 
   /** Allocates the parameter and state blocks (n floats each): both or neither. */
@@ -50,10 +56,10 @@ export class ModelMemory {
     this.params = params;
   }
 
-  /** Replaces the work plan (disposing the old one first, so its regions can be reused). */
-  setWork(plan: WorkPlan | null): void {
-    this.plan?.dispose();
-    this.plan = plan;
+  /** Replaces the work plan of a kind (disposing the old one first, so its regions can be reused). */
+  setWork(kind: PlanKind, plan: WorkPlan | null): void {
+    this.plans[kind]?.dispose();
+    this.plans[kind] = plan;
   }
 
   /** Releases the optimizer state when it belongs to this model (an optimizer shared with
@@ -68,7 +74,8 @@ export class ModelMemory {
   release(): void {
     if (this.released) return;
     this.released = true;
-    this.setWork(null);
+    this.setWork('training', null);
+    this.setWork('inference', null);
     for (const s of this.sessions) s.dispose();
     this.sessions.clear();
     this.releaseOptimizer();

@@ -126,6 +126,9 @@ test('the engine entry points validate batch sizes, lengths and finiteness', () 
   bad[16 + 3] = NaN;
   assert.throws(() => m.forwardBatch(bad, 2, false), /model "engine": forwardBatch x: value NaN at sample 1, position 3/);
   m.forwardBatch(x, 2, false);
+  assert.throws(() => m.backwardFromOutputGrad(new Float32Array(6), 2), (e: unknown) => e instanceof ModelStateError && /backwardFromOutputGrad: the selected plan is for inference/.test((e as Error).message));
+  m.prepare(2);
+  m.forwardBatch(x, 2, false); // an inference forward on the training plan
   assert.throws(() => m.backwardFromOutputGrad(new Float32Array(6), 2), /run a forward in training mode on this batch of 2 first \(the last one was not in training mode\)/);
   m.forwardBatch(x, 2, true);
   assert.throws(() => m.backwardFromOutputGrad(new Float32Array(5), 2), /backwardFromOutputGrad dy: expected 6 values \(2 samples of output \[3\]\), got 5 values/);
