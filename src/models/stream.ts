@@ -296,7 +296,7 @@ export class StreamSession {
   private slice(chunk: Float32Array, off: number, m: number, result: Float32Array, at: number): number {
     const { heap, C } = this;
     const x = this.ios[this.input].y.ptr;
-    heap.set(chunk.subarray(off * C, (off + m) * C), x >> 2);
+    heap.set(chunk.subarray(off * C, (off + m) * C), x >>> 2);
     for (const q of this.inputFeeds) this.append(q, x, m);
     this.pushed += m;
     for (let i = 0; i < this.nodes.length; i++) {
@@ -321,7 +321,7 @@ export class StreamSession {
       for (const q of queues) this.consume(q, queues.length > 1 ? T : T * spec.stride);
       for (const q of n.feeds) this.append(q, io.y.ptr, T);
       if (i === this.out) {
-        result.set(heap.subarray(io.y.ptr >> 2, (io.y.ptr >> 2) + T * n.F), at);
+        result.set(heap.subarray(io.y.ptr >>> 2, (io.y.ptr >>> 2) + T * n.F), at);
         at += T * n.F;
       }
     }
@@ -332,8 +332,8 @@ export class StreamSession {
   private append(q: Queue, src: number, steps: number): void {
     const drop = Math.min(q.skip, steps);
     q.skip -= drop;
-    const from = (src >> 2) + drop * q.C;
-    this.heap.copyWithin((q.slot.ptr >> 2) + q.have * q.C, from, from + (steps - drop) * q.C);
+    const from = (src >>> 2) + drop * q.C;
+    this.heap.copyWithin((q.slot.ptr >>> 2) + q.have * q.C, from, from + (steps - drop) * q.C);
     q.have += steps - drop;
   }
 
@@ -344,7 +344,7 @@ export class StreamSession {
       q.have = 0;
       return;
     }
-    const base = q.slot.ptr >> 2;
+    const base = q.slot.ptr >>> 2;
     this.heap.copyWithin(base, base + steps * q.C, base + q.have * q.C);
     q.have -= steps;
   }
