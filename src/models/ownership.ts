@@ -3,9 +3,10 @@
 //   work    the WorkPlans of training and of inference (core.ts keeps them apart)
 //   optimizer  the optimizer whose state it allocated
 //   sessions  the WorkPlans of its stream sessions
-// ModelMemory holds no reference to the model, so it can be the held value of a
-// FinalizationRegistry: a model garbage collected without dispose() still gives its memory back.
-// That is a safety net only: collection happens late or not at all, so dispose() stays the way.
+// ModelMemory holds no reference to the model, so the arena can free it when the model is garbage
+// collected without dispose() (Arena.track: at the latest when an allocation would grow the
+// memory). That is a safety net only: collection happens late or not at all, so dispose() stays
+// the way.
 
 import type { Optimizer } from '../optimizers/index.ts';
 import type { WorkPlan } from '../runtime/plan.ts';
@@ -99,13 +100,14 @@ export class ModelMemory {
   }
 }
 
-const registry = new FinalizationRegistry<ModelMemory>((memory) => memory.release());
-
-/** Frees `memory` when `owner` is garbage collected; undone by untrack(memory). */
+/** Frees `memory` when `owner` is garbage collected (the arena's track()); undone by untrack(memory). */
 export function track(owner: object, memory: ModelMemory): void {
-  registry.register(owner, memory, memory);
+  memory.rt.arena.track(owner, releaser(memory), memory);
 }
 
+/** A closure over the memory alone (never over the model). */
+const releaser = (memory: ModelMemory) => () => memory.release();
+
 export function untrack(memory: ModelMemory): void {
-  registry.unregister(memory);
+  memory.rt.arena.untrack(memory);
 }

@@ -4,6 +4,16 @@
 // cache line per region keeps threads that write neighbouring regions off each other's lines).
 // A failed alloc() changes nothing: the new top is computed and the memory grown first, and only
 // then is the region recorded, so a caught OutOfMemoryError leaves every other model intact.
+//
+// Owners dropped without dispose() (models, stream sessions: track()) give their regions back
+// once garbage collected. A FinalizationRegistry alone is late: its cleanup runs only between
+// tasks, so a synchronous loop that drops owners never sees it, and 100,000 dropped sessions
+// reached 2 GiB. So an allocation that would grow the memory first frees the regions of every
+// owner the collector has already taken (its WeakRef is empty), then tries the free blocks
+// again. That happens whenever the memory would grow past a mark, which then doubles. No
+// global.gc is needed: each owner is a JS object, and V8 collects short-lived objects often on
+// its own. (A WeakRef read keeps its target alive until the current job ends, so an owner found
+// alive at one scan is freed at a scan after that job; the doubling mark keeps such scans few.)
 
 const ALIGN = 64; // a cache line: threads writing neighbouring regions (or row ranges) never share one
 const PAGE = 65536;
@@ -21,10 +31,19 @@ interface FreeBlock {
   bytes: number;
 }
 
+/** An owner of regions, freed when collected: `free` must not reach the owner. */
+interface Owned {
+  owner: WeakRef<object>;
+  free: () => void;
+}
+
 export class Arena {
   private readonly free: FreeBlock[] = []; // sorted by ptr, coalesced
   private readonly used = new Map<number, number>(); // ptr -> bytes
   private top: number; // first byte never handed out
+  private readonly owned = new Map<object, Owned>(); // by token
+  private readonly finalizer = new FinalizationRegistry<object>((token) => this.collected(token));
+  private reclaimAt = 0; // the memory size past which an allocation first reclaims (doubles)
 
   constructor(
     private readonly memory: WebAssembly.Memory,
@@ -52,14 +71,53 @@ export class Arena {
     return Number.isFinite(bytes) && bytes >= 0 && this.top + roundUp(bytes, ALIGN) <= MAX_MEMORY_BYTES;
   }
 
-  /** Allocates `bytes` (rounded up to 64), zero-filled; grows the memory when needed. Throws an
-   *  OutOfMemoryError, with the arena unchanged, when the memory cannot hold it. */
+  /** Calls `free` once `owner` is garbage collected (or, earlier, when an allocation would grow
+   *  the memory and the owner is already collected), unless untrack(token) came first. `free`
+   *  and `token` must not reach the owner. */
+  track(owner: object, free: () => void, token: object): void {
+    this.owned.set(token, { owner: new WeakRef(owner), free });
+    this.finalizer.register(owner, token, token);
+  }
+
+  /** Forgets an owner tracked with `token` (it was disposed). */
+  untrack(token: object): void {
+    this.owned.delete(token);
+    this.finalizer.unregister(token);
+  }
+
+  private collected(token: object): void {
+    const o = this.owned.get(token);
+    if (!o) return;
+    this.untrack(token);
+    o.free();
+  }
+
+  /** Frees the regions of every tracked owner already collected; whether any were. */
+  private reclaim(): boolean {
+    let any = false;
+    for (const [token, o] of this.owned) {
+      if (o.owner.deref() !== undefined) continue;
+      this.collected(token);
+      any = true;
+    }
+    return any;
+  }
+
+  /** Allocates `bytes` (rounded up to 64), zero-filled; grows the memory when needed (after
+   *  freeing the regions of collected owners: track()). Throws an OutOfMemoryError, with the
+   *  arena unchanged, when the memory cannot hold it. */
   alloc(bytes: number): number {
     if (!Number.isSafeInteger(bytes) || bytes < 0) throw new RangeError(`Arena.alloc: bytes must be a non-negative integer, got ${bytes}`);
     const size = Math.max(ALIGN, roundUp(bytes, ALIGN));
     const fresh = this.memory.buffer.byteLength; // bytes past this are zero from memory.grow
     let ptr = -1;
-    const i = this.free.findIndex((b) => b.bytes >= size);
+    let i = this.free.findIndex((b) => b.bytes >= size);
+    if (i < 0 && this.top + size > Math.max(fresh, this.reclaimAt)) {
+      // the memory would grow past the mark: free collected owners first (the mark doubles, so
+      // the scan costs O(owners) per doubling of the memory, not per growth)
+      this.reclaimAt = 2 * (this.top + size);
+      if (this.reclaim()) i = this.free.findIndex((b) => b.bytes >= size);
+    }
     if (i >= 0) {
       const block = this.free[i];
       ptr = block.ptr;
