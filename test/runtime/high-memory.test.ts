@@ -33,16 +33,44 @@ function build(rt: Runtime, threads: number): LayersModel {
   return m;
 }
 
+/** The other kernels: pooling of every kind, transposed and strided convolutions, padding,
+ *  cropping, up-sampling, noise and dropout, multiply, time-distributed, permute, regularizers
+ *  and constraints, mean squared error and RMSprop. Trained and predicted, not streamed. */
+function buildWide(rt: Runtime, threads: number): LayersModel {
+  const x = input({ shape: [48, 3] });
+  let h = layers.zeroPadding1d({ padding: 2 }).apply(x);
+  h = layers.conv1d({ filters: 6, kernelSize: 5, strides: 2, kernelRegularizer: 'l2', kernelConstraint: 'maxNorm' }).apply(h);
+  h = layers.gaussianNoise({ stddev: 0.1 }).apply(h);
+  h = layers.rrelu().apply(h);
+  const a = layers.averagePooling1d({ poolSize: 2 }).apply(h);
+  const b = layers.upSampling1d({ size: 2 }).apply(layers.maxPooling1d({ poolSize: 4 }).apply(h));
+  h = layers.cropping1d({ cropping: [1, 2] }).apply(layers.multiply().apply([a, b])); // [12, 6] -> [9, 6]
+  h = layers.conv1dTranspose({ filters: 4, kernelSize: 3, strides: 2 }).apply(h);
+  h = layers.spatialDropout1d({ rate: 0.2 }).apply(layers.dropout({ rate: 0.1 }).apply(h));
+  h = layers.timeDistributed({ layer: layers.dense({ units: 5, activation: 'sigmoid' }) }).apply(h);
+  h = layers.permute({ dims: [2, 1] }).apply(h);
+  const g = layers.concatenate().apply([layers.globalAveragePooling1d().apply(h), layers.globalMaxPooling1d().apply(h)]);
+  const y = layers.dense({ units: 2 }).apply(g);
+  const m = model({ inputs: x, outputs: y, seed: 6, runtime: rt, threads });
+  m.compile({ optimizer: 'rmsprop', loss: 'meanSquaredError' });
+  return m;
+}
+
 const X = signals(6, 48, 3, 1);
 const Y = new Tensor(Float32Array.from({ length: 6 * 24 * 3 }, (_, i) => (i % 3 === Math.floor(i / 3) % 3 ? 1 : 0)), [6, 24, 3]);
 const SIGNAL = signals(1, 40, 3, 2).data;
 
-/** What a model computes: predictions, weights after two epochs, predictions after, stream outputs. */
-async function results(m: LayersModel): Promise<Uint8Array[]> {
+/** What a model computes: predictions, weights after two epochs, predictions after, stream
+ *  outputs; then the same of the wide model in the same memory. */
+async function results(m: LayersModel, wide: LayersModel): Promise<Uint8Array[]> {
   const out = [bytesOf(m.predict(X, { batchSize: 4 }).data)];
   await m.fit(X, Y, { epochs: 2, batchSize: 4, verbose: 0, seed: 3 });
   for (const w of m.getWeights()) out.push(bytesOf(w.data));
   out.push(bytesOf(m.predict(X).data));
+  out.push(bytesOf(wide.predict(X, { batchSize: 4 }).data));
+  await wide.fit(X, signals(6, 1, 2, 4).reshape([6, 2]), { epochs: 2, batchSize: 4, verbose: 0, seed: 3 });
+  for (const w of wide.getWeights()) out.push(bytesOf(w.data));
+  out.push(bytesOf(wide.predict(X).data));
   const s = m.stream({ maxChunk: 7 });
   for (let t = 0; t < 40; t += 9) out.push(bytesOf(s.push(SIGNAL.subarray(t * 3, Math.min(40, t + 9) * 3))));
   s.dispose();
@@ -56,9 +84,9 @@ const expected: Record<number, Uint8Array[]> = {};
 
 beforeAll(async () => {
   for (const threads of [1, 2]) {
-    const low = build(runtime(), threads);
-    expected[threads] = await results(low);
-    low.dispose();
+    const low = [build(runtime(), threads), buildWide(runtime(), threads)];
+    expected[threads] = await results(low[0], low[1]);
+    for (const l of low) l.dispose();
   }
   rt = createRuntime();
   rt.parallelThreshold = 0; // two-thread models split every call that has a split
@@ -88,13 +116,15 @@ for (const [where, at] of placements) {
       try {
         assert.equal(rt.arena.highWater, at);
         const m = build(rt, threads);
+        const wide = buildWide(rt, threads);
         try {
-          const got = await results(m);
+          const got = await results(m, wide);
           assert.ok(rt.arena.highWater > at, 'the model lives past the spacer');
           assert.equal(got.length, expected[threads].length);
           got.forEach((g, i) => assert.deepEqual(g, expected[threads][i], `result ${i} differs from the model low in memory`));
         } finally {
           m.dispose();
+          wide.dispose();
         }
       } finally {
         rt.arena.release(spacer);
