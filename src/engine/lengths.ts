@@ -1,8 +1,8 @@
 // Shapes of a graph at a given input length. A model whose inputs are declared [null, C] is built
 // at TEMPLATE_LENGTH; it plans and runs at the length of its data: every node's shapes are
-// inferred again for that length, and the layers are bound to them (their inputShapes and
-// outputShape, which their forward/backward read) while the plan of that length runs. Weights
-// must not depend on the length; a graph where they would is refused when the model is built.
+// inferred again for that length and kept in the plan (NodeIO.inShapes / outShape, what forward
+// and backward read); the layers keep the shapes they were built with. Weights must not depend
+// on the length; a graph where they would is refused when the model is built.
 //   ins[i]  the input shapes of node i      outs[i]  the shape of value i (node i's output)
 
 import { ConfigError } from '../layers/args.ts';
@@ -27,7 +27,8 @@ export function templateShapes(graph: Graph): GraphShapes {
 /** Whether the model takes signals of any length (an input declared [null, C]). */
 export const isVariableLength = (graph: Graph): boolean => graph.inputs.some((t) => (t.node.layer as InputLayer).variableLength);
 
-/** Infers every node's shapes for inputs of `length` samples and binds the layers to them.
+/** Infers every node's shapes for inputs of `length` samples (each layer built again for them,
+ *  then given back the shapes and weights it had).
  *  Throws a ConfigError naming the layer when the length does not fit it (too short for a
  *  "valid" window) or when its weights would change shape. */
 export function shapesAt(graph: Graph, length: number, owner: string, before?: (node: number, ins: number[][]) => void): GraphShapes {
@@ -42,16 +43,21 @@ export function shapesAt(graph: Graph, length: number, owner: string, before?: (
       return;
     }
     before?.(i, x);
-    const weights = layer.weights;
+    const { inputShapes, outputShape, weights } = layer;
+    let out: number[];
+    let probe: typeof weights;
     try {
       layer.build(x.length === 1 ? x[0] : x);
+      out = layer.outputShape;
+      probe = layer.weights;
     } catch (e) {
-      layer.weights = weights;
       if (!(e instanceof ConfigError)) throw e;
       throw new ConfigError(`${owner}: inputs of length ${length} do not fit: ${e.message}`, { cause: e });
+    } finally {
+      layer.inputShapes = inputShapes;
+      layer.outputShape = outputShape;
+      layer.weights = weights;
     }
-    const probe = layer.weights;
-    layer.weights = weights;
     const j = probe.findIndex((w, j) => w.shape.join() !== weights[j]?.shape.join());
     if (j >= 0) {
       throw new ConfigError(
@@ -59,44 +65,26 @@ export function shapesAt(graph: Graph, length: number, owner: string, before?: (
           'so the model needs a fixed input length: declare input({shape: [length, channels]})',
       );
     }
-    outs.push(layer.outputShape);
+    outs.push(out);
   });
   return { length, ins, outs };
 }
 
-/** Sets the layers' shapes to those of a plan (what their forward and backward read). A layer
- *  without weights may also serve another model of another length, so every model binds before
- *  it runs; a layer already bound costs one comparison. */
-export function bind(graph: Graph, shapes: GraphShapes): void {
-  const { nodes } = graph;
-  for (let i = 0; i < nodes.length; i++) {
-    const layer = nodes[i].layer;
-    if (layer.outputShape === shapes.outs[i] || layer instanceof InputLayer) continue;
-    layer.inputShapes = shapes.ins[i];
-    layer.outputShape = shapes.outs[i];
-  }
-}
-
 /** At model build: a variable-length graph must keep its weights at every length, and no layer
- *  that needs a fixed length (Flatten, Dense on a sequence) may read a value whose length varies.
- *  Leaves the layers bound to the template shapes. */
+ *  that needs a fixed length (Flatten, Dense on a sequence) may read a value whose length varies. */
 export function checkVariableLength(graph: Graph, owner: string): void {
   const template = templateShapes(graph);
-  try {
-    shapesAt(graph, PROBE_LENGTH, owner, (i, x) => {
-      const node = graph.nodes[i];
-      if (!FIXED_LENGTH.has(node.layer.className)) return;
-      const varies = x.findIndex((s, j) => s.join() !== template.ins[i][j].join());
-      if (varies < 0) return;
-      const shape = template.ins[i][varies].map((d, j) => (j === 0 ? 'null' : d));
-      throw new ConfigError(
-        `${owner}: ${node.layer.label} reads ${node.inputs[varies].label.replace(/ \[.*/, '')} of shape [${shape.join(', ')}], whose length is that of the input (declared [null, ...]); ` +
-          `${node.layer.className} needs a fixed length. Pool over the length first (globalAveragePooling1d / globalMaxPooling1d), or declare a fixed input length`,
-      );
-    });
-  } finally {
-    bind(graph, template);
-  }
+  shapesAt(graph, PROBE_LENGTH, owner, (i, x) => {
+    const node = graph.nodes[i];
+    if (!FIXED_LENGTH.has(node.layer.className)) return;
+    const varies = x.findIndex((s, j) => s.join() !== template.ins[i][j].join());
+    if (varies < 0) return;
+    const shape = template.ins[i][varies].map((d, j) => (j === 0 ? 'null' : d));
+    throw new ConfigError(
+      `${owner}: ${node.layer.label} reads ${node.inputs[varies].label.replace(/ \[.*/, '')} of shape [${shape.join(', ')}], whose length is that of the input (declared [null, ...]); ` +
+        `${node.layer.className} needs a fixed length. Pool over the length first (globalAveragePooling1d / globalMaxPooling1d), or declare a fixed input length`,
+    );
+  });
 }
 
 /** Layers that refuse a sequence of unknown length: their output size (Flatten) or their per-row

@@ -9,7 +9,7 @@ import { checkInitializer, type InitializerName } from './initializers.ts';
 import { baseArgs, initializerJson, initializerName, one } from './keras-config.ts';
 import { registerClass, type KerasConfig } from './registry.ts';
 import type { KernelExports } from '../runtime/runtime.ts';
-import { Layer, size, type BufferPlanner, type LayerArgs, type NodeIO, type StepContext, type StreamSpec, type WeightSpec } from './layer.ts';
+import { Layer, lastAxis, rowsOf, type BufferPlanner, type LayerArgs, type NodeIO, type StepContext, type StreamSpec, type WeightSpec } from './layer.ts';
 import { Conv1D } from './conv1d.ts';
 
 export interface BatchNormalizationArgs extends LayerArgs {
@@ -71,12 +71,8 @@ export class BatchNormalization extends Layer {
     return inputShape.slice();
   }
 
-  private get channels(): number {
-    return this.inputShape[this.inputShape.length - 1];
-  }
-
   protected override weightSpecs(): WeightSpec[] {
-    const C = [this.channels];
+    const C = [lastAxis(this.inputShape)];
     const specs: WeightSpec[] = [];
     if (this.scale) specs.push({ name: 'gamma', shape: C, initializer: this.inits.gamma, trainable: true });
     if (this.center) specs.push({ name: 'beta', shape: C, initializer: this.inits.beta, trainable: true });
@@ -90,7 +86,7 @@ export class BatchNormalization extends Layer {
   // dgamma, dbeta of a layer without them; discardDx when the input needs no gradient; gamma1
   // (ones) when scale=false, beta0 (zeros) when center=false.
   override plan(p: BufferPlanner, io: NodeIO): void {
-    const C = this.channels;
+    const C = lastAxis(io.inShapes[0]);
     io.s.mean = p.act(C);
     io.s.rstd = p.act(C);
     if (!this.scale) io.s.gamma1 = p.constant(C, 1);
@@ -99,10 +95,6 @@ export class BatchNormalization extends Layer {
     io.s.scratch = p.scratch(bnScratchFloats(io.y.floats / C, C));
     io.s.discard = p.scratch(2 * C);
     if (!io.dxs[0]) io.s.discardDx = p.scratch(io.y.floats);
-  }
-
-  private rows(batch: number): number {
-    return (batch * size(this.inputShape)) / this.channels;
   }
 
   /** gamma, or the constant ones when the layer has no scale. */
@@ -120,7 +112,7 @@ export class BatchNormalization extends Layer {
    *  forward from the current weights (`p` plans buffers of the conv's node), and writes this
    *  node's output; this node's inference forward does nothing. Training forwards are unchanged. */
   foldInto(producer: Layer, p: BufferPlanner, producerIO: NodeIO, io: NodeIO): boolean {
-    if (!(producer instanceof Conv1D) || producer.filters !== this.channels) return false;
+    if (!(producer instanceof Conv1D) || producer.filters !== lastAxis(io.inShapes[0])) return false;
     const R = producer.kernelSize * producerIO.inShapes[0][1];
     const F = producer.filters;
     const fold = { w: p.act(R * F), b: p.act(F), y: io.y };
@@ -147,8 +139,8 @@ export class BatchNormalization extends Layer {
   forward(ctx: StepContext, io: NodeIO): void {
     const { k, batch, training } = ctx;
     if (io.s.folded && !training) return; // the conv before wrote y (foldInto)
-    const C = this.channels;
-    const R = this.rows(batch);
+    const C = lastAxis(io.inShapes[0]);
+    const R = rowsOf(io.inShapes[0], batch);
     const gamma = this.gammaPtr(io);
     const beta = this.betaPtr(io);
     const mm = this.ptrOf('moving_mean');
@@ -168,13 +160,13 @@ export class BatchNormalization extends Layer {
   /** Backward of the training-mode forward (batch statistics). */
   backward(ctx: StepContext, io: NodeIO): void {
     const { k, batch } = ctx;
-    const C = this.channels;
+    const C = lastAxis(io.inShapes[0]);
     const dgamma = this.gradOf('gamma') || io.s.discard.ptr;
     const dbeta = this.gradOf('beta') || io.s.discard.ptr + 4 * C;
     const dx = io.dxs[0] ?? io.s.discardDx;
     if (!io.dxs[0] && !this.gradOf('gamma') && !this.gradOf('beta')) return;
     // the steps of the kernels' batchnorm_backward, each split over the threads on its own
-    const R = this.rows(batch);
+    const R = rowsOf(io.inShapes[0], batch);
     const partials = io.s.scratch.ptr;
     const n = bnChunks(R);
     const table = partials + 16 * C * n;

@@ -8,7 +8,7 @@ import { KERNEL_LAYER_KEYS, parseKernelLayerArgs, parsePenalties, withPenalties,
 import type { InitializerName } from './initializers.ts';
 import { baseArgs, kernelLayerArgs, kernelLayerJson } from './keras-config.ts';
 import { registerClass, type KerasConfig } from './registry.ts';
-import { Layer, size, type BufferPlanner, type LayerArgs, type NodeIO, type StepContext, type StreamSpec, type WeightSpec } from './layer.ts';
+import { Layer, lastAxis, rowsOf, type BufferPlanner, type LayerArgs, type NodeIO, type StepContext, type StreamSpec, type WeightSpec } from './layer.ts';
 
 export interface DenseArgs extends LayerArgs, KernelLayerArgs {
   /** Number of output units U. */
@@ -40,24 +40,16 @@ export class Dense extends Layer {
     return [...inputShape.slice(0, -1), this.units];
   }
 
-  private get inUnits(): number {
-    return this.inputShape[this.inputShape.length - 1];
-  }
-
-  /** Rows of the GEMM per sample (1 for a flat input). */
-  private get rowsPerSample(): number {
-    return size(this.inputShape.slice(0, -1));
-  }
 
   protected override weightSpecs(): WeightSpec[] {
-    const specs: WeightSpec[] = [{ name: 'kernel', shape: [this.inUnits, this.units], initializer: this.kernelInitializer, trainable: true }];
+    const specs: WeightSpec[] = [{ name: 'kernel', shape: [lastAxis(this.inputShape), this.units], initializer: this.kernelInitializer, trainable: true }];
     if (this.useBias) specs.push({ name: 'bias', shape: [this.units], initializer: this.biasInitializer, trainable: true });
     return withPenalties(this.label, specs, this.penalties);
   }
 
   override plan(p: BufferPlanner, io: NodeIO): void {
     this.act.plan(p, io);
-    if (p.training && io.dxs[0]) io.s.wt = p.scratch(this.inUnits * this.units);
+    if (p.training && io.dxs[0]) io.s.wt = p.scratch(lastAxis(io.inShapes[0]) * this.units);
   }
 
   override streamSpec(): StreamSpec {
@@ -65,14 +57,14 @@ export class Dense extends Layer {
   }
 
   forward({ k, batch }: StepContext, io: NodeIO): void {
-    const R = batch * this.rowsPerSample;
-    k.dense_forward(io.xs[0].ptr, this.ptrOf('kernel'), this.ptrOf('bias'), io.s.z.ptr, R, this.inUnits, this.units);
+    const R = rowsOf(io.inShapes[0], batch); // GEMM rows: one per sample, or per step of [L, C]
+    k.dense_forward(io.xs[0].ptr, this.ptrOf('kernel'), this.ptrOf('bias'), io.s.z.ptr, R, lastAxis(io.inShapes[0]), this.units);
     this.act.forward(k, io, R, this.units);
   }
 
   backward({ k, batch }: StepContext, io: NodeIO, logitsGradGiven: boolean): void {
-    const R = batch * this.rowsPerSample;
-    const I = this.inUnits;
+    const R = rowsOf(io.inShapes[0], batch);
+    const I = lastAxis(io.inShapes[0]);
     const U = this.units;
     this.act.backward(k, io, R, U, logitsGradGiven);
     const dz = io.s.dz.ptr;

@@ -43,14 +43,14 @@ export class Dropout extends Layer {
   }
 
   forward({ k, batch, training, rng }: StepContext, io: NodeIO): void {
-    const n = batch * size(this.inputShape);
+    const n = batch * size(io.inShapes[0]);
     const seed = (this.rng ?? rng).int(2 ** 32);
     k.dropout_forward(io.xs[0].ptr, io.y.ptr, io.s.mask.ptr, n, training ? this.rate : 0, seed);
   }
 
   backward({ k, batch }: StepContext, io: NodeIO): void {
     const dx = io.dxs[0];
-    if (dx) k.dropout_backward(io.dy.ptr, io.s.mask.ptr, dx.ptr, batch * size(this.inputShape));
+    if (dx) k.dropout_backward(io.dy.ptr, io.s.mask.ptr, dx.ptr, batch * size(io.inShapes[0]));
   }
 
   override getConfig(): KerasConfig {

@@ -48,11 +48,11 @@ export class Embedding extends Layer {
   }
 
   forward({ rt, k, batch }: StepContext, io: NodeIO): void {
-    const N = batch * size(this.inputShape);
+    const N = batch * size(io.inShapes[0]);
     const x = io.xs[0].ptr;
     const bad = k.embedding_forward(x, this.ptrOf('embeddings'), io.y.ptr, N, this.inputDim, this.outputDim);
     if (bad >= 0) {
-      const per = size(this.inputShape);
+      const per = size(io.inShapes[0]);
       const id = rt.f32(x + 4 * bad, 1)[0];
       throw new ConfigError(`${this.label}: token id ${showValue(id)} (sample ${Math.floor(bad / per)}, position ${bad % per}) must be an integer in [0, ${this.inputDim - 1}] (inputDim ${this.inputDim})`);
     }
@@ -60,7 +60,7 @@ export class Embedding extends Layer {
 
   backward({ k, batch }: StepContext, io: NodeIO): void {
     const dw = this.gradOf('embeddings');
-    if (dw) k.embedding_backward(io.xs[0].ptr, io.dy.ptr, dw, batch * size(this.inputShape), this.outputDim);
+    if (dw) k.embedding_backward(io.xs[0].ptr, io.dy.ptr, dw, batch * size(io.inShapes[0]), this.outputDim);
   }
 
   override getConfig(): KerasConfig {

@@ -34,15 +34,15 @@ export class Flatten extends Layer {
     return [size(inputShape)];
   }
 
-  /** [d1, prod(rest)] of one sample: the transpose of channelsFirst. */
-  private get dims(): [number, number] {
-    const d1 = this.inputShape[0];
-    return [d1, size(this.inputShape) / d1];
+  /** [d1, prod(rest)] of one sample of the node's input: the transpose of channelsFirst. */
+  private dims(io: NodeIO): [number, number] {
+    const x = io.inShapes[0];
+    return [x[0], size(x) / x[0]];
   }
 
   forward({ k, batch }: StepContext, io: NodeIO): void {
     if (this.isView) return;
-    const [A, N] = this.dims;
+    const [A, N] = this.dims(io);
     // y[b, n, a] = x[b, a, n]
     k.strided_copy(io.xs[0].ptr, io.y.ptr, batch, A, N, A * N, N, 1, A * N, 1, A, 0);
   }
@@ -50,7 +50,7 @@ export class Flatten extends Layer {
   backward({ k, batch }: StepContext, io: NodeIO): void {
     const dx = io.dxs[0];
     if (this.isView || !dx) return;
-    const [A, N] = this.dims;
+    const [A, N] = this.dims(io);
     // dx[b, a, n] += dy[b, n, a]
     k.strided_copy(io.dy.ptr, dx.ptr, batch, A, N, A * N, 1, A, A * N, N, 1, 1);
   }

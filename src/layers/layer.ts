@@ -79,6 +79,12 @@ export interface StepContext {
 
 export const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
+/** The last axis (channels) of a shape. */
+export const lastAxis = (shape: readonly number[]): number => shape[shape.length - 1];
+
+/** Rows of `batch` samples of `shape` over its last axis: batch * size(shape) / last axis. */
+export const rowsOf = (shape: readonly number[], batch: number): number => (batch * size(shape)) / lastAxis(shape);
+
 /** How layers ask for their per-node buffers (engine/planner.ts implements it). */
 export interface BufferPlanner {
   /** Samples the buffers hold. */

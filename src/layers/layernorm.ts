@@ -11,7 +11,7 @@ import { boolean, finiteNumber, showValue } from './args.ts';
 import { checkInitializer, type InitializerName } from './initializers.ts';
 import { baseArgs, initializerJson, initializerName, one } from './keras-config.ts';
 import { registerClass, type KerasConfig } from './registry.ts';
-import { Layer, size, type BufferPlanner, type LayerArgs, type NodeIO, type StepContext, type StreamSpec, type WeightSpec } from './layer.ts';
+import { Layer, lastAxis, rowsOf, type BufferPlanner, type LayerArgs, type NodeIO, type StepContext, type StreamSpec, type WeightSpec } from './layer.ts';
 
 export interface LayerNormalizationArgs extends LayerArgs {
   /** Normalized axis; only the last axis (-1, the channels) is supported. */
@@ -51,16 +51,8 @@ export class LayerNormalization extends Layer {
     return inputShape.slice();
   }
 
-  private get channels(): number {
-    return this.inputShape[this.inputShape.length - 1];
-  }
-
-  private rows(batch: number): number {
-    return (batch * size(this.inputShape)) / this.channels;
-  }
-
   protected override weightSpecs(): WeightSpec[] {
-    const C = [this.channels];
+    const C = [lastAxis(this.inputShape)];
     const specs: WeightSpec[] = [];
     if (this.scale) specs.push({ name: 'gamma', shape: C, initializer: this.gammaInitializer, trainable: true });
     if (this.center) specs.push({ name: 'beta', shape: C, initializer: this.betaInitializer, trainable: true });
@@ -70,8 +62,8 @@ export class LayerNormalization extends Layer {
   // io.s: mean, rstd [R] for the backward; gamma1 (ones) / beta0 (zeros) without scale / center;
   // discardDx, discardGamma, discardBeta: where unwanted gradients land.
   override plan(p: BufferPlanner, io: NodeIO): void {
-    const C = this.channels;
-    const R = this.rows(p.capacity);
+    const C = lastAxis(io.inShapes[0]);
+    const R = rowsOf(io.inShapes[0], p.capacity);
     io.s.mean = p.act(R);
     io.s.rstd = p.act(R);
     if (!this.scale) io.s.gamma1 = p.constant(C, 1);
@@ -92,7 +84,7 @@ export class LayerNormalization extends Layer {
 
   forward({ k, batch }: StepContext, io: NodeIO): void {
     const beta = io.s.beta0 ? io.s.beta0.ptr : this.ptrOf('beta');
-    k.layernorm_forward(io.xs[0].ptr, this.gammaPtr(io), beta, io.y.ptr, io.s.mean.ptr, io.s.rstd.ptr, this.rows(batch), this.channels, this.epsilon);
+    k.layernorm_forward(io.xs[0].ptr, this.gammaPtr(io), beta, io.y.ptr, io.s.mean.ptr, io.s.rstd.ptr, rowsOf(io.inShapes[0], batch), lastAxis(io.inShapes[0]), this.epsilon);
   }
 
   backward({ k, batch }: StepContext, io: NodeIO): void {
@@ -100,7 +92,7 @@ export class LayerNormalization extends Layer {
     const dx = io.dxs[0] ?? io.s.discardDx;
     const dgamma = this.gradOf('gamma') || io.s.discardGamma.ptr;
     const dbeta = this.gradOf('beta') || io.s.discardBeta.ptr;
-    k.layernorm_backward(io.xs[0].ptr, this.gammaPtr(io), io.s.mean.ptr, io.s.rstd.ptr, io.dy.ptr, dx.ptr, dgamma, dbeta, this.rows(batch), this.channels);
+    k.layernorm_backward(io.xs[0].ptr, this.gammaPtr(io), io.s.mean.ptr, io.s.rstd.ptr, io.dy.ptr, dx.ptr, dgamma, dbeta, rowsOf(io.inShapes[0], batch), lastAxis(io.inShapes[0]));
   }
 
   override getConfig(): KerasConfig {

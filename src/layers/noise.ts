@@ -25,12 +25,12 @@ export class GaussianNoise extends RandomLayer {
 
   forward(ctx: StepContext, io: NodeIO): void {
     if (!ctx.training) return this.copy(ctx, io);
-    ctx.k.gaussian_noise_forward(io.xs[0].ptr, io.y.ptr, this.count(ctx.batch), this.stddev, this.stepSeed(ctx));
+    ctx.k.gaussian_noise_forward(io.xs[0].ptr, io.y.ptr, this.count(io, ctx.batch), this.stddev, this.stepSeed(ctx));
   }
 
   backward({ k, batch }: StepContext, io: NodeIO): void {
     const dx = io.dxs[0];
-    if (dx) k.strided_copy(io.dy.ptr, dx.ptr, 1, 1, this.count(batch), 0, 0, 1, 0, 0, 1, 1); // dx += dy
+    if (dx) k.strided_copy(io.dy.ptr, dx.ptr, 1, 1, this.count(io, batch), 0, 0, 1, 0, 0, 1, 1); // dx += dy
   }
 
   override getConfig(): KerasConfig {
@@ -65,14 +65,14 @@ export class GaussianDropout extends RandomLayer {
   forward(ctx: StepContext, io: NodeIO): void {
     if (!ctx.training || this.rate === 0) return this.copy(ctx, io);
     const stddev = Math.sqrt(this.rate / (1 - this.rate));
-    ctx.k.gaussian_dropout_forward(io.xs[0].ptr, io.y.ptr, io.s.mask.ptr, this.count(ctx.batch), stddev, this.stepSeed(ctx));
+    ctx.k.gaussian_dropout_forward(io.xs[0].ptr, io.y.ptr, io.s.mask.ptr, this.count(io, ctx.batch), stddev, this.stepSeed(ctx));
   }
 
   backward({ k, batch }: StepContext, io: NodeIO): void {
     const dx = io.dxs[0];
     if (!dx) return;
-    if (this.rate === 0) k.strided_copy(io.dy.ptr, dx.ptr, 1, 1, this.count(batch), 0, 0, 1, 0, 0, 1, 1);
-    else k.dropout_backward(io.dy.ptr, io.s.mask.ptr, dx.ptr, this.count(batch));
+    if (this.rate === 0) k.strided_copy(io.dy.ptr, dx.ptr, 1, 1, this.count(io, batch), 0, 0, 1, 0, 0, 1, 1);
+    else k.dropout_backward(io.dy.ptr, io.s.mask.ptr, dx.ptr, this.count(io, batch));
   }
 
   override getConfig(): KerasConfig {

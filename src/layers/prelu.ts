@@ -44,8 +44,9 @@ export class PReLU extends Layer {
     return [{ name: 'alpha', shape: this.inputShape.slice(this.sharedAxes.length), initializer: this.alphaInitializer, trainable: true }];
   }
 
-  private rows(batch: number): number {
-    return (batch * size(this.inputShape)) / this.alphaSize;
+  /** Rows of `batch` samples of the node's input over the slopes. */
+  private rows(io: NodeIO, batch: number): number {
+    return (batch * size(io.inShapes[0])) / this.alphaSize;
   }
 
   /** io.s: where the kernel's unwanted gradient lands (discardDx, discardAlpha). */
@@ -63,7 +64,7 @@ export class PReLU extends Layer {
   }
 
   forward({ k, batch }: StepContext, io: NodeIO): void {
-    k.prelu_forward(io.xs[0].ptr, this.ptrOf('alpha'), io.y.ptr, this.rows(batch), this.alphaSize);
+    k.prelu_forward(io.xs[0].ptr, this.ptrOf('alpha'), io.y.ptr, this.rows(io, batch), this.alphaSize);
   }
 
   backward({ k, batch }: StepContext, io: NodeIO): void {
@@ -71,7 +72,7 @@ export class PReLU extends Layer {
     // the kernel produces both gradients; the one not wanted lands in scratch
     const dx = io.dxs[0] ?? io.s.discardDx;
     const dalpha = this.gradOf('alpha') || io.s.discardAlpha.ptr;
-    k.prelu_backward(io.xs[0].ptr, this.ptrOf('alpha'), io.dy.ptr, dx.ptr, dalpha, this.rows(batch), this.alphaSize);
+    k.prelu_backward(io.xs[0].ptr, this.ptrOf('alpha'), io.dy.ptr, dx.ptr, dalpha, this.rows(io, batch), this.alphaSize);
   }
 
   override getConfig(): KerasConfig {

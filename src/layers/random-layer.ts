@@ -34,14 +34,14 @@ export abstract class RandomLayer extends Layer {
     return (this.own ?? ctx.rng).int(2 ** 32);
   }
 
-  /** Elements of this step. */
-  protected count(batch: number): number {
-    return batch * size(this.inputShape);
+  /** Elements of `batch` samples of the node's input. */
+  protected count(io: NodeIO, batch: number): number {
+    return batch * size(io.inShapes[0]);
   }
 
   /** y = x (inference of the noise layers). */
   protected copy({ k, batch }: StepContext, io: NodeIO): void {
-    const n = this.count(batch);
+    const n = this.count(io, batch);
     k.strided_copy(io.xs[0].ptr, io.y.ptr, 1, 1, n, 0, 0, 1, 0, 0, 1, 0);
   }
 

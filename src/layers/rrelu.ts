@@ -36,7 +36,7 @@ export class RReLU extends RandomLayer {
   }
 
   forward(ctx: StepContext, io: NodeIO): void {
-    const n = this.count(ctx.batch);
+    const n = this.count(io, ctx.batch);
     if (ctx.training) ctx.k.rrelu_forward(io.xs[0].ptr, io.y.ptr, io.s.slope.ptr, n, this.lower, this.upper, this.stepSeed(ctx));
     else {
       const mid = (this.lower + this.upper) / 2;
@@ -46,7 +46,7 @@ export class RReLU extends RandomLayer {
 
   backward({ k, batch }: StepContext, io: NodeIO): void {
     const dx = io.dxs[0];
-    if (dx) k.dropout_backward(io.dy.ptr, io.s.slope.ptr, dx.ptr, this.count(batch)); // dx += dy * slope
+    if (dx) k.dropout_backward(io.dy.ptr, io.s.slope.ptr, dx.ptr, this.count(io, batch)); // dx += dy * slope
   }
 
   override getConfig(): KerasConfig {

@@ -35,13 +35,13 @@ export class SpatialDropout1D extends RandomLayer {
 
   forward(ctx: StepContext, io: NodeIO): void {
     if (!ctx.training) return this.copy(ctx, io);
-    const [L, C] = this.inputShape;
+    const [L, C] = io.inShapes[0];
     ctx.k.spatial_dropout_forward(io.xs[0].ptr, io.y.ptr, io.s.mask.ptr, ctx.batch, L, C, this.rate, this.stepSeed(ctx));
   }
 
   backward({ k, batch }: StepContext, io: NodeIO): void {
     const dx = io.dxs[0];
-    const [L, C] = this.inputShape;
+    const [L, C] = io.inShapes[0];
     if (dx) k.spatial_dropout_backward(io.dy.ptr, io.s.mask.ptr, dx.ptr, batch, L, C);
   }
 

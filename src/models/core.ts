@@ -28,7 +28,7 @@ import { initialize } from '../layers/initializers.ts';
 import { size, type Layer, type StepContext, type Weight } from '../layers/layer.ts';
 import { Graph } from '../engine/graph.ts';
 import { MemoryPlan } from '../engine/planner.ts';
-import { bind, checkVariableLength, isVariableLength, shapesAt, templateShapes, type GraphShapes } from '../engine/lengths.ts';
+import { checkVariableLength, isVariableLength, shapesAt, templateShapes, type GraphShapes } from '../engine/lengths.ts';
 import type { SymbolicTensor } from '../engine/symbolic.ts';
 import type { Loss } from '../losses/index.ts';
 import type { Optimizer } from '../optimizers/index.ts';
@@ -155,11 +155,7 @@ export class ModelCore {
     if (!Number.isSafeInteger(length) || (length as number) < 1) throw new ConfigError(`model "${this.name}": takes inputs of any length ([null, C]); the length must be a positive integer, got ${showValue(length)}`);
     let shapes = this.shapesCache.get(length as number);
     if (shapes) return shapes;
-    try {
-      shapes = shapesAt(graph, length as number, `model "${this.name}"`);
-    } finally {
-      bind(graph, this.livePlan()?.shapes ?? templateShapes(graph));
-    }
+    shapes = shapesAt(graph, length as number, `model "${this.name}"`);
     if (this.shapesCache.size >= 8) this.shapesCache.delete(this.shapesCache.keys().next().value as number);
     this.shapesCache.set(length as number, shapes);
     return shapes;
@@ -344,10 +340,7 @@ export class ModelCore {
    *  gradients only a training plan has). */
   protected liveWork(method: string, batch: number, training = false): MemoryPlan {
     const plan = this.livePlan();
-    if (plan && Number.isInteger(batch) && batch >= 1 && batch <= plan.options.capacity && (plan.options.training || !training)) {
-      bind(this.graph, plan.shapes); // the layers read their shapes in forward/backward
-      return plan;
-    }
+    if (plan && Number.isInteger(batch) && batch >= 1 && batch <= plan.options.capacity && (plan.options.training || !training)) return plan;
     this.checkAlive(method);
     if (!plan) throw new ModelStateError(`model "${this.name}": ${method}: no working memory is planned; call prepare(batch) (or forwardBatch) first`);
     if (training && !plan.options.training) {

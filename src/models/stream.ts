@@ -69,7 +69,6 @@ export class StreamSession {
   private readonly work: WorkPlan;
   private readonly ctx: StepContext;
   private readonly counts: number[];
-  private readonly saved: [number[][], number[]][];
   private readonly out: number;
   private readonly input: number;
   private readonly C: number;
@@ -170,7 +169,7 @@ export class StreamSession {
           return slot;
         },
       };
-      this.bound(node.layer, io, () => node.layer.plan(planner, io));
+      node.layer.plan(planner, io);
       this.nodes.push({ layer: node.layer, spec: s, io, queues, feeds: [], F });
     });
     graph.nodes.forEach((node, i) => {
@@ -187,7 +186,6 @@ export class StreamSession {
     mem.sessions.add(work);
     // a session dropped without dispose() gives its memory back once collected (Arena.track)
     rt.arena.track(this, releaser(mem, work), work);
-    this.saved = graph.nodes.map((n) => [n.layer.inputShapes, n.layer.outputShape]);
     this.ctx = { rt, k: rt.kernels, batch: 1, training: false, rng: new Random(0) };
     this.heap = new Float32Array(rt.memory.buffer);
     // a buffer of the session's WASM bytes, never used: the collector counts it (external
@@ -229,20 +227,6 @@ export class StreamSession {
     return c;
   }
 
-  /** Runs fn with the layer bound to the shapes of io (what forward reads), then restores. */
-  private bound(layer: Layer, io: NodeIO, fn: () => void): void {
-    const ins = layer.inputShapes;
-    const out = layer.outputShape;
-    layer.inputShapes = io.inShapes;
-    layer.outputShape = io.outShape;
-    try {
-      fn();
-    } finally {
-      layer.inputShapes = ins;
-      layer.outputShape = out;
-    }
-  }
-
   private check(method: string): void {
     if (this.disposed) throw new ModelStateError(`model "${this.model.name}": stream session ${method}() after its dispose()`);
     if (this.mem.isReleased || !this.work.live) throw new ModelStateError(`model "${this.model.name}": stream session ${method}() after the model was disposed; its sessions' memory is released`);
@@ -277,19 +261,7 @@ export class StreamSession {
     const result = new Float32Array(steps * F);
     if (this.heap.buffer !== this.rt.memory.buffer) this.heap = new Float32Array(this.rt.memory.buffer);
     let at = 0;
-    const { nodes } = this.graph;
-    for (let i = 0; i < nodes.length; i++) {
-      this.saved[i][0] = nodes[i].layer.inputShapes;
-      this.saved[i][1] = nodes[i].layer.outputShape;
-    }
-    try {
-      for (let off = 0; off < n; off += this.maxChunk) at = this.slice(chunk, off, Math.min(this.maxChunk, n - off), result, at);
-    } finally {
-      for (let i = nodes.length - 1; i >= 0; i--) {
-        nodes[i].layer.inputShapes = this.saved[i][0];
-        nodes[i].layer.outputShape = this.saved[i][1];
-      }
-    }
+    for (let off = 0; off < n; off += this.maxChunk) at = this.slice(chunk, off, Math.min(this.maxChunk, n - off), result, at);
     if (at !== steps * F) throw new Error(`stream: ${at / F} output steps computed, ${steps} expected`);
     return result;
   }
@@ -316,9 +288,7 @@ export class StreamSession {
         io.inShapes[0][0] = h;
       }
       if (T === 0) continue;
-      io.outShape[0] = T;
-      layer.inputShapes = io.inShapes;
-      layer.outputShape = io.outShape;
+      io.outShape[0] = T; // the layer reads its shapes from io
       layer.streamForward(this.ctx, io);
       for (const q of queues) this.consume(q, queues.length > 1 ? T : T * spec.stride);
       for (const q of n.feeds) this.append(q, io.y.ptr, T);
