@@ -34,7 +34,7 @@ import type { Loss } from '../losses/index.ts';
 import type { Optimizer } from '../optimizers/index.ts';
 import { OutOfMemoryError } from '../runtime/arena.ts';
 import { Random } from '../runtime/random.ts';
-import { checkThreads, runtime, type Runtime } from '../runtime/runtime.ts';
+import { checkThreads, runtime, type KernelExports, type Runtime } from '../runtime/runtime.ts';
 import { InputLayer } from '../layers/input.ts';
 import { describe, isNumbers } from './inputs.ts';
 import { checkBatch, checkWeightValues, isList } from './guards.ts';
@@ -352,8 +352,15 @@ export class ModelCore {
     throw new ConfigError(`model "${this.name}": ${method}: batch must be an integer in 1..${plan.options.capacity} (the planned capacity), got ${showValue(batch)}`);
   }
 
+  /** The kernel table every kernel call of the model goes through (steps, optimizer, checks,
+   *  stream sessions): on the model's `threads`, else the runtime's. The one place a model's
+   *  thread count is applied. */
+  protected get kernels(): KernelExports {
+    return this.threads === undefined ? this.rt.kernels : this.rt.kernelsFor(this.threads);
+  }
+
   protected context(batch: number, training: boolean): StepContext {
-    return { rt: this.rt, k: this.threads === undefined ? this.rt.kernels : this.rt.kernelsFor(this.threads), batch, training, rng: this.rng };
+    return { rt: this.rt, k: this.kernels, batch, training, rng: this.rng };
   }
 
   /** Copies of all weights, in layer order. */
@@ -373,7 +380,7 @@ export class ModelCore {
    *  or null. Counted by one kernel per block; searched in JS only when there is one. */
   firstNonFiniteWeight(): { name: string; index: number; value: number } | null {
     this.ensureBuilt('firstNonFiniteWeight');
-    const k = this.rt.kernels;
+    const k = this.kernels;
     if (k.f32_count_nonfinite(this.mem.params, this.paramsFloats) + k.f32_count_nonfinite(this.mem.state, this.stateFloats) === 0) return null;
     for (const w of this.weights) {
       const v = this.rt.f32(w.ptr, w.size);

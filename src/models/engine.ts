@@ -101,10 +101,9 @@ export class ModelEngine extends ModelCore {
     const opt = this.optimizer;
     if (!opt) throw new ConfigError(`model "${this.name}": applyOptimizer: call compile({optimizer, loss}) first`);
     const grads = this.liveWork('applyOptimizer', 1, true).paramGrads!.ptr;
-    this.rt.withThreads(this.threads, () => {
-      opt.step(this.rt, this.mem.params, grads, this.paramsFloats);
-      applyConstraints(this.rt.kernels, this.weights);
-    });
+    const k = this.kernels;
+    opt.step(this.rt, this.mem.params, grads, this.paramsFloats, k);
+    applyConstraints(k, this.weights);
   }
 
   /** Number of target values per sample of output `o` for its compiled loss (at input `length`

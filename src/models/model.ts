@@ -116,7 +116,7 @@ export class LayersModel extends ModelEngine {
    *  model's. */
   stream(options?: StreamOptions): StreamSession {
     this.ensureBuilt('stream');
-    return new StreamSession(this, this.graph, this.rt, this.mem, options);
+    return new StreamSession(this, this.graph, this.rt, this.mem, options, this.kernels);
   }
 
   /** NODE ONLY. Saves model.json + weights.bin (TF.js layers-model format: "Sequential" or

@@ -19,7 +19,7 @@ import { NO_SLOT, size, type BufferPlanner, type Layer, type NodeIO, type StepCo
 import type { Graph } from '../engine/graph.ts';
 import { Random } from '../runtime/random.ts';
 import { Slot, WorkPlan } from '../runtime/plan.ts';
-import type { Runtime } from '../runtime/runtime.ts';
+import type { KernelExports, Runtime } from '../runtime/runtime.ts';
 import { ModelStateError, type ModelMemory } from './ownership.ts';
 
 export interface StreamOptions {
@@ -85,6 +85,8 @@ export class StreamSession {
     private readonly rt: Runtime,
     private readonly mem: ModelMemory,
     options: StreamOptions = {},
+    /** The model's kernel table (on its threads). */
+    kernels: KernelExports = rt.kernels,
   ) {
     const owner = `model "${model.name}": stream()`;
     const maxChunk = options.maxChunk ?? 256;
@@ -186,7 +188,7 @@ export class StreamSession {
     mem.sessions.add(work);
     // a session dropped without dispose() gives its memory back once collected (Arena.track)
     rt.arena.track(this, releaser(mem, work), work);
-    this.ctx = { rt, k: rt.kernels, batch: 1, training: false, rng: new Random(0) };
+    this.ctx = { rt, k: kernels, batch: 1, training: false, rng: new Random(0) };
     this.heap = new Float32Array(rt.memory.buffer);
     // a buffer of the session's WASM bytes, never used: the collector counts it (external
     // memory), so dropped sessions are collected at the pace their WASM memory grows. 20,000

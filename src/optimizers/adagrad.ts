@@ -35,7 +35,7 @@ export class Adagrad extends Optimizer {
     rt.f32(this.state[0], this.n).fill(this.initialAccumulatorValue);
   }
   protected apply(rt: Runtime, p: number, g: number, N: number, s: StepValues): void {
-    rt.kernels.adagrad_update(p, g, this.state[0], N, s.lr, this.epsilon, s.scale, s.clip);
+    s.k.adagrad_update(p, g, this.state[0], N, s.lr, this.epsilon, s.scale, s.clip);
   }
   getConfig(): Record<string, unknown> {
     return this.config({ initialAccumulatorValue: this.initialAccumulatorValue, epsilon: this.epsilon });

@@ -42,7 +42,7 @@ export class Adam extends Optimizer {
   protected apply(rt: Runtime, p: number, g: number, N: number, s: StepValues): void {
     const step = s.lr / (1 - Math.pow(this.beta1, s.t));
     const cb2 = 1 / Math.sqrt(1 - Math.pow(this.beta2, s.t));
-    rt.kernels.adam_update(p, g, this.state[0], this.state[1], N, step, this.beta1, this.beta2, this.epsilon, cb2, this.decay(s.lr), s.scale, s.clip);
+    s.k.adam_update(p, g, this.state[0], this.state[1], N, step, this.beta1, this.beta2, this.epsilon, cb2, this.decay(s.lr), s.scale, s.clip);
   }
   protected options(): Record<string, unknown> {
     return { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };

@@ -37,7 +37,7 @@ export class Adamax extends Optimizer {
   }
   protected apply(rt: Runtime, p: number, g: number, N: number, s: StepValues): void {
     const step = s.lr / (1 - Math.pow(this.beta1, s.t));
-    rt.kernels.adamax_update(p, g, this.state[0], this.state[1], N, step, this.beta1, this.beta2, this.epsilon, s.scale, s.clip);
+    s.k.adamax_update(p, g, this.state[0], this.state[1], N, step, this.beta1, this.beta2, this.epsilon, s.scale, s.clip);
   }
   getConfig(): Record<string, unknown> {
     return this.config({ beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon });

@@ -56,7 +56,7 @@ export class Nadam extends Optimizer {
     const cg = (s.lr * (1 - mu)) / (1 - this.muProduct);
     const cm = (s.lr * muNext) / (1 - this.muProduct * muNext);
     const cb2 = 1 / Math.sqrt(1 - Math.pow(this.beta2, s.t));
-    rt.kernels.nadam_update(p, g, this.state[0], this.state[1], N, cg, cm, this.beta1, this.beta2, this.epsilon, cb2, s.scale, s.clip);
+    s.k.nadam_update(p, g, this.state[0], this.state[1], N, cg, cm, this.beta1, this.beta2, this.epsilon, cb2, s.scale, s.clip);
   }
   getConfig(): Record<string, unknown> {
     return this.config({ beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, momentumDecay: this.momentumDecay });

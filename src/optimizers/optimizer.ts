@@ -3,7 +3,7 @@
 // the first step and released by dispose().   p, g, state [N]
 // Shared options: learningRate (a number, a schedule or a function of the step), clipnorm, clipvalue.
 
-import type { Runtime } from '../runtime/runtime.ts';
+import type { KernelExports, Runtime } from '../runtime/runtime.ts';
 import { ConfigError, showValue } from '../layers/args.ts';
 import { LearningRateSchedule, deserialize } from './schedules.ts';
 
@@ -38,6 +38,8 @@ export interface StepValues {
   scale: number;
   /** Element clamp from clipvalue (Infinity without). */
   clip: number;
+  /** The kernel table of the update: the model's, on its threads. */
+  k: KernelExports;
 }
 
 /** A finite number in [0, 1) (decay rates: betas, rho). */
@@ -113,8 +115,9 @@ export abstract class Optimizer {
 
   /** Updates N parameters at p with gradients g (byte addresses of two disjoint arena regions of
    *  at least N floats); g is read, not modified. The state is allocated on the first step for
-   *  (p, N); an optimizer serves one parameter block (one model) until dispose(). */
-  step(rt: Runtime, p: number, g: number, N: number): void {
+   *  (p, N); an optimizer serves one parameter block (one model) until dispose(). `k`: the
+   *  kernel table the update runs with (a model passes its own, on its threads). */
+  step(rt: Runtime, p: number, g: number, N: number, k: KernelExports = rt.kernels): void {
     const o = `${this.className}.step`;
     if (!Number.isSafeInteger(N) || N < 0) throw new ConfigError(`${o}: N must be a non-negative integer, got ${showValue(N)}`);
     const bytes = 4 * N;
@@ -129,11 +132,11 @@ export abstract class Optimizer {
     const lr = this.rateAt(this.iterations);
     let scale = 1;
     if (this.clipnorm !== null) {
-      const norm = Math.sqrt(rt.kernels.grad_sumsq(g, N));
+      const norm = Math.sqrt(k.grad_sumsq(g, N));
       scale = !Number.isFinite(norm) ? NaN : norm > this.clipnorm ? this.clipnorm / norm : 1;
     }
     this.iterations++;
-    this.apply(rt, p, g, N, { lr, t: this.iterations, scale, clip: this.clipvalue ?? Infinity });
+    this.apply(rt, p, g, N, { lr, t: this.iterations, scale, clip: this.clipvalue ?? Infinity, k });
   }
 
   /** The parameter block (byte address) the state was allocated for, 0 without state. */

@@ -48,7 +48,7 @@ export class RMSprop extends Optimizer {
     const [v, second, third] = this.state;
     const mg = this.centered ? second : 0;
     const buf = this.momentum > 0 ? (this.centered ? third : second) : 0;
-    rt.kernels.rmsprop_update(p, g, v, mg, buf, N, s.lr, this.rho, this.epsilon, this.momentum, this.centered ? 1 : 0, s.scale, s.clip);
+    s.k.rmsprop_update(p, g, v, mg, buf, N, s.lr, this.rho, this.epsilon, this.momentum, this.centered ? 1 : 0, s.scale, s.clip);
   }
   getConfig(): Record<string, unknown> {
     return this.config({ rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered });

@@ -30,7 +30,7 @@ export class SGD extends Optimizer {
     return 1;
   }
   protected apply(rt: Runtime, p: number, g: number, N: number, s: StepValues): void {
-    rt.kernels.sgd_update(p, g, this.state[0], N, s.lr, this.momentum, this.nesterov ? 1 : 0, s.scale, s.clip);
+    s.k.sgd_update(p, g, this.state[0], N, s.lr, this.momentum, this.nesterov ? 1 : 0, s.scale, s.clip);
   }
   getConfig(): Record<string, unknown> {
     return this.config({ momentum: this.momentum, nesterov: this.nesterov });

@@ -37,7 +37,6 @@ export class Runtime {
   /** The instance's exports themselves: every call on the calling thread. */
   readonly direct: KernelExports;
   private requested = 1;
-  private scoped: number | undefined;
   private pool: ThreadPool | null = null;
   private usable: boolean;
   private readonly fixed = new Map<number, KernelExports>();
@@ -54,7 +53,7 @@ export class Runtime {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     this.usable = Boolean(threading) && shared && canStartWorkers();
     this.arena = new Arena(memory, threading && shared ? threading.control + CONTROL_BYTES : kernels.heapBase());
-    this.kernels = parallelKernels(kernels, { threads: () => this.scoped ?? this.threads, minNs: () => this.parallelThreshold, pool: (n) => this.poolFor(n) });
+    this.kernels = parallelKernels(kernels, { threads: () => this.threads, minNs: () => this.parallelThreshold, pool: (n) => this.poolFor(n) });
     if (this.usable) this.requested = defaultThreads();
   }
 
@@ -79,18 +78,6 @@ export class Runtime {
     let k = this.fixed.get(n);
     if (!k) this.fixed.set(n, (k = parallelKernels(this.direct, { threads: () => (this.usable ? n : 1), minNs: () => this.parallelThreshold, pool: (m) => this.poolFor(m) })));
     return k;
-  }
-
-  /** Runs fn with `kernels` on `n` threads (undefined: `threads`); for a model's own count. */
-  withThreads<T>(n: number | undefined, fn: () => T): T {
-    if (n === undefined) return fn();
-    const saved = this.scoped;
-    this.scoped = checkThreads('Runtime.withThreads', n);
-    try {
-      return fn();
-    } finally {
-      this.scoped = saved;
-    }
   }
 
   /** Starts the workers for `n` threads (default: threads) and resolves once they have all
