@@ -12,7 +12,8 @@ import { ConfigError, checkKeys, positiveInt, showValue } from '../layers/args.t
 import type { Callback, Logs } from './callbacks.ts';
 import type { ModelInputs, ModelTargets } from './data.ts';
 import type { History } from './fit.ts';
-import { Accumulator, checkLoss, checkWeights, compiledMetrics, dataset, evaluateDataset as evaluateArrays, load, nextTick } from './fit.ts';
+import { Accumulator, compiledMetrics, dataset, evaluateDataset as evaluateArrays, load, nextTick } from './fit.ts';
+import { FiniteGuard } from './finite-guard.ts';
 import type { Metric } from './metrics.ts';
 import type { LayersModel } from './model.ts';
 
@@ -159,6 +160,7 @@ export async function fitDataset(model: LayersModel, ds: BatchDataset, args: Fit
   }
   const history: History = { epoch: [], history: {} };
   model.stopTraining = false;
+  const guard = new FiniteGuard(model);
   let it = await openIterator(ds, owner);
   const pending: Pending = { next: null };
   let step = 0;
@@ -185,8 +187,9 @@ export async function fitDataset(model: LayersModel, ds: BatchDataset, args: Fit
         model.runForward(d.n, true);
         const loss = model.runLosses(d.n, true);
         step++;
-        checkLoss(loss.value, epoch, i, step);
+        guard.loss(loss.value, epoch, i, step);
         model.applyOptimizer();
+        guard.stepped(epoch, i, step);
         acc.add(model, loss, d.n);
         samples += d.n;
         const logs = acc.logs();
@@ -205,7 +208,6 @@ export async function fitDataset(model: LayersModel, ds: BatchDataset, args: Fit
       if (perEpoch !== undefined && ran < perEpoch && !model.stopTraining) {
         console.warn(`${owner}: batchesPerEpoch is ${perEpoch} but the dataset ran out after ${ran} batches in epoch ${epoch + 1}`);
       }
-      checkWeights(model, epoch);
       const logs = (acc as Accumulator).logs();
       if (valArrays) Object.assign(logs, evaluateArrays(model, valArrays, validationBatchSize, metrics, 'val_'));
       else if (v !== undefined) Object.assign(logs, await evaluateDataset(model, v as BatchDataset, { batches: validationBatches }, metrics, 'val_'));
