@@ -125,8 +125,9 @@ export async function evaluateDataset(model: LayersModel, ds: BatchDataset, args
       acc ??= new Accumulator(ms, model.outputNames, { outs: model.outputShapesAt(d.length), yPer: d.yPer });
       model.prepare(d.n, false, false, d.length);
       load(model, d, null, 0, d.n);
-      loaded();
       model.runForward(d.n, false);
+      if (!prefix) model.checkFiniteOutputs(d.n, `${owner} batch ${i + 1}`, () => load(model, d, null, 0, d.n)); // may copy the batch in again
+      loaded();
       acc.add(model, model.runLosses(d.n, false), d.n);
     });
   } finally {

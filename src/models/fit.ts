@@ -245,6 +245,7 @@ export function evaluateDataset(model: LayersModel, d: Dataset, batchSize: numbe
     const count = Math.min(batchSize, d.n - start);
     load(model, d, null, start, count);
     model.runForward(count, false);
+    if (!prefix) model.checkFiniteOutputs(count, 'evaluate', () => load(model, d, null, start, count), start); // validation reports val_loss as it is, as Keras
     acc.add(model, model.runLosses(count, false, d.w !== undefined), count);
   }
   return acc.logs(prefix);
@@ -275,8 +276,10 @@ export function predict(model: LayersModel, x: ModelInputs, args: EvaluateArgs =
   model.prepare(Math.min(batchSize, Math.max(n, 1)), false, false, length);
   for (let start = 0; start < n; start += batchSize) {
     const count = Math.min(batchSize, n - start);
-    xs.forEach((data, i) => model.inputView(count, i).set(data.subarray(start * inPer[i], (start + count) * inPer[i])));
+    const copyIn = () => xs.forEach((data, i) => model.inputView(count, i).set(data.subarray(start * inPer[i], (start + count) * inPer[i])));
+    copyIn();
     model.runForward(count, false);
+    model.checkFiniteOutputs(count, 'predict', copyIn, start);
     outs.forEach((out, o) => out.set(model.outputView(count, o), start * size(outShapes[o])));
   }
   return outs.map((out, o) => new Tensor(out, [n, ...outShapes[o]]));
