@@ -4,6 +4,7 @@
 
 import type { LayersModel } from '../models/model.ts';
 import { Sequential } from '../models/sequential.ts';
+import { ConfigError, showValue } from '../layers/args.ts';
 import { TrainingError } from '../models/finite-guard.ts';
 import { ModelFormatError } from './errors.ts';
 import { finishLoad, planLoad, type LoadOptions } from './load.ts';
@@ -88,7 +89,11 @@ export function toArtifacts(model: LayersModel): ModelArtifacts {
 /** A model from artifacts held in memory (browser-safe): model.json parsed, and the bytes of all
  *  shards of all manifest groups concatenated in manifest order. Everything is checked before
  *  memory is allocated (see loadModel for the checks and the limits). */
-export function fromArtifacts({ modelJson, weightData }: ModelArtifacts, options?: LoadOptions): LayersModel {
+export function fromArtifacts(artifacts: ModelArtifacts, options?: LoadOptions): LayersModel {
+  if (typeof artifacts !== 'object' || artifacts === null || Array.isArray(artifacts)) {
+    throw new ConfigError(`fromArtifacts: expected {modelJson, weightData} (as toArtifacts returns them), got ${showValue(artifacts)}`);
+  }
+  const { modelJson, weightData } = artifacts;
   const plan = planLoad(modelJson, options);
   const total = plan.groups.reduce((n, g) => n + g.bytes, 0);
   if (!(weightData instanceof Uint8Array)) throw new ModelFormatError(`weights: weightData must be a Uint8Array, got ${Object.prototype.toString.call(weightData)}`);
