@@ -6,7 +6,8 @@
 // Prefetch: the next batch is requested as soon as the current one is copied into the model's
 // buffers and before it trains, so a reader's file I/O (libuv threads) overlaps the synchronous
 // WASM step, and a generator that reuses one buffer per batch cannot overwrite a batch not yet
-// copied (TF.js asks after the step); at most two batches are alive at once.
+// copied (TF.js asks after the step); at most two batches are alive at once. Evaluation asks
+// after the batch's forward, which may copy the batch in again to name a layer that overflowed.
 
 import { ConfigError, checkKeys, positiveInt, showValue } from '../layers/args.ts';
 import type { Callback, Logs } from './callbacks.ts';

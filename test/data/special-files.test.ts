@@ -126,3 +126,14 @@ describe('folder readers walk the folder without following links out of it', () 
     for await (const b of ds) assert.deepEqual([...b.xs.data, ...b.ys], [0.5, 0.75, 0, 1]);
   });
 });
+
+describe('sizes are checked before reading', () => {
+  test('a sparse 3 GiB WAV and a 600 MiB UCR file are refused unread', { timeout: T }, async () => {
+    const big = join(root, 'big.wav');
+    const text = join(root, 'big.tsv');
+    execFileSync('truncate', ['-s', '3G', big]);
+    execFileSync('truncate', ['-s', '600M', text]);
+    assert.throws(() => readWav(big), isDataError(/readWav: .*big\.wav has 3221225472 bytes, more than the 2147483647 read whole into memory; stream it with fromUCRFile \/ fromWavFolder/));
+    assert.throws(() => loadUCR(text), isDataError(/loadUCR: .*big\.tsv has 629145600 bytes, more than the 536870888 read whole/));
+  });
+});
