@@ -45,6 +45,20 @@ export function checkChunk(owner: string, chunk: unknown, C: number): asserts ch
   checkFinite(chunk, C, owner);
 }
 
+/** Outputs [steps, F] of stream.push on finite inputs: a NaN/±Infinity means float32 overflowed
+ *  inside the model (predict names the layer; a session only sees its outputs). */
+export function checkStreamOutputs(owner: string, out: Float32Array, F: number, firstStep: number): void {
+  for (let i = 0; i < out.length; i++) {
+    const v = out[i];
+    if (v - v !== 0) {
+      throw new ConfigError(
+        `${owner}: output step ${firstStep + Math.floor(i / F)} (channel ${i % F}) became ${v} although the inputs are finite: float32 overflowed (|x| > 3.4e38) inside the model; ` +
+          'scale the inputs (model.predict on the same samples names the layer); the session has consumed the chunk, reset() starts over',
+      );
+    }
+  }
+}
+
 /** Throws naming the first label that is not an integer in 0..classes-1 (the sparse loss kernels
  *  index by label, so this check is what keeps them inside the model's memory). */
 export function checkLabels(labels: ArrayLike<number>, classes: number, what: string): void {

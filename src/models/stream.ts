@@ -21,7 +21,7 @@ import { Random } from '../runtime/random.ts';
 import { Slot, WorkPlan } from '../runtime/plan.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { ModelStateError, type ModelMemory } from './ownership.ts';
-import { checkChunk, streamOptions } from './inputs.ts';
+import { checkChunk, checkStreamOutputs, streamOptions } from './inputs.ts';
 
 export interface StreamOptions {
   /** Most input samples run through the graph at once (default 256). The session's memory is
@@ -287,6 +287,7 @@ export class StreamSession {
       }
     }
     if (at !== steps * F) throw new Error(`stream: ${at / F} output steps computed, ${steps} expected`);
+    checkStreamOutputs(`model "${this.model.name}": stream push`, result, F, before);
     return result;
   }
 

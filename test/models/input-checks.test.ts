@@ -62,3 +62,18 @@ test('model.stream options are checked like predict\'s, with "did you mean"', ()
   assert.throws(() => m.stream({ maxChunk: 2.5 }), isConfig(/maxChunk must be an integer in 1\.\.1048576, got 2\.5/));
   m.dispose();
 });
+
+test('stream.push outputs that overflow float32 on finite inputs say so; reset() starts over', () => {
+  const x = input({ shape: [null, 1] });
+  const m = model({ inputs: x, outputs: layers.conv1d({ filters: 1, kernelSize: 1 }).apply(x) as never });
+  m.setWeights([[2], [0]]);
+  const s = m.stream();
+  assert.deepEqual([...s.push(new Float32Array([1, F32_MAX / 4]))], [2, Math.fround(F32_MAX / 2)], 'float32 max / 2 is finite');
+  assert.throws(
+    () => s.push(new Float32Array([3, F32_MAX])),
+    isConfig(/stream push: output step 3 \(channel 0\) became Infinity although the inputs are finite: float32 overflowed .*the session has consumed the chunk, reset\(\) starts over/),
+  );
+  s.reset();
+  assert.deepEqual([...s.push(new Float32Array([1.5]))], [3]);
+  m.dispose();
+});
