@@ -23,10 +23,16 @@ export interface SyntheticDataset {
   classes: string[];
 }
 
+/** Most values (n x length) of a built-in dataset: 2^28 float32, 1 GiB. */
+export const MAX_SYNTHETIC_VALUES = 2 ** 28;
+
 function readOptions(owner: string, options: SyntheticOptions): { n: number; L: number; seed: number } {
   checkKeys(owner, options, ['n', 'length', 'seed']);
   const n = positiveInt(owner, 'n', options?.n);
   const L = positiveInt(owner, 'length', options.length, 128);
+  if (n * L > MAX_SYNTHETIC_VALUES) {
+    throw new ConfigError(`${owner}: n x length = ${n} x ${L} = ${n * L} values, more than the ${MAX_SYNTHETIC_VALUES} (1 GiB of float32) a built-in dataset may have; lower n or length`);
+  }
   const seed = options.seed ?? 0;
   if (!Number.isInteger(seed)) throw new ConfigError(`${owner}: seed must be an integer, got ${showValue(seed)}`);
   return { n, L, seed };

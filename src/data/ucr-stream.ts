@@ -9,7 +9,7 @@
 import { Tensor } from '../tensor.ts';
 import { checkKeys, ConfigError, positiveInt, showValue } from '../layers/args.ts';
 import { DataError } from './errors.ts';
-import { nodeFs } from './node-fs.ts';
+import { openRegular } from './node-fs.ts';
 import { parseUCRLine, readMissing } from './ucr.ts';
 
 export interface UCRStreamOptions {
@@ -74,14 +74,7 @@ export class UCRFileDataset implements AsyncIterable<{ xs: Tensor; ys: Int32Arra
 
   /** The non-empty lines of the file with their 1-based numbers, read chunk by chunk. */
   private async *lines(): AsyncGenerator<[string, number]> {
-    const fs = nodeFs(OWNER);
-    let handle: Awaited<ReturnType<typeof fs.promises.open>>;
-    try {
-      handle = await fs.promises.open(this.path, 'r');
-    } catch (e) {
-      const code = (e as { code?: string }).code;
-      throw new DataError(code === 'ENOENT' ? `${OWNER}: no such file: ${this.path}` : `${OWNER}: cannot read ${this.path}: ${(e as Error).message}`);
-    }
+    const handle = await openRegular(this.path, OWNER);
     const buffer = new Uint8Array(this.chunkBytes);
     const decoder = new TextDecoder('utf-8');
     let carry = '';

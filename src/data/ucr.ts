@@ -85,7 +85,8 @@ export function parseUCRLine(line: string, where: string, missing: 'error' | 'in
       nans++;
     } else if (f === '' || !Number.isFinite(v)) {
       throw new DataError(`${where}, column ${j + 2}: not a number: ${showValue(f)}`);
-    } else if (Math.abs(v) > FLOAT32_MAX) {
+    } else if (!Number.isFinite(Math.fround(v))) {
+      // beyond float32 max plus half an ulp: rounds to Infinity (3.4028235e38, float32 max as numpy prints it, rounds to it)
       throw new DataError(`${where}, column ${j + 2}: ${f} is beyond the float32 range (|x| <= ${FLOAT32_MAX.toPrecision(8)}); samples are stored as float32`);
     } else {
       row[j] = v;

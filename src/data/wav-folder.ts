@@ -5,7 +5,7 @@
 import { Tensor } from '../tensor.ts';
 import { checkKeys, ConfigError, positiveInt, showValue } from '../layers/args.ts';
 import { DataError } from './errors.ts';
-import { isDirectory, joinPath, listDir, readFileBytes } from './node-fs.ts';
+import { isDirectory, joinPath, listFiles, readFileBytes, type FolderFile } from './node-fs.ts';
 import { padOrCrop, type Align } from './pad.ts';
 import { decodeWav } from './wav.ts';
 
@@ -44,33 +44,32 @@ function checkOptions(owner: string, options: WavFolderOptions): void {
   }
 }
 
-function wavFiles(dir: string, owner: string): string[] {
-  const files = listDir(dir, owner).filter((f) => f.toLowerCase().endsWith('.wav')).sort(natural.compare);
+function wavFiles(dir: string, owner: string): FolderFile[] {
+  const files = listFiles(dir, owner, (f) => f.toLowerCase().endsWith('.wav')).sort((a, b) => natural.compare(a.name, b.name));
   if (files.length === 0) throw new DataError(`${owner}: no .wav files in ${dir}`);
   return files;
 }
 
 /** Reads the given files of dir into one dataset with the given class list. */
-function loadFiles(owner: string, dir: string, files: string[], classes: string[], options: WavFolderOptions): WavDataset {
+function loadFiles(owner: string, files: FolderFile[], classes: string[], options: WavFolderOptions): WavDataset {
   const L = options.length;
   const labelOf = options.labelFrom ?? defaultLabel;
   const index = new Map(classes.map((c, i) => [c, i]));
   const x = new Float32Array(files.length * L);
   const y = new Int32Array(files.length);
   files.forEach((file, i) => {
-    const path = joinPath(dir, file);
-    const wav = decodeWav(readFileBytes(path, owner), path);
+    const wav = decodeWav(readFileBytes(file.path, owner, undefined, file.shown), file.shown);
     if (options.sampleRate !== undefined && wav.sampleRate !== options.sampleRate) {
-      throw new DataError(`${owner}: ${path} has sample rate ${wav.sampleRate} Hz, expected ${options.sampleRate} Hz (no resampling is done)`);
+      throw new DataError(`${owner}: ${file.shown} has sample rate ${wav.sampleRate} Hz, expected ${options.sampleRate} Hz (no resampling is done)`);
     }
     x.set(padOrCrop(wav.samples, L, { align: options.align }), i * L);
-    y[i] = index.get(labelOf(file))!;
+    y[i] = index.get(labelOf(file.name))!;
   });
-  return { x: new Tensor(x, [files.length, L, 1]), y, classes, files };
+  return { x: new Tensor(x, [files.length, L, 1]), y, classes, files: files.map((f) => f.name) };
 }
 
-function classList(files: string[], labelOf: (f: string) => string): string[] {
-  return [...new Set(files.map(labelOf))].sort(natural.compare);
+function classList(files: FolderFile[], labelOf: (f: string) => string): string[] {
+  return [...new Set(files.map((f) => labelOf(f.name)))].sort(natural.compare);
 }
 
 /**
@@ -80,7 +79,7 @@ function classList(files: string[], labelOf: (f: string) => string): string[] {
 export function loadWavFolder(dir: string, options: WavFolderOptions): WavDataset {
   checkOptions('loadWavFolder', options);
   const files = wavFiles(dir, 'loadWavFolder');
-  return loadFiles('loadWavFolder', dir, files, classList(files, options.labelFrom ?? defaultLabel), options);
+  return loadFiles('loadWavFolder', files, classList(files, options.labelFrom ?? defaultLabel), options);
 }
 
 /**
@@ -96,13 +95,13 @@ export function loadFSDD(dir: string, options: Partial<WavFolderOptions> = {}): 
   const recordings = joinPath(dir, 'recordings');
   const folder = isDirectory(recordings, owner) ? recordings : dir;
   const files = wavFiles(folder, owner);
-  const isTest = (f: string): boolean => {
-    const m = /^[^_]+_[^_]+_(\d+)\.wav$/i.exec(f);
-    if (!m) throw new DataError(`${owner}: ${joinPath(folder, f)} does not follow the FSDD name pattern {digit}_{speaker}_{index}.wav`);
+  const isTest = (f: FolderFile): boolean => {
+    const m = /^[^_]+_[^_]+_(\d+)\.wav$/i.exec(f.name);
+    if (!m) throw new DataError(`${owner}: ${f.shown} does not follow the FSDD name pattern {digit}_{speaker}_{index}.wav`);
     return Number(m[1]) <= 4;
   };
   const classes = classList(files, opts.labelFrom ?? defaultLabel);
   const test = files.filter(isTest);
   const train = files.filter((f) => !isTest(f));
-  return { train: loadFiles(owner, folder, train, classes, opts), test: loadFiles(owner, folder, test, classes, opts) };
+  return { train: loadFiles(owner, train, classes, opts), test: loadFiles(owner, test, classes, opts) };
 }

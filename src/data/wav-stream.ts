@@ -9,7 +9,7 @@ import { Tensor } from '../tensor.ts';
 import { boolean, checkKeys, ConfigError, positiveInt, showValue } from '../layers/args.ts';
 import { Random } from '../runtime/random.ts';
 import { DataError } from './errors.ts';
-import { joinPath, listDir, nodeFs } from './node-fs.ts';
+import { joinPath, listFiles, readFileBytesAsync, type FolderFile } from './node-fs.ts';
 import { padOrCrop } from './pad.ts';
 import { decodeWav } from './wav.ts';
 import type { WavFolderOptions } from './wav-folder.ts';
@@ -42,6 +42,7 @@ export class WavFolderDataset implements AsyncIterable<{ xs: Tensor; ys: Int32Ar
   /** batchSize * the largest file's size. */
   readonly bufferBound: number;
   private readonly labels: Int32Array;
+  private readonly entries: FolderFile[];
   private pass = 0;
 
   constructor(
@@ -59,36 +60,31 @@ export class WavFolderDataset implements AsyncIterable<{ xs: Tensor; ys: Int32Ar
       if (options[f] !== undefined && typeof options[f] !== 'function') throw new ConfigError(`${OWNER}: ${f} must be a function of the file name, got ${showValue(options[f])}`);
     }
     const labelOf = options.labelFrom ?? ((f: string) => f.split('_')[0]);
-    const all = listDir(dir, OWNER).filter((f) => f.toLowerCase().endsWith('.wav')).sort(natural.compare);
-    this.files = options.filter ? all.filter(options.filter) : all;
+    const all = listFiles(dir, OWNER, (f) => f.toLowerCase().endsWith('.wav')).sort((a, b) => natural.compare(a.name, b.name));
+    const filter = options.filter;
+    this.entries = filter ? all.filter((f) => filter(f.name)) : all;
+    this.files = this.entries.map((f) => f.name);
     if (this.files.length === 0) throw new DataError(`${OWNER}: no .wav files in ${dir}${options.filter ? ' pass the filter' : ''}`);
-    this.classes = options.classes?.slice() ?? [...new Set(all.map(labelOf))].sort(natural.compare);
+    this.classes = options.classes?.slice() ?? [...new Set(all.map((f) => labelOf(f.name)))].sort(natural.compare);
     const index = new Map(this.classes.map((c, i) => [c, i]));
     this.labels = Int32Array.from(this.files, (f) => {
       const c = index.get(labelOf(f));
       if (c === undefined) throw new DataError(`${OWNER}: ${joinPath(dir, f)} has label ${showValue(labelOf(f))}, which is not one of the classes [${this.classes.join(', ')}]`);
       return c;
     });
-    const fs = nodeFs(OWNER);
-    this.bufferBound = this.batchSize * Math.max(...this.files.map((f) => fs.statSync(joinPath(dir, f)).size));
+    this.bufferBound = this.batchSize * this.entries.reduce((m, f) => Math.max(m, f.size), 0);
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<{ xs: Tensor; ys: Int32Array }> {
-    const fs = nodeFs(OWNER);
     const order = Int32Array.from(this.files, (_, i) => i);
     if (this.options.shuffle) new Random((this.options.seed ?? 0) + this.pass).shuffle(order);
     this.pass++;
     const L = this.length;
     for (let start = 0; start < order.length; start += this.batchSize) {
       const idx = order.subarray(start, Math.min(start + this.batchSize, order.length));
-      const paths = Array.from(idx, (i) => joinPath(this.dir, this.files[i]));
-      const bytes = await Promise.all(
-        paths.map((p) =>
-          fs.promises.readFile(p).catch((e: Error) => {
-            throw new DataError(`${OWNER}: cannot read ${p}: ${e.message}`);
-          }),
-        ),
-      );
+      const files = Array.from(idx, (i) => this.entries[i]);
+      const paths = files.map((f) => f.shown);
+      const bytes = await Promise.all(files.map((f) => readFileBytesAsync(f.path, OWNER, undefined, f.shown)));
       const held = bytes.reduce((s, b) => s + b.byteLength, 0);
       this.bufferedBytes = held;
       this.maxBufferedBytes = Math.max(this.maxBufferedBytes, held);

@@ -4,6 +4,8 @@
 
 import type { LayersModel } from '../models/model.ts';
 import { Sequential } from '../models/sequential.ts';
+import { ConfigError, showValue } from '../layers/args.ts';
+import { TrainingError } from '../models/finite-guard.ts';
 import { ModelFormatError } from './errors.ts';
 import { finishLoad, planLoad, type LoadOptions } from './load.ts';
 import { graphToJson } from './functional.ts';
@@ -48,8 +50,21 @@ function topology(model: LayersModel): Record<string, unknown> {
   return { class_name: 'Functional', config: graphToJson(model.graph, model.name) };
 }
 
+/** Every save path comes through here: a model with a NaN/±Infinity weight or moving statistic
+ *  (which loadModel would refuse) is refused before anything is written. */
+function checkFiniteWeights(model: LayersModel): void {
+  const bad = model.firstNonFiniteWeight();
+  if (bad) {
+    throw new TrainingError(
+      `save: model "${model.name}" has weight ${bad.name} = ${bad.value} (at index ${bad.index}); a model with non-finite weights cannot be loaded, so it is not saved. ` +
+        'fit() keeps the last finite weights when training diverges; after raw engine calls (trainOnBatch, applyOptimizer) restore or set finite weights first',
+    );
+  }
+}
+
 export function toArtifacts(model: LayersModel): ModelArtifacts {
   model.build();
+  checkFiniteWeights(model);
   const weights = model.getWeights();
   const bytes = weights.reduce((n, w) => n + 4 * w.data.length, 0);
   const weightData = new Uint8Array(bytes);
@@ -74,7 +89,11 @@ export function toArtifacts(model: LayersModel): ModelArtifacts {
 /** A model from artifacts held in memory (browser-safe): model.json parsed, and the bytes of all
  *  shards of all manifest groups concatenated in manifest order. Everything is checked before
  *  memory is allocated (see loadModel for the checks and the limits). */
-export function fromArtifacts({ modelJson, weightData }: ModelArtifacts, options?: LoadOptions): LayersModel {
+export function fromArtifacts(artifacts: ModelArtifacts, options?: LoadOptions): LayersModel {
+  if (typeof artifacts !== 'object' || artifacts === null || Array.isArray(artifacts)) {
+    throw new ConfigError(`fromArtifacts: expected {modelJson, weightData} (as toArtifacts returns them), got ${showValue(artifacts)}`);
+  }
+  const { modelJson, weightData } = artifacts;
   const plan = planLoad(modelJson, options);
   const total = plan.groups.reduce((n, g) => n + g.bytes, 0);
   if (!(weightData instanceof Uint8Array)) throw new ModelFormatError(`weights: weightData must be a Uint8Array, got ${Object.prototype.toString.call(weightData)}`);

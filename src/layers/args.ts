@@ -5,15 +5,64 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-function show(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map(show).join(', ')}]`;
-  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
-  try {
-    return JSON.stringify(v) ?? String(v);
-  } catch {
-    return String(v);
+/** Longest value text in a message; a longer one ends in "...". */
+const MAX_SHOWN = 400;
+
+/** One array or object being written: its entries (keys of an object), the next one, whether
+ *  any was written, and whether it is written as JSON (inside an object) or as show() lists. */
+interface Frame {
+  v: Record<string, unknown> | unknown[];
+  keys: string[] | null;
+  next: number;
+  written: boolean;
+  json: boolean;
+}
+
+/** A value for an error message, without recursion (a config nested 200,000 deep is shown, cut
+ *  at MAX_SHOWN characters, instead of overflowing the stack): strings quoted, arrays as
+ *  [a, b], NaN/Infinity as themselves, objects as JSON (JSON.stringify's rules), cycles as
+ *  [Circular]. */
+function show(value: unknown): string {
+  let out = '';
+  const stack: Frame[] = [];
+  const open = new Set<unknown>();
+  const leaf = (v: unknown, json: boolean): string => {
+    if (typeof v === 'string') return JSON.stringify(v.length > MAX_SHOWN ? v.slice(0, MAX_SHOWN) : v);
+    if (typeof v === 'number') return json && !Number.isFinite(v) ? 'null' : String(v);
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') return json ? 'null' : String(v).slice(0, MAX_SHOWN);
+    return String(v); // boolean, null, bigint
+  };
+  /** Writes a leaf, or opens a container. */
+  const write = (v: unknown, json: boolean): void => {
+    if (typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON === 'function') v = (v as { toJSON(): unknown }).toJSON();
+    if (typeof v !== 'object' || v === null) return void (out += leaf(v, json));
+    if (open.has(v)) return void (out += '"[Circular]"');
+    open.add(v);
+    const isArray = Array.isArray(v);
+    out += isArray ? '[' : '{';
+    stack.push({ v: v as Frame['v'], keys: isArray ? null : Object.keys(v), next: 0, written: false, json: json || !isArray });
+  };
+  write(value, false);
+  while (stack.length > 0 && out.length <= MAX_SHOWN) {
+    const f = stack[stack.length - 1];
+    const n = f.keys ? f.keys.length : (f.v as unknown[]).length;
+    if (f.next >= n) {
+      out += f.keys ? '}' : ']';
+      open.delete(f.v);
+      stack.pop();
+      continue;
+    }
+    const key = f.keys ? f.keys[f.next] : '';
+    const item = f.keys ? (f.v as Record<string, unknown>)[key] : (f.v as unknown[])[f.next];
+    f.next++;
+    // JSON leaves undefined, functions and symbols out of objects
+    if (f.keys && (item === undefined || typeof item === 'function' || typeof item === 'symbol')) continue;
+    if (f.written) out += f.json ? ',' : ', ';
+    f.written = true;
+    if (f.keys) out += `${JSON.stringify(key)}:`;
+    write(item, f.json);
   }
+  return out.length > MAX_SHOWN || stack.length > 0 ? `${out.slice(0, MAX_SHOWN)}...` : out;
 }
 export { show as showValue };
 

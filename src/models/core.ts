@@ -389,6 +389,24 @@ export class ModelCore {
     return null;
   }
 
+  /** The trainable and non-trainable blocks as one copy [paramsFloats + stateFloats] (two
+   *  memcpys), into `into` when it has that length. */
+  snapshotWeights(into?: Float32Array): Float32Array {
+    this.ensureBuilt('snapshotWeights');
+    const out = into?.length === this.paramsFloats + this.stateFloats ? into : new Float32Array(this.paramsFloats + this.stateFloats);
+    out.set(this.rt.f32(this.mem.params, this.paramsFloats));
+    out.set(this.rt.f32(this.mem.state, this.stateFloats), this.paramsFloats);
+    return out;
+  }
+
+  /** Writes a snapshotWeights() copy back (two memcpys). */
+  restoreWeights(snapshot: Float32Array): void {
+    this.ensureBuilt('restoreWeights');
+    if (snapshot.length !== this.paramsFloats + this.stateFloats) throw new ConfigError(`model "${this.name}": restoreWeights: expected ${this.paramsFloats + this.stateFloats} floats, got ${snapshot.length}`);
+    this.rt.f32(this.mem.params, this.paramsFloats).set(snapshot.subarray(0, this.paramsFloats));
+    this.rt.f32(this.mem.state, this.stateFloats).set(snapshot.subarray(this.paramsFloats));
+  }
+
   /** Releases all memory of the model (weights, work, optimizer state), once; every other method
    *  then throws a ModelStateError, and its layers may join another model. Call it when done: a
    *  model garbage collected without it also gives its memory back (a FinalizationRegistry), but

@@ -4,6 +4,7 @@
 
 import { ConfigError, showValue } from '../layers/args.ts';
 import { size } from '../layers/layer.ts';
+import { InputLayer } from '../layers/input.ts';
 import type { SymbolicTensor } from '../engine/symbolic.ts';
 import * as exec from '../engine/executor.ts';
 import type { MemoryPlan } from '../engine/planner.ts';
@@ -184,5 +185,32 @@ export class ModelEngine extends ModelCore {
     const plan = this.liveWork('weightGradients', 1);
     if (!plan.paramGrads) throw new ModelStateError(`model "${this.name}": weightGradients: the planned memory is for inference; run a backward first`);
     return this.weights.filter((w) => w.trainable).map((w) => ({ name: w.name, shape: w.shape, data: this.rt.download(w.gradPtr, w.size) }));
+  }
+
+  /** After an inference forward of `batch` finite samples (the first being sample `first` of the
+   *  caller's data): a NaN/±Infinity in an output (float32 overflow) is a ConfigError naming the
+   *  layer whose output first became non-finite, found by copying the batch in again with
+   *  `reload` (the plan may have reused the input buffers) and running the forward node by node.
+   *  One counting kernel per output when all is finite. */
+  checkFiniteOutputs(batch: number, method: string, reload: () => void, first = 0): void {
+    const plan = this.liveWork(method, batch);
+    const k = this.rt.kernels;
+    const count = (i: number) => k.f32_count_nonfinite(plan.ios[i].y.ptr, batch * size(plan.shapes.outs[i]));
+    if (this.graph.outputs.every((t) => count(this.graph.valueIndex(t)) === 0)) return;
+    reload();
+    const ctx = this.context(batch, false);
+    const { nodes } = this.graph;
+    for (let i = 0; i < nodes.length; i++) {
+      if (nodes[i].layer instanceof InputLayer) continue;
+      nodes[i].layer.forward(ctx, plan.ios[i]);
+      if (count(i) === 0) continue;
+      const per = size(plan.shapes.outs[i]);
+      const y = this.rt.f32(plan.ios[i].y.ptr, batch * per);
+      const j = y.findIndex((v) => !Number.isFinite(v));
+      throw new ConfigError(
+        `model "${this.name}": ${method}: the output of layer "${nodes[i].layer.name}" became ${y[j]} for sample ${first + Math.floor(j / per)} ` +
+          `(position ${j % per}) although the inputs are finite: float32 overflowed (|x| > 3.4e38); scale the inputs (e.g. data.zNormalize) or check the weights`,
+      );
+    }
   }
 }

@@ -3,14 +3,18 @@
 // goes through the same checks, buffer copy, step, loss check and metric accumulation as fit().
 // Without batchesPerEpoch an epoch is one full pass (a new iterator per epoch); with it, an epoch
 // is that many batches of one iterator that runs on across epochs, as in TF.js.
-// Prefetch: the next batch is requested before the current one trains, so a reader's file I/O
-// (libuv threads) overlaps the synchronous WASM step; at most two batches are alive at once.
+// Prefetch: the next batch is requested as soon as the current one is copied into the model's
+// buffers and before it trains, so a reader's file I/O (libuv threads) overlaps the synchronous
+// WASM step, and a generator that reuses one buffer per batch cannot overwrite a batch not yet
+// copied (TF.js asks after the step); at most two batches are alive at once. Evaluation asks
+// after the batch's forward, which may copy the batch in again to name a layer that overflowed.
 
 import { ConfigError, checkKeys, positiveInt, showValue } from '../layers/args.ts';
 import type { Callback, Logs } from './callbacks.ts';
 import type { ModelInputs, ModelTargets } from './data.ts';
 import type { History } from './fit.ts';
-import { Accumulator, checkLoss, checkWeights, compiledMetrics, dataset, evaluateDataset as evaluateArrays, load, nextTick } from './fit.ts';
+import { Accumulator, compiledMetrics, dataset, evaluateDataset as evaluateArrays, load, nextTick } from './fit.ts';
+import { FiniteGuard } from './finite-guard.ts';
 import type { Metric } from './metrics.ts';
 import type { LayersModel } from './model.ts';
 
@@ -76,20 +80,22 @@ function checkBatch(v: unknown, owner: string, index: number): Batch {
 const isDataset = (v: unknown) =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && (Symbol.asyncIterator in v || Symbol.iterator in v || typeof (v as { iterator?: unknown }).iterator === 'function');
 
-/** Runs `batches` (or all) batches of `it` through `step`; the next batch is requested before
- *  the current one runs. Returns how many ran and whether the iterator ended. */
-async function eachBatch(it: Iter, limit: number, owner: string, pending: Pending, step: (b: Batch, i: number) => Promise<boolean | void>): Promise<{ ran: number; done: boolean }> {
+/** Runs `batches` (or all) batches of `it` through `step`, which calls `loaded()` once the batch
+ *  is copied into the model: the next batch is requested then, before the step trains. Returns
+ *  how many ran and whether the iterator ended. */
+async function eachBatch(it: Iter, limit: number, owner: string, pending: Pending, step: (b: Batch, i: number, loaded: () => void) => Promise<boolean | void>): Promise<{ ran: number; done: boolean }> {
   let ran = 0;
   while (ran < limit) {
     const r = await (pending.next ?? it.next());
     pending.next = null;
     if (r.done) return { ran, done: true };
     const batch = checkBatch(r.value, owner, ran);
-    if (ran + 1 < limit) {
+    const loaded = () => {
+      if (ran + 1 >= limit || pending.next) return;
       pending.next = Promise.resolve(it.next()); // prefetch: the reader works while this batch trains
       pending.next.catch(() => undefined); // its error is raised when it is awaited, not as unhandled
-    }
-    const stop = await step(batch, ran);
+    };
+    const stop = await step(batch, ran, loaded);
     ran++;
     if (stop) break;
   }
@@ -112,7 +118,7 @@ export async function evaluateDataset(model: LayersModel, ds: BatchDataset, args
   const it = await openIterator(ds, owner);
   const pending: Pending = { next: null };
   try {
-    await eachBatch(it, limit, owner, pending, async (b, i) => {
+    await eachBatch(it, limit, owner, pending, async (b, i, loaded) => {
       const d = dataset(model, b.xs, b.ys, `${owner} batch ${i + 1}`);
       if (d.n === 0) throw new ConfigError(`${owner}: batch ${i + 1} has no samples`);
       if (acc && d.length !== length) throw new ConfigError(`${owner}: batch ${i + 1} has length ${d.length}, batch 1 had ${length}; one dataset has one input length`);
@@ -121,6 +127,8 @@ export async function evaluateDataset(model: LayersModel, ds: BatchDataset, args
       model.prepare(d.n, false, false, d.length);
       load(model, d, null, 0, d.n);
       model.runForward(d.n, false);
+      if (!prefix) model.checkFiniteOutputs(d.n, `${owner} batch ${i + 1}`, () => load(model, d, null, 0, d.n)); // may copy the batch in again
+      loaded();
       acc.add(model, model.runLosses(d.n, false), d.n);
     });
   } finally {
@@ -154,6 +162,7 @@ export async function fitDataset(model: LayersModel, ds: BatchDataset, args: Fit
   }
   const history: History = { epoch: [], history: {} };
   model.stopTraining = false;
+  const guard = new FiniteGuard(model);
   let it = await openIterator(ds, owner);
   const pending: Pending = { next: null };
   let step = 0;
@@ -167,7 +176,7 @@ export async function fitDataset(model: LayersModel, ds: BatchDataset, args: Fit
       let lastYield = performance.now();
       const epochStart = lastYield;
       let samples = 0;
-      const { ran } = await eachBatch(it, perEpoch ?? Infinity, owner, pending, async (b, i) => {
+      const { ran } = await eachBatch(it, perEpoch ?? Infinity, owner, pending, async (b, i, loaded) => {
         const d = dataset(model, b.xs, b.ys, `${owner} batch ${i + 1}`);
         if (d.n === 0) throw new ConfigError(`${owner}: batch ${i + 1} of epoch ${epoch + 1} has no samples`);
         if (acc && d.length !== length) throw new ConfigError(`${owner}: batch ${i + 1} has length ${d.length}, batch 1 had ${length}; one dataset has one input length`);
@@ -176,11 +185,13 @@ export async function fitDataset(model: LayersModel, ds: BatchDataset, args: Fit
         for (const cb of cbs) await cb.onBatchBegin?.(i);
         model.prepare(d.n, false, true, d.length);
         load(model, d, null, 0, d.n);
+        loaded();
         model.runForward(d.n, true);
         const loss = model.runLosses(d.n, true);
         step++;
-        checkLoss(loss.value, epoch, i, step);
+        guard.loss(loss.value, epoch, i, step);
         model.applyOptimizer();
+        guard.stepped(epoch, i, step);
         acc.add(model, loss, d.n);
         samples += d.n;
         const logs = acc.logs();
@@ -199,7 +210,6 @@ export async function fitDataset(model: LayersModel, ds: BatchDataset, args: Fit
       if (perEpoch !== undefined && ran < perEpoch && !model.stopTraining) {
         console.warn(`${owner}: batchesPerEpoch is ${perEpoch} but the dataset ran out after ${ran} batches in epoch ${epoch + 1}`);
       }
-      checkWeights(model, epoch);
       const logs = (acc as Accumulator).logs();
       if (valArrays) Object.assign(logs, evaluateArrays(model, valArrays, validationBatchSize, metrics, 'val_'));
       else if (v !== undefined) Object.assign(logs, await evaluateDataset(model, v as BatchDataset, { batches: validationBatches }, metrics, 'val_'));

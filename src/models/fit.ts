@@ -13,6 +13,7 @@ import type { LayersModel } from './model.ts';
 import { Augmentation } from '../augment/pipeline.ts';
 import type { Augmenter } from '../augment/augmenter.ts';
 import { loadSampleWeights, sampleWeights, type ClassWeight, type SampleWeight } from './sample-weights.ts';
+import { FiniteGuard } from './finite-guard.ts';
 
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
@@ -64,9 +65,7 @@ export interface EvaluateOptions extends EvaluateArgs {
   threshold?: number;
 }
 
-export class TrainingError extends Error {
-  override name = 'TrainingError';
-}
+export { TrainingError } from './finite-guard.ts';
 
 /** With `crop` (augment.randomCrop), x holds longer series whose windows of `crop.length` steps
  *  are copied: from a random start in training, from the centre (`centre`) for validation. */
@@ -148,27 +147,6 @@ export const compiledMetrics = (model: LayersModel) => model.outputMetrics.map((
 
 export const nextTick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-export function checkLoss(value: number, epoch: number, batch: number, step: number): void {
-  if (!Number.isFinite(value)) {
-    throw new TrainingError(
-      `training stopped: the loss became ${value} at epoch ${epoch + 1}, batch ${batch + 1} (step ${step}); ` +
-        'lower the learning rate, normalise the inputs, or check the targets for the loss',
-    );
-  }
-}
-
-/** After every epoch: a weight or moving statistic that overflowed (e.g. a batch-norm variance of
- *  inputs around 1e20) leaves a model that predicts NaN and cannot be loaded, while the loss
- *  may still look finite. One counting kernel per block keeps the check cheap. */
-export function checkWeights(model: LayersModel, epoch: number): void {
-  const bad = model.firstNonFiniteWeight();
-  if (bad) {
-    throw new TrainingError(
-      `training stopped: weight ${bad.name} became ${bad.value} (at index ${bad.index}) during epoch ${epoch + 1}; ` +
-        'lower the learning rate, normalise the inputs (their scale reaches the batch-norm moving variance), or check the data for extreme values',
-    );
-  }
-}
 
 export async function fit(model: LayersModel, x: ModelInputs, y: ModelTargets, args: FitArgs = {}): Promise<History> {
   checkKeys('fit', args, ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'callbacks', 'verbose', 'seed', 'initialEpoch', 'augment', 'classWeight', 'sampleWeight']);
@@ -220,6 +198,7 @@ export async function fit(model: LayersModel, x: ModelInputs, y: ModelTargets, a
   const trainShapes = { outs: model.outputShapesAt(train.length), yPer: train.yPer };
   model.prepare(Math.min(batchSize, train.n), false, true, train.length);
 
+  const guard = new FiniteGuard(model);
   for (const cb of cbs) await cb.onTrainBegin?.();
   let step = 0;
   for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
@@ -239,8 +218,9 @@ export async function fit(model: LayersModel, x: ModelInputs, y: ModelTargets, a
       model.runForward(count, true);
       const loss = model.runLosses(count, true, train.w !== undefined);
       step++;
-      checkLoss(loss.value, epoch, b, step);
+      guard.loss(loss.value, epoch, b, step);
       model.applyOptimizer();
+      guard.stepped(epoch, b, step);
       acc.add(model, loss, count);
       const logs = acc.logs();
       for (const cb of cbs) await cb.onBatchEnd?.(b, logs);
@@ -249,7 +229,6 @@ export async function fit(model: LayersModel, x: ModelInputs, y: ModelTargets, a
         lastYield = performance.now();
       }
     }
-    checkWeights(model, epoch);
     const logs = acc.logs();
     if (val) Object.assign(logs, evaluateDataset(model, val, batchSize, metrics, 'val_'));
     history.epoch.push(epoch);
@@ -268,6 +247,7 @@ export function evaluateDataset(model: LayersModel, d: Dataset, batchSize: numbe
     const count = Math.min(batchSize, d.n - start);
     load(model, d, null, start, count);
     model.runForward(count, false);
+    if (!prefix) model.checkFiniteOutputs(count, 'evaluate', () => load(model, d, null, start, count), start); // validation reports val_loss as it is, as Keras
     acc.add(model, model.runLosses(count, false, d.w !== undefined), count);
   }
   return acc.logs(prefix);
@@ -298,8 +278,10 @@ export function predict(model: LayersModel, x: ModelInputs, args: EvaluateArgs =
   model.prepare(Math.min(batchSize, Math.max(n, 1)), false, false, length);
   for (let start = 0; start < n; start += batchSize) {
     const count = Math.min(batchSize, n - start);
-    xs.forEach((data, i) => model.inputView(count, i).set(data.subarray(start * inPer[i], (start + count) * inPer[i])));
+    const copyIn = () => xs.forEach((data, i) => model.inputView(count, i).set(data.subarray(start * inPer[i], (start + count) * inPer[i])));
+    copyIn();
     model.runForward(count, false);
+    model.checkFiniteOutputs(count, 'predict', copyIn, start);
     outs.forEach((out, o) => out.set(model.outputView(count, o), start * size(outShapes[o])));
   }
   return outs.map((out, o) => new Tensor(out, [n, ...outShapes[o]]));

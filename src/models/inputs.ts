@@ -1,7 +1,7 @@
 // Turning user inputs and targets into the flat float32 batches the model copies into memory,
 // with the checks that keep bad data out of the kernels: shapes, NaN/Infinity, label ranges.
 
-import { ConfigError, showValue } from '../layers/args.ts';
+import { checkKeys, ConfigError, showValue } from '../layers/args.ts';
 import type { Loss } from '../losses/index.ts';
 import { Tensor, tensor, type NestedArray } from '../tensor.ts';
 
@@ -24,6 +24,37 @@ export function checkFinite(data: ArrayLike<number>, perSample: number, what: st
     const v = data[i];
     if (v - v !== 0) {
       throw new ConfigError(`${what}: value ${v} at sample ${Math.floor(i / perSample)}, position ${i % perSample}; inputs must be finite (replace or interpolate missing values first)`);
+    }
+  }
+}
+
+/** model.stream(options): known option names (with "did you mean", as predict's), maxChunk an
+ *  integer in 1..2^20 (default 256). */
+export function streamOptions(owner: string, options: { maxChunk?: number } | undefined): { maxChunk: number } {
+  checkKeys(owner, options, ['maxChunk']);
+  const maxChunk = options?.maxChunk ?? 256;
+  if (!Number.isSafeInteger(maxChunk) || maxChunk < 1 || maxChunk > 1 << 20) throw new ConfigError(`${owner}: maxChunk must be an integer in 1..${1 << 20}, got ${showValue(maxChunk)}`);
+  return { maxChunk };
+}
+
+/** A stream.push chunk: a Float32Array of n samples x C channels, finite like predict's inputs. */
+export function checkChunk(owner: string, chunk: unknown, C: number): asserts chunk is Float32Array {
+  if (!(chunk instanceof Float32Array) || chunk.length % C !== 0) {
+    throw new ConfigError(`${owner}: expected a Float32Array of n samples x ${C} channels (a multiple of ${C} values), got ${chunk instanceof Float32Array ? `${chunk.length} values` : showValue(chunk)}`);
+  }
+  checkFinite(chunk, C, owner);
+}
+
+/** Outputs [steps, F] of stream.push on finite inputs: a NaN/±Infinity means float32 overflowed
+ *  inside the model (predict names the layer; a session only sees its outputs). */
+export function checkStreamOutputs(owner: string, out: Float32Array, F: number, firstStep: number): void {
+  for (let i = 0; i < out.length; i++) {
+    const v = out[i];
+    if (v - v !== 0) {
+      throw new ConfigError(
+        `${owner}: output step ${firstStep + Math.floor(i / F)} (channel ${i % F}) became ${v} although the inputs are finite: float32 overflowed (|x| > 3.4e38) inside the model; ` +
+          'scale the inputs (model.predict on the same samples names the layer); the session has consumed the chunk, reset() starts over',
+      );
     }
   }
 }

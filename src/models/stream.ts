@@ -21,6 +21,7 @@ import { Random } from '../runtime/random.ts';
 import { Slot, WorkPlan } from '../runtime/plan.ts';
 import type { KernelExports, Runtime } from '../runtime/runtime.ts';
 import { ModelStateError, type ModelMemory } from './ownership.ts';
+import { checkChunk, checkStreamOutputs, streamOptions } from './inputs.ts';
 
 export interface StreamOptions {
   /** Most input samples run through the graph at once (default 256). The session's memory is
@@ -89,8 +90,7 @@ export class StreamSession {
     kernels: KernelExports = rt.kernels,
   ) {
     const owner = `model "${model.name}": stream()`;
-    const maxChunk = options.maxChunk ?? 256;
-    if (!Number.isSafeInteger(maxChunk) || maxChunk < 1 || maxChunk > 1 << 20) throw new ConfigError(`${owner}: maxChunk must be an integer in 1..${1 << 20}, got ${showValue(maxChunk)}`);
+    const { maxChunk } = streamOptions(owner, options);
     this.maxChunk = maxChunk;
     if (graph.inputs.length !== 1 || graph.outputs.length !== 1) throw new ConfigError(`${owner}: streams a model of one input and one output, got ${graph.inputs.length} inputs and ${graph.outputs.length} outputs`);
     const inShape = graph.inputs[0].shape;
@@ -253,9 +253,7 @@ export class StreamSession {
   push(chunk: Float32Array): Float32Array {
     this.check('push');
     const C = this.C;
-    if (!(chunk instanceof Float32Array) || chunk.length % C !== 0) {
-      throw new ConfigError(`model "${this.model.name}": stream push: expected a Float32Array of n samples x ${C} channels (a multiple of ${C} values), got ${chunk instanceof Float32Array ? `${chunk.length} values` : showValue(chunk)}`);
-    }
+    checkChunk(`model "${this.model.name}": stream push`, chunk, C);
     const n = chunk.length / C;
     const before = this.countsAt(this.pushed)[this.out];
     const steps = this.countsAt(this.pushed + n)[this.out] - before;
@@ -265,6 +263,7 @@ export class StreamSession {
     let at = 0;
     for (let off = 0; off < n; off += this.maxChunk) at = this.slice(chunk, off, Math.min(this.maxChunk, n - off), result, at);
     if (at !== steps * F) throw new Error(`stream: ${at / F} output steps computed, ${steps} expected`);
+    checkStreamOutputs(`model "${this.model.name}": stream push`, result, F, before);
     return result;
   }
 

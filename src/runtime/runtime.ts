@@ -95,7 +95,7 @@ export class Runtime {
 
   /** Counters of the worker threads (all 0 before any parallel call). */
   get threadStats(): ThreadStats {
-    return this.pool?.stats ?? { workers: 0, started: 0, dispatches: 0, workerParts: 0 };
+    return this.pool?.stats ?? { workers: 0, started: 0, dispatches: 0, workerParts: 0, lost: 0 };
   }
 
   /** Stops the worker threads (started again by the next parallel call). Kernel results do not

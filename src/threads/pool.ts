@@ -34,6 +34,9 @@ export interface ThreadStats {
   dispatches: number;
   /** Parts run by workers (the rest ran on the calling thread). */
   workerParts: number;
+  /** Workers that exited without terminate() (killed from outside, or crashed); each loss stops
+   *  the pool, so workers and started read 0 until the next parallel call starts it again. */
+  lost: number;
 }
 
 interface WorkerHandle {
@@ -85,6 +88,7 @@ export class ThreadPool {
   }
 
   private dispatched = 0;
+  private lostWorkers = 0;
 
   /** Worker threads created (some may still be starting). */
   get size(): number {
@@ -93,7 +97,7 @@ export class ThreadPool {
 
   /** Counters: workers that have instantiated the kernels, dispatches, parts run by workers. */
   get stats(): ThreadStats {
-    return { workers: this.workers.length, started: Atomics.load(this.I, STARTED), dispatches: this.dispatched, workerParts: Atomics.load(this.I, WORKER_PARTS) };
+    return { workers: this.workers.length, started: Atomics.load(this.I, STARTED), dispatches: this.dispatched, workerParts: Atomics.load(this.I, WORKER_PARTS), lost: this.lostWorkers };
   }
 
   /** Starts workers until there are `n`. Throws if none can be started here. */
@@ -106,11 +110,12 @@ export class ThreadPool {
     if (this.workers.length === 0) Atomics.store(this.I, STARTED, 0);
     Atomics.store(this.I, STOP, 0);
     while (this.workers.length < n) {
-      let w;
+      let w: InstanceType<WorkerCtor>;
       if (kind.node) {
         w = new kind.Worker(workerSource(true), { eval: true });
         w.unref?.();
         w.on?.('error', (e) => (this.failed = e));
+        w.on?.('exit', () => this.exited(w));
       } else {
         this.url ??= URL.createObjectURL(new Blob([workerSource(false)], { type: 'text/javascript' }));
         w = new kind.Worker(this.url);
@@ -190,11 +195,23 @@ export class ThreadPool {
     return at;
   }
 
+  /** A worker exited. Unless terminate() removed it first, it was lost (terminated by code
+   *  holding its handle, or crashed): the pool stops its other workers too, so that the counts
+   *  read 0 rather than a thread that is gone, and the next parallel call (grow) starts a full set
+   *  again. (Node only: a browser Worker has no exit event.) It was idle: a dispatch returns only
+   *  after every part ran, and nothing else runs on the calling thread meanwhile. */
+  private exited(w: WorkerHandle): void {
+    if (!this.workers.includes(w)) return;
+    this.lostWorkers++;
+    this.terminate();
+  }
+
   /** Stops and terminates every worker; the pool can start new ones later. */
   terminate(): void {
     Atomics.store(this.I, STOP, 1);
     Atomics.notify(this.I, GEN);
     for (const w of this.workers.splice(0)) w.terminate();
+    Atomics.store(this.I, STARTED, 0);
     if (this.url) URL.revokeObjectURL(this.url);
     this.url = null;
   }

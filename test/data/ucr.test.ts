@@ -48,6 +48,11 @@ test('samples beyond the float32 range are refused, not stored as Infinity (foun
   assert.throws(() => parseUCR('1\t0.5\t1e39\n'), /line 1, column 3: 1e39 is beyond the float32 range/);
   assert.throws(() => parseUCR('1,-3.5e38,0\n'), /line 1, column 2: -3.5e38 is beyond the float32 range/);
   assert.equal(parseUCR('1\t3.4e38\n').x.data[0], Math.fround(3.4e38));
+  // float32 max as numpy prints it (np.finfo(np.float32).max -> 3.4028235e+38) is float32 max
+  const max = parseUCR('1\t3.4028235e38\t-3.4028235e+38\n').x.data;
+  assert.deepEqual([...max], [3.4028234663852886e38, -3.4028234663852886e38]);
+  // the first double that rounds to Infinity in float32: max + half an ulp
+  assert.throws(() => parseUCR('1\t3.4028235677973366e38\n'), /is beyond the float32 range/);
 });
 
 test("missing: 'interpolate' fills NaN runs linearly and holds the ends", () => {

@@ -205,3 +205,40 @@ test('fitDataset: arrays as validationData, a dataset that runs out under batche
   }
   m.dispose();
 });
+
+test('fitDataset asks for the next batch only after the current one is copied: a generator reusing one buffer gives fit()\'s weights bit for bit', async () => {
+  const n = 96;
+  const B = 16;
+  const L = 64;
+  const text = ucrText(n, L, 5);
+  const whole = data.parseUCR(text);
+  const reference = net(4);
+  const hRef = await reference.fit(whole.x, whole.y, { epochs: 2, batchSize: B, shuffle: false, verbose: 0 });
+  // one xs and one ys buffer, overwritten in place for every batch (sync and async generators)
+  function* reusing(): Generator<Batch> {
+    const xs = new Float32Array(B * L);
+    const ys = new Int32Array(B);
+    for (let s = 0; s < n; s += B) {
+      xs.set(whole.x.data.subarray(s * L, (s + B) * L));
+      ys.set(whole.y.subarray(s, s + B));
+      yield { xs: tensor(xs, [B, L, 1]), ys };
+    }
+  }
+  async function* reusingAsync(): AsyncGenerator<Batch> {
+    for (const b of reusing()) {
+      await new Promise((r) => setTimeout(r, 1));
+      yield b;
+    }
+  }
+  for (const make of [() => ({ [Symbol.iterator]: reusing }), () => ({ [Symbol.asyncIterator]: reusingAsync })]) {
+    const m = net(4);
+    const h = await m.fitDataset(make(), { epochs: 2, verbose: 0 });
+    assert.deepEqual(h.history.loss, hRef.history.loss);
+    const w = m.getWeights();
+    reference.getWeights().forEach((r, i) => assert.deepEqual(w[i].data, r.data, `weight ${i} differs from fit's`));
+    const ev = await m.evaluateDataset(make());
+    assert.equal(ev.loss, (await reference.evaluate(whole.x, whole.y, { batchSize: B })).loss);
+    m.dispose();
+  }
+  reference.dispose();
+});

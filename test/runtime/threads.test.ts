@@ -264,7 +264,7 @@ test('a dispatch that cannot be written (too many parts, or calls past the argum
   const want = Array.from(rt.f32(x, 64), (v) => Math.max(v, 0));
   expect(pool.run([[relu(0), relu(16)], [relu(32)], [{ ...relu(48), reps: 1, incs: [0, 0, 0, 0, 0] }]])).toBe(true); // no worker: the caller runs them all
   expect(Array.from(rt.f32(x, 64))).toEqual(want);
-  expect(pool.stats).toEqual({ workers: 0, started: 0, dispatches: 1, workerParts: 0 });
+  expect(pool.stats).toEqual({ workers: 0, started: 0, dispatches: 1, workerParts: 0, lost: 0 });
   rt.release(x);
   rt.arena.release(ctrl);
 });
@@ -295,4 +295,23 @@ test("a model's threads option governs every kernel of its steps, the optimizer 
   }
   expect(optimizerSplit, 'the optimizer ran on the model\'s 2 threads').toBe(true);
   m2.dispose();
+});
+
+test('a worker terminated from outside is noticed: the counts drop to 0, the next parallel call restarts the pool, results unchanged', { timeout: 30_000 }, async () => {
+  const other = createRuntime();
+  other.parallelThreshold = 0;
+  expect(await other.startThreads(3)).toBe(2);
+  const one = trace(denseNet, other, 1, 40, (b) => data(b * 3, 7));
+  // the pool's own handles: what code that found a worker (or a crash) would end
+  const pool = (other as unknown as { pool: { workers: { terminate(): Promise<number> }[] } }).pool;
+  await pool.workers[0].terminate();
+  const t0 = Date.now();
+  while (other.threadStats.lost === 0 && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 5));
+  expect(other.threadStats).toMatchObject({ workers: 0, started: 0, lost: 1 });
+  const three = trace(denseNet, other, 3, 40, (b) => data(b * 3, 7));
+  expect(other.threadStats.workers, 'restarted with a full set').toBe(2);
+  sameBits(three.after, one.after, 'after a lost worker');
+  expect(await other.startThreads(3)).toBe(2);
+  other.terminateThreads();
+  expect(other.threadStats.lost, 'terminateThreads is not a loss').toBe(1);
 });
