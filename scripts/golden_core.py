@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes test/golden/cases/*.json: the core golden set that a clone of the repository runs without
 ../shared beside it. The same layers, configurations, losses, optimizer steps and the two networks as
-the shared set (shared/golden/README.md describes the format), computed independently in float64
+the shared set (test/golden/README.md describes the format), computed independently in float64
 by PyTorch autograd with the helpers of scripts/golden_extra.py, from float32-representable inputs
 of this script's own seed. Trimmed for size: the keras-seed network runs on inputs of length 4
 (Flatten 32 -> Dense 128) instead of 100, batches are small, and numbers are written with 10
