@@ -2,7 +2,7 @@
 // fixtures: checksums, a connection dropped mid-file and resumed with Range (within a call and by
 // the next call), a server that ignores Range, redirects, a wrong checksum refused and deleted,
 // a page that is not a zip, HTTP errors and no server at all. No request leaves this machine.
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -113,6 +113,24 @@ test('fsdd: fetched, checked against its SHA-256, unpacked into <dir>/fsdd/recor
     await data.download('fsdd', { dataDir: dir, url: `${base}/fsdd.zip`, force: true });
     assert.equal(hitsOf('/fsdd.zip').length, before + 1);
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('on a terminal, without onProgress, a progress bar is redrawn in place on stderr and ends with a newline', async () => {
+  const dir = fresh();
+  const stderr = process.stderr as { isTTY?: boolean };
+  const wasTTY = stderr.isTTY;
+  const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  stderr.isTTY = true;
+  try {
+    await data.download('fsdd', { dataDir: dir, url: `${base}/fsdd.zip` });
+    const out = write.mock.calls.map((c) => String(c[0])).join('');
+    const mb = (fsddZip.length / 1e6).toFixed(1);
+    assert.match(out, new RegExp(`\\rfsdd: http:\\S+/fsdd.zip \\[#{30}\\] 100% ${mb} / ${mb} MB\\n$`));
+  } finally {
+    stderr.isTTY = wasTTY;
+    write.mockRestore();
     rmSync(dir, { recursive: true, force: true });
   }
 });
