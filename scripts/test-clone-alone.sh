@@ -8,9 +8,14 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/cnn1d-alone-XXXXXX")"
 trap 'rm -rf "$work"' EXIT
-git clone -q --no-hardlinks "$root" "$work/cnn1d"
+if git -C "$root" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  git clone -q --no-hardlinks "$root" "$work/cnn1d"
+else # not a git checkout: copy the tree without what npm and the build make
+  mkdir "$work/cnn1d"
+  tar -C "$root" --exclude=./node_modules --exclude=./dist --exclude=./build --exclude=./src/generated -cf - . | tar -C "$work/cnn1d" -xf -
+fi
 mkdir "$work/empty-data"
 cd "$work/cnn1d"
-echo "clone alone: $(git log -1 --format='%h %s') in $work/cnn1d (no ../shared beside it)"
+echo "clone alone: $(git log -1 --format='%h %s' 2>/dev/null || echo 'a copy') in $work/cnn1d (no ../shared beside it)"
 npm ci --no-audit --no-fund --prefer-offline
 env -u CI -u CNN1D_GOLDEN_DIR CNN1D_DATA_DIR="$work/empty-data" npm test
