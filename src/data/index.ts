@@ -1,7 +1,8 @@
 // The data module: loaders, preprocessing and built-in datasets.
 // NODE ONLY (read files by path, via process.getBuiltinModule): loadUCR, loadUCRSplit,
-// readWav(path), loadWavFolder, loadFSDD, fromUCRFile, fromWavFolder, download, dataDir. Everything else, including readWav(bytes),
-// decodeWav and parseUCR, is browser-safe; importing this module never imports node:fs.
+// readWav(path), loadWavFolder, loadFSDD, fromUCRFile, fromWavFolder, download, dataDir.
+// Everything else, including readWav(bytes), decodeWav and parseUCR, is browser-safe; importing
+// this module never imports node:fs.
 
 import { builtin } from './builtin.ts';
 import { toCategorical } from './categorical.ts';
