@@ -1,6 +1,6 @@
 // The network of Table 1 of the Cacciari & Ranfagni tutorial (18 samples -> Conv 4x3 sigmoid ->
 // avg-pool 2 -> Conv 6x3 sigmoid -> avg-pool 2 -> dense 2 sigmoid, MSE).
-// 1. Step for step against the golden case shared/golden/networks.json "tutorial-18": the same
+// 1. Step for step against the golden case test/golden/cases/networks.json "tutorial-18": the same
 //    initial weights and batch, 3 SGD(0.1, momentum 0.9) steps and 3 Adam(1e-3) steps, compared
 //    with the golden parameters after them.
 // 2. Learning a small regression: from a noisy Gaussian bump, predict its position and width.
@@ -10,13 +10,12 @@
 import { readFileSync } from 'node:fs';
 import { models, optimizers, Tensor, type Optimizer } from '../src/index.ts';
 import { Random } from '../src/runtime/random.ts';
-import { dataDir } from './args.ts';
 
 interface T {
   shape: number[];
   data: number[];
 }
-const golden = JSON.parse(readFileSync(`${dataDir()}/../golden/networks.json`, 'utf8')).cases.find((c: { name: string }) => c.name === 'tutorial-18');
+const golden = JSON.parse(readFileSync(new URL('../test/golden/cases/networks.json', import.meta.url), 'utf8')).cases.find((c: { name: string }) => c.name === 'tutorial-18');
 const initial = Object.values(golden.params as Record<string, T>).map((t) => Float32Array.from(t.data));
 const x = Float32Array.from((golden.input as T).data);
 const y = Float32Array.from((golden.yTrue as T).data);

@@ -1,6 +1,6 @@
 // The spoken-digit model shipped with the web app (examples/web, "Hear a digit"): a small
 // sample-level CNN (models.sampleCnn, block 'basic', narrow widths) trained on FSDD read in place
-// from ../shared/data, written as model.json + weights.bin to examples/web/public/models/fsdd/.
+// from the data directory (examples/args.ts dataDir: ../shared/data here), written as model.json + weights.bin to examples/web/public/models/fsdd/.
 //
 // Input as the app prepares it (examples/web/src/hear/locate.ts, the same functions): the digit
 // found by short-time energy and centred in 1 s at 8 kHz, then z-normalised per clip. Training
@@ -22,7 +22,7 @@ import { data, loadModel, models, optimizers, tensor, type LayersModel, type Ten
 import { activeSpan, centreOn, type Span } from '../examples/web/src/hear/locate.ts';
 import { OnsetDetector } from '../examples/web/src/hear/onset.ts';
 import { resample } from '../examples/web/src/hear/resample.ts';
-import { arg } from '../examples/args.ts';
+import { arg, dataDir as examplesDataDir } from '../examples/args.ts';
 
 const L = 8000; // 1 s at 8 kHz
 const SHIFT = 1200; // 0.15 s
@@ -32,7 +32,7 @@ const WIDTHS = [16, 24, 32, 48, 64, 96];
 const STEM = 16;
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const dataDir = process.env.CNN1D_DATA_DIR ?? resolve(root, '../shared/data');
+const dataDir = arg('data-dir', examplesDataDir()); // CNN1D_DATA_DIR, ../shared/data, or ~/.cache/cnn1d (npx cnn1d data get fsdd)
 const epochs = Number(arg('epochs', '30'));
 const seed = Number(arg('seed', '1'));
 const out = resolve(root, arg('out', 'examples/web/public/models/fsdd'));

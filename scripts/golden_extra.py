@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes test/golden/extra/*.json: golden cases in the format of shared/golden/README.md with
+"""Writes test/golden/extra/*.json: golden cases in the format of test/golden/README.md with
 shapes and configurations the shared set does not have, computed independently in float64 by
 PyTorch autograd (Debian's python3-torch). Keras conventions are implemented explicitly: channels
 last, 'same' padding with the smaller half on the left, pools that ignore padding, batch-norm moving

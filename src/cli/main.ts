@@ -4,6 +4,7 @@
 //                  [--out DIR] [--overwrite] [--verbose 0|1|2]
 //   cnn1d evaluate --model-dir DIR --data <ucr.tsv | folder of .wav>
 //   cnn1d predict  --model-dir DIR --data <ucr.tsv | folder of .wav> [--limit 20]
+//   cnn1d data     get NAME | dir | list   (data-command.ts)
 
 import { parseArgs } from 'node:util';
 import { existsSync, readFileSync } from 'node:fs';
@@ -12,13 +13,15 @@ import { loadModel, ModelFormatError, models, optimizers, toArtifacts, type Laye
 import { readForModel, readSource, UsageError, type LabeledSet } from './datasets.ts';
 import { checkCommandOptions, COMMAND_OPTIONS, intOption, positiveNumberOption, requiredString, type Values } from './options.ts';
 import { discardOut, META, prepareOut, writeOut, type OutDir } from './out-dir.ts';
+import { dataCommand } from './data-command.ts';
 
 const USAGE = `usage:
   cnn1d train    --data <ucr.tsv | wav folder | builtin:cbf | builtin:sines> --model fcn|keras-seed|samplecnn
                  [--epochs 20] [--batch-size 32] [--lr 0.001] [--seed 1] [--length N] [--n N]
                  [--out DIR] [--overwrite] [--verbose 0|1|2]
   cnn1d evaluate --model-dir DIR --data <ucr.tsv | wav folder>
-  cnn1d predict  --model-dir DIR --data <ucr.tsv | wav folder> [--limit 20]`;
+  cnn1d predict  --model-dir DIR --data <ucr.tsv | wav folder> [--limit 20]
+  cnn1d data     get fsdd | ucr:<name>, dir, list (cnn1d data --help)`;
 
 const MODELS = ['fcn', 'keras-seed', 'samplecnn'];
 
@@ -197,6 +200,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (!command) throw new UsageError('no command given', true);
+  if (command === 'data') return dataCommand(rest);
   if (!Object.hasOwn(COMMAND_OPTIONS, command)) throw new UsageError(`unknown command "${command}"; the commands are ${Object.keys(COMMAND_OPTIONS).join(', ')}`, true);
   const { values } = parseArgs({
     args: rest,

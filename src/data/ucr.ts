@@ -6,6 +6,8 @@ import { Tensor } from '../tensor.ts';
 import { checkKeys, ConfigError, oneOf, showValue } from '../layers/args.ts';
 import { DataError } from './errors.ts';
 import { joinPath, readFileText } from './node-fs.ts';
+import { requireDataset } from './data-dir.ts';
+import { isUCRName, type UCRName } from './ucr-names.ts';
 
 export interface UCROptions {
   /**
@@ -143,12 +145,27 @@ export function parseUCR(text: string, options?: UCROptions, source = 'UCR text'
   return toDataset(raw, sortedClasses(raw.labels));
 }
 
+/** A UCR dataset's two splits with one class mapping (loadUCRSplit, loadUCR(NAME)). */
+export interface UCRSplit {
+  train: UCRDataset;
+  test: UCRDataset;
+  classes: number[];
+}
+
+/**
+ * NODE ONLY. `loadUCR('ECG200')`: a UCR dataset by name (one of data.UCR_NAMES), both splits,
+ * from the data directory (CNN1D_DATA_DIR, default ~/.cache/cnn1d), where
+ * `data.download('ucr:ECG200')` or `npx cnn1d data get ucr:ECG200` puts it.
+ */
+export function loadUCR(name: UCRName, options?: UCROptions): UCRSplit;
 /**
  * NODE ONLY. Loads one UCR file (e.g. `ECG200_TRAIN.tsv`) as x [n, L, 1], y [n], classes.
  * For a train/test pair use loadUCRSplit, which shares one class mapping between the two.
  */
-export function loadUCR(path: string, options?: UCROptions): UCRDataset {
+export function loadUCR(path: string, options?: UCROptions): UCRDataset;
+export function loadUCR(path: string, options?: UCROptions): UCRDataset | UCRSplit {
   if (typeof path !== 'string') throw new ConfigError(`loadUCR: path must be a string, got ${showValue(path)}`);
+  if (isUCRName(path)) return loadUCRSplit(requireDataset('loadUCR', { kind: 'ucr', name: path }), path, options);
   const missing = readMissing('loadUCR', options);
   const raw = parseRaw(readFileText(path, 'loadUCR'), path, missing);
   return toDataset(raw, sortedClasses(raw.labels));
@@ -158,7 +175,7 @@ export function loadUCR(path: string, options?: UCROptions): UCRDataset {
  * NODE ONLY. Loads `${dir}/${name}_TRAIN.tsv` and `${dir}/${name}_TEST.tsv` with one class
  * mapping built from the union of both files' labels, so a label means the same class in both.
  */
-export function loadUCRSplit(dir: string, name: string, options?: UCROptions): { train: UCRDataset; test: UCRDataset; classes: number[] } {
+export function loadUCRSplit(dir: string, name: string, options?: UCROptions): UCRSplit {
   const missing = readMissing('loadUCRSplit', options);
   const trainPath = joinPath(dir, `${name}_TRAIN.tsv`);
   const testPath = joinPath(dir, `${name}_TEST.tsv`);

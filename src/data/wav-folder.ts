@@ -6,6 +6,7 @@ import { Tensor } from '../tensor.ts';
 import { checkKeys, ConfigError, positiveInt, showValue } from '../layers/args.ts';
 import { DataError } from './errors.ts';
 import { isDirectory, joinPath, listFiles, readFileBytes, type FolderFile } from './node-fs.ts';
+import { requireDataset } from './data-dir.ts';
 import { padOrCrop, type Align } from './pad.ts';
 import { decodeWav } from './wav.ts';
 
@@ -85,11 +86,19 @@ export function loadWavFolder(dir: string, options: WavFolderOptions): WavDatase
 /**
  * NODE ONLY. The Free Spoken Digit Dataset split by its own convention: recordings with index
  * 0-4 ({digit}_{speaker}_{index}.wav) are the test set, the rest the training set. `dir` is the
- * dataset folder or its recordings/ subfolder. Both splits share the classes "0".."9".
- * Defaults: length 8000 (1 s at 8 kHz), sampleRate 8000.
+ * dataset folder or its recordings/ subfolder; without it (`loadFSDD()`, `loadFSDD({length})`)
+ * the copy in the data directory (CNN1D_DATA_DIR, default ~/.cache/cnn1d) that
+ * `data.download('fsdd')` or `npx cnn1d data get fsdd` puts there. Both splits share the classes
+ * "0".."9". Defaults: length 8000 (1 s at 8 kHz), sampleRate 8000.
  */
-export function loadFSDD(dir: string, options: Partial<WavFolderOptions> = {}): { train: WavDataset; test: WavDataset } {
+export function loadFSDD(options?: Partial<WavFolderOptions>): { train: WavDataset; test: WavDataset };
+export function loadFSDD(dir: string, options?: Partial<WavFolderOptions>): { train: WavDataset; test: WavDataset };
+export function loadFSDD(dirOrOptions?: string | Partial<WavFolderOptions>, options: Partial<WavFolderOptions> = {}): { train: WavDataset; test: WavDataset } {
   const owner = 'loadFSDD';
+  if (dirOrOptions === undefined || (typeof dirOrOptions === 'object' && dirOrOptions !== null)) {
+    return loadFSDD(requireDataset(owner, { kind: 'fsdd' }), { ...dirOrOptions, ...options });
+  }
+  const dir = dirOrOptions;
   const opts: WavFolderOptions = { length: 8000, sampleRate: 8000, ...options };
   checkOptions(owner, opts);
   const recordings = joinPath(dir, 'recordings');

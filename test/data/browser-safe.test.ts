@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { data, loadUCR, readWav } from '../../src/data/index.ts';
-import { ECG200 } from './paths.ts';
+import { FIXTURE_ECG200 } from '../helpers/datasets.ts';
 
 test('src/data has no runtime imports of Node built-ins', () => {
   const dir = fileURLToPath(new URL('../../src/data/', import.meta.url));
@@ -23,11 +23,11 @@ test('without process.getBuiltinModule (a browser), path readers fail clearly an
   const saved = proc.getBuiltinModule;
   proc.getBuiltinModule = undefined;
   try {
-    assert.throws(() => loadUCR(`${ECG200}/ECG200_TRAIN.tsv`), /loadUCR: reading files by path needs Node >= 20.16 \(process.getBuiltinModule\)/);
+    assert.throws(() => loadUCR(`${FIXTURE_ECG200}/ECG200_TRAIN.tsv`), /loadUCR: reading files by path needs Node >= 20.16 \(process.getBuiltinModule\)/);
     assert.throws(() => readWav('x.wav'), /readWav: reading files by path needs Node/);
     assert.equal(data.parseUCR('1\t2\t3\n').x.size, 2);
   } finally {
     proc.getBuiltinModule = saved;
   }
-  assert.equal(loadUCR(`${ECG200}/ECG200_TRAIN.tsv`).x.shape[0], 100);
+  assert.equal(loadUCR(`${FIXTURE_ECG200}/ECG200_TRAIN.tsv`).x.shape[0], 20);
 });

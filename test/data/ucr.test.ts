@@ -4,22 +4,51 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadUCR, loadUCRSplit, parseUCR } from '../../src/data/index.ts';
-import { ECG200 } from './paths.ts';
+import { FIXTURE_ECG200, FIXTURES, withDataset } from '../helpers/datasets.ts';
 
 const counts = (y: Int32Array, k: number) => Array.from({ length: k }, (_, c) => y.filter((v) => v === c).length);
 
-test('ECG200 loads as [100, 96, 1] with classes [-1, 1] and the file\'s class counts', () => {
-  const train = loadUCR(`${ECG200}/ECG200_TRAIN.tsv`);
-  assert.deepEqual(train.x.shape, [100, 96, 1]);
+withDataset('ucr:ECG200', (ECG200) => {
+  test('ECG200 loads as [100, 96, 1] with classes [-1, 1] and the file\'s class counts', () => {
+    const train = loadUCR(`${ECG200}/ECG200_TRAIN.tsv`);
+    assert.deepEqual(train.x.shape, [100, 96, 1]);
+    assert.deepEqual(train.classes, [-1, 1]);
+    assert.deepEqual(counts(train.y, 2), [31, 69]); // counted with `cut -f1 | sort | uniq -c`
+    assert.equal(train.y[0], 0, 'first row is labelled -1');
+    assert.ok(Math.abs(train.x.data[0] - 0.50205548) < 1e-6, 'first sample of the first row');
+    const split = loadUCRSplit(ECG200, 'ECG200');
+    assert.deepEqual(split.classes, [-1, 1]);
+    assert.deepEqual(split.test.x.shape, [100, 96, 1]);
+    assert.deepEqual(counts(split.test.y, 2), [36, 64]);
+    assert.deepEqual(split.train.x.data, train.x.data);
+  });
+  test('loadUCR(\'ECG200\') finds it in the data directory: both splits', () => {
+    const byName = loadUCR('ECG200');
+    assert.deepEqual(byName.classes, [-1, 1]);
+    assert.deepEqual(byName.train.x.data, loadUCR(`${ECG200}/ECG200_TRAIN.tsv`).x.data);
+    assert.deepEqual(byName.test.x.shape, [100, 96, 1]);
+  });
+});
+
+test('the ECG200 fixture (20 + 20 rows) loads by path and, with the fixtures as the data directory, by name', () => {
+  const train = loadUCR(`${FIXTURE_ECG200}/ECG200_TRAIN.tsv`);
+  assert.deepEqual(train.x.shape, [20, 96, 1]);
   assert.deepEqual(train.classes, [-1, 1]);
-  assert.deepEqual(counts(train.y, 2), [31, 69]); // counted with `cut -f1 | sort | uniq -c`
-  assert.equal(train.y[0], 0, 'first row is labelled -1');
-  assert.ok(Math.abs(train.x.data[0] - 0.50205548) < 1e-6, 'first sample of the first row');
-  const split = loadUCRSplit(ECG200, 'ECG200');
-  assert.deepEqual(split.classes, [-1, 1]);
-  assert.deepEqual(split.test.x.shape, [100, 96, 1]);
-  assert.deepEqual(counts(split.test.y, 2), [36, 64]);
-  assert.deepEqual(split.train.x.data, train.x.data);
+  assert.deepEqual(counts(train.y, 2), [8, 12]); // counted with `cut -f1 | sort | uniq -c`
+  assert.ok(Math.abs(train.x.data[0] - 0.50205548) < 1e-6, 'first sample of the first row, as in the full file');
+  const saved = process.env.CNN1D_DATA_DIR;
+  process.env.CNN1D_DATA_DIR = FIXTURES;
+  try {
+    const byName = loadUCR('ECG200');
+    assert.deepEqual(byName.train.x.data, train.x.data);
+    assert.deepEqual(byName.test.x.shape, [20, 96, 1]);
+    assert.deepEqual(counts(byName.test.y, 2), [7, 13]);
+    process.env.CNN1D_DATA_DIR = '/nonexistent/cnn1d-data';
+    assert.throws(() => loadUCR('GunPoint'), /loadUCR: ucr:GunPoint is not in the data directory \/nonexistent\/cnn1d-data \(set by CNN1D_DATA_DIR, default ~\/.cache\/cnn1d\); get it with `npx cnn1d data get ucr:GunPoint`/);
+  } finally {
+    if (saved === undefined) delete process.env.CNN1D_DATA_DIR;
+    else process.env.CNN1D_DATA_DIR = saved;
+  }
 });
 
 test('labels map to 0..k-1 in ascending order of value; tab, comma and space separators', () => {
@@ -62,7 +91,7 @@ test("missing: 'interpolate' fills NaN runs linearly and holds the ends", () => 
 });
 
 test('missing files name the path; split files share one class mapping', () => {
-  assert.throws(() => loadUCR(`${ECG200}/NOPE_TRAIN.tsv`), (e: Error) => e.message.includes(`no such file or directory: ${ECG200}/NOPE_TRAIN.tsv`));
+  assert.throws(() => loadUCR(`${FIXTURE_ECG200}/NOPE_TRAIN.tsv`), (e: Error) => e.message.includes(`no such file or directory: ${FIXTURE_ECG200}/NOPE_TRAIN.tsv`));
   const dir = mkdtempSync(join(tmpdir(), 'cnn1d-ucr-'));
   try {
     writeFileSync(join(dir, 'Toy_TRAIN.tsv'), '2\t0\t0\n1\t0\t0\n');

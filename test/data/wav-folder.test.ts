@@ -4,29 +4,56 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadFSDD, loadWavFolder } from '../../src/data/index.ts';
-import { FSDD, RECORDINGS } from './paths.ts';
+import { FIXTURES, FIXTURE_RECORDINGS, withDataset } from '../helpers/datasets.ts';
 import { buildWav } from './wav-bytes.ts';
 
-test('loadFSDD: 2250 train / 250 test (index 0-4), 10 balanced digit classes, [n, 8000, 1]', () => {
-  const t0 = performance.now();
-  const { train, test: testSet } = loadFSDD(FSDD);
-  console.log(`loadFSDD: 2500 files in ${(performance.now() - t0).toFixed(0)} ms`);
-  assert.deepEqual(train.x.shape, [2250, 8000, 1]);
-  assert.deepEqual(testSet.x.shape, [250, 8000, 1]); // 10 digits x 5 speakers x 5 recordings
-  assert.deepEqual(train.classes, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
-  assert.deepEqual(testSet.classes, train.classes);
-  for (let c = 0; c < 10; c++) {
-    assert.equal(testSet.y.filter((v) => v === c).length, 25);
-    assert.equal(train.y.filter((v) => v === c).length, 225);
+withDataset('fsdd', (FSDD) => {
+  test('loadFSDD: 450 train / 50 test (index 0-4) recordings a speaker, 10 balanced digit classes, [n, 8000, 1]', () => {
+    const RECORDINGS = `${FSDD}/recordings`;
+    const t0 = performance.now();
+    const { train, test: testSet } = loadFSDD(FSDD);
+    const n = train.files.length + testSet.files.length;
+    console.log(`loadFSDD: ${n} files in ${(performance.now() - t0).toFixed(0)} ms`);
+    // ../shared/data holds 5 speakers (2500 files), the download of the pinned commit 6 (3000)
+    const speakers = new Set([...train.files, ...testSet.files].map((f) => f.split('_')[1])).size;
+    assert.deepEqual(train.x.shape, [450 * speakers, 8000, 1]);
+    assert.deepEqual(testSet.x.shape, [50 * speakers, 8000, 1]); // 10 digits x 5 recordings a speaker
+    assert.deepEqual(train.classes, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    assert.deepEqual(testSet.classes, train.classes);
+    for (let c = 0; c < 10; c++) {
+      assert.equal(testSet.y.filter((v) => v === c).length, 5 * speakers);
+      assert.equal(train.y.filter((v) => v === c).length, 45 * speakers);
+    }
+    assert.ok(testSet.files.every((f) => /_[0-4]\.wav$/.test(f)));
+    assert.ok(train.files.every((f) => !/_[0-4]\.wav$/.test(f)));
+    testSet.files.forEach((f, i) => assert.equal(testSet.classes[testSet.y[i]], f[0]));
+    // The recordings/ folder itself works as well; length 100 crops every recording.
+    const again = loadFSDD(RECORDINGS, { length: 100 });
+    assert.deepEqual(again.test.x.shape, [50 * speakers, 100, 1]);
+    assert.deepEqual(again.test.x.data.subarray(0, 100), testSet.x.data.subarray(0, 100));
+    // loadFSDD() without a folder reads the same copy from the data directory
+    assert.deepEqual(loadFSDD({ length: 100 }).test.files, again.test.files);
+  });
+});
+
+test('loadFSDD on the 20 fixture clips: split by index, by folder and, with the fixtures as the data directory, by default', () => {
+  const { train, test: testSet } = loadFSDD(FIXTURE_RECORDINGS, { length: 2000 });
+  assert.deepEqual(testSet.x.shape, [10, 2000, 1]);
+  assert.deepEqual(train.x.shape, [10, 2000, 1]);
+  assert.deepEqual(testSet.files.map((f) => f[0]), ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+  assert.deepEqual(Array.from(testSet.y), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  const saved = process.env.CNN1D_DATA_DIR;
+  process.env.CNN1D_DATA_DIR = FIXTURES;
+  try {
+    const byDefault = loadFSDD({ length: 2000 });
+    assert.deepEqual(byDefault.train.files, train.files);
+    assert.deepEqual(byDefault.test.x.data, testSet.x.data);
+    process.env.CNN1D_DATA_DIR = '/nonexistent/cnn1d-data';
+    assert.throws(() => loadFSDD(), /loadFSDD: fsdd is not in the data directory \/nonexistent\/cnn1d-data .*get it with `npx cnn1d data get fsdd`/);
+  } finally {
+    if (saved === undefined) delete process.env.CNN1D_DATA_DIR;
+    else process.env.CNN1D_DATA_DIR = saved;
   }
-  assert.ok(testSet.files.every((f) => /_[0-4]\.wav$/.test(f)));
-  assert.ok(train.files.every((f) => !/_[0-4]\.wav$/.test(f)));
-  testSet.files.forEach((f, i) => assert.equal(testSet.classes[testSet.y[i]], f[0]));
-  // The recordings/ folder itself works as well. With length 8000 (1 s) all but 4 of the 2500
-  // recordings are padded (mean 3281 samples, longest 18262); length 100 crops them all.
-  const again = loadFSDD(RECORDINGS, { length: 100 });
-  assert.deepEqual(again.test.x.shape, [250, 100, 1]);
-  assert.deepEqual(again.test.x.data.subarray(0, 100), testSet.x.data.subarray(0, 100));
 });
 
 test('loadWavFolder: sorted files, labels before the first "_", pad/crop, custom labels, errors', () => {

@@ -1,6 +1,7 @@
 // Runs every case of every golden file in a directory through the public code. An unknown op or a
-// malformed case fails; nothing is skipped. golden.test.ts runs CNN1D_GOLDEN_DIR (default
-// ../shared/golden beside the project), golden-extra.test.ts the independent set in test/golden/extra.
+// malformed case fails; nothing is skipped. golden-core.test.ts runs test/golden/cases,
+// golden-extra.test.ts the independent set in test/golden/extra, golden.test.ts CNN1D_GOLDEN_DIR
+// (default ../shared/golden beside the project, when present).
 
 import { test, afterAll } from 'vitest';
 import assert from 'node:assert/strict';

@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withDataset } from '../helpers/datasets.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -22,14 +23,17 @@ function runBlock(code) {
 
 const blocks = () => [...readFileSync(join(root, 'README.md'), 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
 
-test('the README example runs as written', { timeout: 300_000 }, () => {
-  const code = blocks()[0];
-  assert.ok(code?.includes("from 'cnn1d'"), 'README has a ts example importing cnn1d');
-  const out = runBlock(code);
-  const acc = Number(/accuracy: ([\d.]+)/.exec(out.split('\n').find((l) => l.startsWith('{')) ?? '')?.[1]);
-  assert.ok(acc >= 0.75, `README example test accuracy ${acc}\n${out.slice(-2000)}`);
-  assert.match(out, /Total params: \d+/);
-  assert.match(out, /\[\s*\[\s*[\d.e-]+,\s*[\d.e-]+\s*\]/, 'predictions printed');
+// the first example reads ECG200 from the data directory (CNN1D_DATA_DIR), as a user's would
+withDataset('ucr:ECG200', () => {
+  test('the README example runs as written', { timeout: 300_000 }, () => {
+    const code = blocks()[0];
+    assert.ok(code?.includes("from 'cnn1d'"), 'README has a ts example importing cnn1d');
+    const out = runBlock(code);
+    const acc = Number(/accuracy: ([\d.]+)/.exec(out.split('\n').find((l) => l.startsWith('{')) ?? '')?.[1]);
+    assert.ok(acc >= 0.75, `README example test accuracy ${acc}\n${out.slice(-2000)}`);
+    assert.match(out, /Total params: \d+/);
+    assert.match(out, /\[\s*\[\s*[\d.e-]+,\s*[\d.e-]+\s*\]/, 'predictions printed');
+  });
 });
 
 test('the README functional example (SE-ResNet block) trains, saves, reloads and runs on another length', { timeout: 300_000 }, () => {

@@ -25,7 +25,7 @@ if (!hasChromium && process.env.CI) throw new Error(`${CHROMIUM} not found; .ci/
 if (!hasChromium) console.warn(`hear.e2e: ${CHROMIUM} not found, the test is skipped`);
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const FSDD = join(root, '../shared/data/fsdd/recordings');
+const FSDD = join(root, 'test/fixtures/fsdd/recordings'); // the committed FSDD clips (test/fixtures/README.md)
 // one test-split recording per speaker, speaker i's recording index i, five different digits
 const FILES = ['0_george_0', '3_jackson_1', '5_yweweler_2', '7_nicolas_3', '9_theo_4'];
 const LOOP_SECONDS = 2;
