@@ -26,6 +26,8 @@ export interface TrainSettings {
 }
 
 export type ToWorker =
+  /** Answered with 'pong' at once, even while training (the page's heartbeat). */
+  | { type: 'ping' }
   | { type: 'train'; data: DatasetMsg; settings: TrainSettings }
   /** Ends training after the current batch; the epoch in progress does not count. */
   | { type: 'stop' }
@@ -52,6 +54,7 @@ export interface Evaluation {
 }
 
 export type FromWorker =
+  | { type: 'pong' }
   | { type: 'ready'; params: number; summary: string }
   | { type: 'batch'; epoch: number; batch: number; steps: number }
   | { type: 'epoch'; logs: EpochLogs }

@@ -6,8 +6,9 @@
 import { drawChart, observeSize } from '../ui/chart.ts';
 import { renderConfusion } from '../ui/confusion.ts';
 import { FrameGapMeter } from '../ui/frames.ts';
+import { SupervisedWorker } from '../ui/supervised-worker.ts';
 import { builtinDataset, droppedDataset } from './datasets.ts';
-import { MODEL_CHOICES } from './models.ts';
+import { bnMomentum, defaultBatchSize, MODEL_CHOICES } from './models.ts';
 import type { DatasetMsg, EpochLogs, Evaluation, FromWorker, ToWorker } from './protocol.ts';
 import { downloadModel, readModelFiles } from './files.ts';
 
@@ -20,11 +21,15 @@ export interface TrainState {
   longestFrameGap: number;
   frames: number;
   error?: string;
+  /** Workers started so far: 1, plus one for each that died and was replaced. */
+  workers: number;
 }
 
 declare global {
   interface Window {
     __cnn1dTrain?: TrainState;
+    /** For tests: ends the Train view's worker as a crash would (no message, no error event). */
+    __cnn1dKillTrainWorker?: () => void;
   }
 }
 
@@ -44,13 +49,16 @@ const TEMPLATE = `
     <button name="stop" disabled>Stop</button>
     <button name="resume" disabled>Resume</button>
   </div>
-  <div class="drop" tabindex="0">Drop UCR <code>.tsv</code> files (one, or NAME_TRAIN + NAME_TEST) or labelled <code>.wav</code> clips
-    (<code>LABEL_anything.wav</code>) here, or <label class="link">choose files<input name="files" type="file" multiple accept=".tsv,.txt,.csv,.wav" hidden></label>.
+  <div class="drop"><p>Labelled <code>.wav</code> clips (<code>LABEL_anything.wav</code>) or UCR <code>.tsv</code> files
+    (one, or NAME_TRAIN + NAME_TEST): choose them, or drop them here.</p>
+    <label>Choose WAV or UCR files <input name="files" type="file" multiple accept=".wav,audio/wav,.tsv,.txt,.csv"></label>
     <label><input name="znorm" type="checkbox"> z-normalise each UCR series</label></div>
   <p class="dataset muted"></p>
-  <div class="progress"><progress max="1" value="0"></progress><span class="status">idle</span></div>
+  <div class="progress"><progress max="1" value="0" aria-label="training progress"></progress><span class="status" role="status">idle</span></div>
+  <div class="alert" role="alert"></div>
   <canvas class="chart"></canvas>
   <div class="stats">
+    <div><span class="k">train accuracy</span><span class="v" data-stat="trainAcc">-</span></div>
     <div><span class="k">test accuracy</span><span class="v" data-stat="acc">-</span></div>
     <div><span class="k">epoch time</span><span class="v" data-stat="ms">-</span></div>
     <div><span class="k">longest frame gap (main thread)</span><span class="v" data-stat="gap">-</span></div>
@@ -75,7 +83,7 @@ export function mountTrain(container: HTMLElement): void {
   const chart = $<HTMLCanvasElement>('.chart');
   const stat = (key: string) => $<HTMLElement>(`[data-stat="${key}"]`);
 
-  const state: TrainState = { state: 'idle', epochs: [], longestFrameGap: 0, frames: 0 };
+  const state: TrainState = { state: 'idle', epochs: [], longestFrameGap: 0, frames: 0, workers: 0 };
   window.__cnn1dTrain = state;
   const meter = new FrameGapMeter();
   let dropped: DatasetMsg | null = null;
@@ -85,8 +93,7 @@ export function mountTrain(container: HTMLElement): void {
   let epochsDone = 0;
   let gapTimer = 0;
 
-  const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
-  const send = (msg: ToWorker, transfer: Transferable[] = []) => worker.postMessage(msg, transfer);
+  let modelInWorker = false; // false again when a worker dies: its model died with it
 
   const redraw = () =>
     drawChart(
@@ -103,8 +110,8 @@ export function mountTrain(container: HTMLElement): void {
   const setRunning = (running: boolean) => {
     buttons.train.disabled = running;
     buttons.stop.disabled = !running;
-    buttons.resume.disabled = running || state.epochs.length === 0 || state.state === 'loaded';
-    buttons.download.disabled = running || (state.epochs.length === 0 && state.state !== 'loaded');
+    buttons.resume.disabled = running || !modelInWorker || state.epochs.length === 0 || state.state === 'loaded';
+    buttons.download.disabled = running || !modelInWorker;
     if (running) {
       meter.start();
       gapTimer = window.setInterval(showGap, 250);
@@ -141,6 +148,7 @@ export function mountTrain(container: HTMLElement): void {
         drawnEpochs = state.epochs.length;
         const last = state.epochs.at(-1);
         if (last) {
+          stat('trainAcc').textContent = last.accuracy.toFixed(3);
           stat('acc').textContent = last.testAccuracy.toFixed(3);
           stat('ms').textContent = `${last.ms.toFixed(0)} ms`;
         }
@@ -155,18 +163,32 @@ export function mountTrain(container: HTMLElement): void {
     renderConfusion($('.confusion-box'), classes, ev.confusion);
   };
 
-  const fail = (message: string) => {
+  // Errors go to the alert region with what to do next; a later success clears them.
+  const alert = $<HTMLElement>('.alert');
+  const clearAlert = () => alert.replaceChildren();
+  const fail = (message: string, retry?: () => void) => {
     state.state = 'error';
     state.error = message;
-    status.textContent = message;
-    status.classList.add('error');
+    status.textContent = 'error';
+    const text = document.createElement('span');
+    text.textContent = message;
+    alert.replaceChildren(text);
+    if (retry) {
+      const again = document.createElement('button');
+      again.textContent = 'Retry';
+      again.onclick = () => {
+        clearAlert();
+        retry();
+      };
+      alert.append(' ', again);
+    }
     setRunning(false);
   };
 
-  worker.onmessage = (e: MessageEvent<FromWorker>) => {
-    const msg = e.data;
+  const onMessage = (msg: FromWorker) => {
     switch (msg.type) {
       case 'ready':
+        modelInWorker = true;
         $('.model-info').textContent = `${msg.params} parameters`;
         return;
       case 'batch':
@@ -190,27 +212,45 @@ export function mountTrain(container: HTMLElement): void {
         downloadModel(msg.modelJson, msg.weightData);
         return;
       case 'loaded':
+        modelInWorker = true;
         state.state = 'loaded';
         $('.model-info').textContent = `loaded "${msg.name}": test accuracy ${msg.evaluation.accuracy.toFixed(3)} on ${data!.name}`;
         showEvaluation(msg.evaluation, data!.classes);
         setRunning(false);
         return;
       case 'error':
-        fail(msg.message);
+        fail(msg.message, state.state === 'training' ? start : undefined);
         return;
     }
   };
-  worker.onerror = (e) => fail(`worker: ${e.message}`);
+  const worker = new SupervisedWorker<ToWorker, FromWorker>(() => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' }), {
+    onMessage,
+    onDeath(reason) {
+      modelInWorker = false;
+      state.workers = worker.generation;
+      const was = state.state;
+      fail(was === 'training' ? `Training stopped: ${reason}. A new worker is ready; Retry trains again from the start.` : `${reason}. A new worker is ready.`, was === 'training' ? start : undefined);
+    },
+  });
+  state.workers = worker.generation;
+  const send = (msg: ToWorker, transfer: Transferable[] = []) => worker.post(msg, transfer);
+  window.__cnn1dKillTrainWorker = () => worker.kill();
+  // leaving the page ends the worker: ask first while it trains
+  window.addEventListener('beforeunload', (e) => {
+    if (state.state !== 'training') return;
+    e.preventDefault();
+    e.returnValue = '';
+  });
 
   const number = (name: string) => Number(field<HTMLInputElement>(name).value);
 
-  const start = () => {
+  function start(): void {
     data = selected;
-    if (!data) return fail('drop some files first');
+    if (!data) return fail('Pick a data set first: choose WAV or UCR files, or a builtin set under "Data".');
+    clearAlert();
     target = number('epochs');
     epochsDone = 0;
     Object.assign(state, { state: 'training', dataset: data.name, epochs: [], evaluation: undefined, error: undefined });
-    status.classList.remove('error');
     status.textContent = 'starting';
     progress.value = 0;
     $('.confusion-box').textContent = 'after training';
@@ -219,7 +259,7 @@ export function mountTrain(container: HTMLElement): void {
     // a copy stays here for the confusion matrix labels; the arrays go to the worker
     const copy: DatasetMsg = { ...data, train: { x: data.train.x.slice(), y: data.train.y.slice() }, test: { x: data.test.x.slice(), y: data.test.y.slice() } };
     send({ type: 'train', data: copy, settings: { model: field<HTMLSelectElement>('model').value, epochs: target, batchSize: number('batch'), learningRate: number('lr'), seed: 0 } }, [copy.train.x.buffer, copy.test.x.buffer]);
-  };
+  }
 
   buttons.train.onclick = start;
   buttons.stop.onclick = () => {
@@ -229,6 +269,8 @@ export function mountTrain(container: HTMLElement): void {
   buttons.resume.onclick = () => {
     target = epochsDone < number('epochs') ? number('epochs') : epochsDone + number('epochs');
     state.state = 'training';
+    state.error = undefined;
+    clearAlert();
     setRunning(true);
     redraw();
     send({ type: 'resume', epochs: target });
@@ -242,6 +284,7 @@ export function mountTrain(container: HTMLElement): void {
       if (state.state === 'training') throw new Error('load: training is running; stop it first');
       const { modelJson, weightData } = await readModelFiles(Array.from(input.files ?? []));
       data = selected;
+      clearAlert();
       send({ type: 'load', modelJson, weightData, data }, [weightData.buffer]);
     } catch (err) {
       fail((err as Error).message);
@@ -274,10 +317,29 @@ export function mountTrain(container: HTMLElement): void {
   };
   field<HTMLInputElement>('files').onchange = (e) => void useFiles(Array.from((e.target as HTMLInputElement).files ?? []));
 
+  // Picking data sets the defaults that suit it: the batch size for its size (models.ts), and
+  // sampleCnn for audio-length series.
+  const batchInput = field<HTMLInputElement>('batch');
+  const describeSteps = () => {
+    const n = selected?.train.y.length ?? 0;
+    const batch = number('batch');
+    if (!n || !(batch >= 1)) return '';
+    const steps = Math.ceil(n / batch);
+    return ` Batch ${batch}: ${steps} steps per epoch, batch-norm momentum ${bnMomentum(steps).toFixed(3)}.`;
+  };
+  const describeDataset = () => {
+    const d = selected;
+    $('.dataset').textContent = d ? `${d.name}: ${d.train.y.length} training and ${d.test.y.length} test series of ${d.length} samples, classes ${d.classes.join(', ')}.${describeSteps()}` : '';
+  };
   const showDataset = () => {
     const d = (selected = dataSelect.value === 'files' ? dropped : builtinDataset(dataSelect.value as 'cbf' | 'sines'));
-    $('.dataset').textContent = d ? `${d.name}: ${d.train.y.length} training and ${d.test.y.length} test series of ${d.length} samples, classes ${d.classes.join(', ')}` : '';
+    if (d) {
+      batchInput.value = String(defaultBatchSize(d.train.y.length));
+      if (d.length >= 1000) field<HTMLSelectElement>('model').value = 'sampleCnn';
+    }
+    describeDataset();
   };
+  batchInput.addEventListener('change', describeDataset);
   dataSelect.onchange = showDataset;
   showDataset();
   observeSize(chart, redraw);
