@@ -11,6 +11,7 @@ import { builtinDataset, droppedDataset } from './datasets.ts';
 import { bnMomentum, defaultBatchSize, MODEL_CHOICES } from './models.ts';
 import type { DatasetMsg, EpochLogs, Evaluation, FromWorker, ToWorker } from './protocol.ts';
 import { downloadModel, readModelFiles } from './files.ts';
+import { workerUrl } from '../ui/worker-url.ts';
 
 export interface TrainState {
   state: 'idle' | 'training' | 'stopped' | 'done' | 'loaded' | 'error';
@@ -56,8 +57,8 @@ const TEMPLATE = `
   <p class="dataset muted"></p>
   <div class="progress"><progress max="1" value="0" aria-label="training progress"></progress><span class="status" role="status">idle</span></div>
   <div class="alert" role="alert"></div>
-  <canvas class="chart"></canvas>
-  <div class="stats">
+  <canvas class="chart" role="img" aria-label="Chart of loss and accuracy per epoch, training and test"></canvas>
+  <div class="stats" aria-live="polite">
     <div><span class="k">train accuracy</span><span class="v" data-stat="trainAcc">-</span></div>
     <div><span class="k">test accuracy</span><span class="v" data-stat="acc">-</span></div>
     <div><span class="k">epoch time</span><span class="v" data-stat="ms">-</span></div>
@@ -223,7 +224,7 @@ export function mountTrain(container: HTMLElement): void {
         return;
     }
   };
-  const worker = new SupervisedWorker<ToWorker, FromWorker>(() => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' }), {
+  const worker = new SupervisedWorker<ToWorker, FromWorker>(() => new Worker(workerUrl('train-worker'), { type: 'module' }), {
     onMessage,
     onDeath(reason) {
       modelInWorker = false;
