@@ -93,6 +93,9 @@ export function mountTrain(container: HTMLElement): void {
   let target = 0;
   let epochsDone = 0;
   let gapTimer = 0;
+  let runStart = 0; // performance.now() when Train or Resume was pressed
+  let runFrom = 0; // progress (0-1) then
+  const clock = (s: number) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
 
   let modelInWorker = false; // false again when a worker dies: its model died with it
 
@@ -100,7 +103,8 @@ export function mountTrain(container: HTMLElement): void {
     drawChart(
       chart,
       [
-        { label: 'loss', color: '#c0392b', values: state.epochs.map((e) => e.loss) },
+        { label: 'train loss', color: '#c0392b', values: state.epochs.map((e) => e.loss) },
+        { label: 'test loss', color: '#c0392b', values: state.epochs.map((e) => e.testLoss), dashed: true },
         { label: 'train accuracy', color: '#2874a6', values: state.epochs.map((e) => e.accuracy), range: [0, 1] },
         { label: 'test accuracy', color: '#229954', values: state.epochs.map((e) => e.testAccuracy), range: [0, 1], dashed: true },
       ],
@@ -143,7 +147,11 @@ export function mountTrain(container: HTMLElement): void {
       pendingBatch = null;
       if (b && state.state === 'training') {
         progress.value = (b.epoch + (b.batch + 1) / b.steps) / target;
-        status.textContent = `epoch ${b.epoch + 1} / ${target}, batch ${b.batch + 1} / ${b.steps}`;
+        // elapsed in this run, and the rest at this run's pace so far
+        const done = progress.value - runFrom;
+        const elapsed = (performance.now() - runStart) / 1000;
+        const left = done > 0 ? (elapsed / done) * (1 - progress.value) : NaN;
+        status.textContent = `epoch ${b.epoch + 1} / ${target}, batch ${b.batch + 1} / ${b.steps}; ${clock(elapsed)} elapsed${Number.isFinite(left) ? `, about ${clock(left)} left` : ''}`;
       }
       if (drawnEpochs !== state.epochs.length) {
         drawnEpochs = state.epochs.length;
@@ -254,6 +262,8 @@ export function mountTrain(container: HTMLElement): void {
     Object.assign(state, { state: 'training', dataset: data.name, epochs: [], evaluation: undefined, error: undefined });
     status.textContent = 'starting';
     progress.value = 0;
+    runStart = performance.now();
+    runFrom = 0;
     $('.confusion-box').textContent = 'after training';
     redraw();
     setRunning(true);
@@ -271,6 +281,8 @@ export function mountTrain(container: HTMLElement): void {
     target = epochsDone < number('epochs') ? number('epochs') : epochsDone + number('epochs');
     state.state = 'training';
     state.error = undefined;
+    runStart = performance.now();
+    runFrom = epochsDone / target;
     clearAlert();
     setRunning(true);
     redraw();
