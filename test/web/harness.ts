@@ -23,6 +23,8 @@ export interface App {
   browser: Browser;
   /** The built app's folder. */
   dir: string;
+  /** Ends the server: the app's URL then answers nothing (as offline). */
+  stopServer(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -42,6 +44,7 @@ export async function startApp(): Promise<App> {
     url,
     browser,
     dir,
+    stopServer: () => new Promise<void>((resolve) => (server.exitCode !== null ? resolve() : (server.once('exit', () => resolve()), server.kill()))),
     async close() {
       await browser.close();
       server.kill();

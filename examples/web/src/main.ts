@@ -43,3 +43,8 @@ for (const tab of tabs()) {
 }
 document.getElementById('isolation')!.textContent = crossOriginIsolated ? 'cross-origin isolated (SharedArrayBuffer available)' : 'not cross-origin isolated';
 show(new URL(location.href).searchParams.get('view') ?? 'train');
+
+// offline after the first visit (src/offline/sw.js; built by vite.config.ts)
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('./sw.js').catch((e: unknown) => console.warn('service worker not registered:', e));
+}
