@@ -3,6 +3,8 @@
 //     crash or an out-of-memory kill looks) is found by the missed heartbeat, replaced, the
 //     buttons show the real state, the alert says what happened and Retry trains again; a reload
 //     during training asks first;
+//   - a trained model kept in IndexedDB survives a reload and loads back; one of another class
+//     count is refused with the reason;
 //   - users' own WAV clips: 150 FSDD clips (digits 0, 1, 2; speakers' recordings 0-9, 50 a digit)
 //     chosen through the file input train with the app's defaults to test accuracy >= 0.9 on the
 //     page's stratified 25 % test split. Skipped without FSDD outside CI ($CNN1D_DATA_DIR, default
@@ -65,13 +67,46 @@ describe.runIf(hasChromium)('the Train view off the happy path', () => {
     await page.context().close();
   }, TIMEOUT);
 
+  test('a model kept in the browser is listed after a reload and loads back; a model of another class count is refused', async () => {
+    const { page, errors } = await open(app!);
+    await page.getByRole('combobox', { name: 'Data' }).selectOption('sines');
+    await page.getByRole('spinbutton', { name: 'Epochs' }).fill('3');
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await page.waitForFunction(() => ['done', 'error'].includes(window.__cnn1dTrain!.state), null, { timeout: 120_000 });
+    const trained = await trainState(page);
+    expect(trained.state).toBe('done');
+    await page.getByRole('button', { name: 'Keep in this browser' }).click();
+    const kept = page.getByRole('combobox', { name: 'Kept models' });
+    await expect.poll(() => kept.locator('option').count()).toBe(1);
+    expect(await kept.locator('option').innerText()).toMatch(/ on builtin sines \(2 classes\), test accuracy \d\.\d{3}/);
+
+    await page.reload();
+    await page.getByRole('combobox', { name: 'Data' }).selectOption('sines');
+    await expect.poll(() => kept.locator('option').count()).toBe(1);
+    await page.getByRole('button', { name: 'Load kept' }).click();
+    await page.waitForFunction(() => ['loaded', 'error'].includes(window.__cnn1dTrain!.state), null, { timeout: 60_000 });
+    const loaded = await trainState(page);
+    expect(loaded.state).toBe('loaded');
+    expect(loaded.evaluation).toEqual(trained.evaluation);
+
+    // CBF has 3 classes, the kept model 2: refused with the reason, in the alert region
+    await page.getByRole('combobox', { name: 'Data' }).selectOption('cbf');
+    await page.getByRole('button', { name: 'Load kept' }).click();
+    await page.waitForFunction(() => window.__cnn1dTrain!.state === 'error', null, { timeout: 60_000 });
+    expect(await page.getByRole('alert').innerText()).toMatch(/gives 2 class probabilities per series, and the data set "builtin cbf" has 3 classes/);
+    await page.getByRole('button', { name: 'Delete kept' }).click();
+    await expect.poll(() => kept.locator('option').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, TIMEOUT);
+
   test.runIf(hasFsdd)('150 FSDD clips of three digits reach test accuracy >= 0.9 with the defaults', async () => {
     const files: string[] = [];
     for (const digit of [0, 1, 2]) for (const speaker of ['george', 'jackson', 'nicolas', 'theo', 'yweweler']) for (let i = 0; i < 10; i++) files.push(join(FSDD_RECORDINGS, `${digit}_${speaker}_${i}.wav`));
     const { page, errors } = await open(app!);
     await page.getByLabel('Choose WAV or UCR files').setInputFiles(files);
     await expect.poll(() => page.locator('.dataset').innerText()).toMatch(/^150 WAV clips at 8000 Hz: 111 training and 39 test series of \d+ samples, classes 0, 1, 2\./);
-    expect(await page.getByRole('combobox', { name: 'Model' }).inputValue()).toBe('sampleCnn');
+    expect(await page.getByRole('combobox', { name: /^Model/ }).inputValue()).toBe('sampleCnn');
     const t0 = Date.now();
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     await page.waitForFunction(() => ['done', 'error'].includes(window.__cnn1dTrain!.state), null, { timeout: TIMEOUT - 30_000 });

@@ -33,7 +33,8 @@ export type ToWorker =
   | { type: 'stop' }
   /** Continues from the last finished epoch up to `epochs`. */
   | { type: 'resume'; epochs: number }
-  | { type: 'export' }
+  /** The model's artifacts, to download them or keep them in the browser. */
+  | { type: 'export'; purpose: 'download' | 'keep' }
   /** Replaces the model with one loaded from model.json + weights.bin and evaluates it on the
    *  test split of `data` (the data set picked on the page). */
   | { type: 'load'; modelJson: Record<string, unknown>; weightData: Uint8Array; data: DatasetMsg };
@@ -59,6 +60,6 @@ export type FromWorker =
   | { type: 'batch'; epoch: number; batch: number; steps: number }
   | { type: 'epoch'; logs: EpochLogs }
   | { type: 'done'; stopped: boolean; epochsDone: number; evaluation: Evaluation }
-  | { type: 'artifacts'; modelJson: Record<string, unknown>; weightData: Uint8Array }
+  | { type: 'artifacts'; purpose: 'download' | 'keep'; name: string; modelJson: Record<string, unknown>; weightData: Uint8Array }
   | { type: 'loaded'; name: string; evaluation: Evaluation }
   | { type: 'error'; message: string };

@@ -11,6 +11,7 @@ import { builtinDataset, droppedDataset } from './datasets.ts';
 import { bnMomentum, defaultBatchSize, MODEL_CHOICES } from './models.ts';
 import type { DatasetMsg, EpochLogs, Evaluation, FromWorker, ToWorker } from './protocol.ts';
 import { downloadModel, readModelFiles } from './files.ts';
+import { forgetModel, keepModel, keptModel, keptModels } from './kept.ts';
 import { workerUrl } from '../ui/worker-url.ts';
 
 export interface TrainState {
@@ -67,7 +68,8 @@ const TEMPLATE = `
   <div class="row">
     <div><h3>Confusion matrix (test split)</h3><div class="confusion-box muted">after training</div></div>
     <div><h3>Model</h3>
-      <p><button name="download" disabled>Download model.json + weights.bin</button></p>
+      <p><button name="download" disabled>Download model.json + weights.bin</button> <button name="keep" disabled>Keep in this browser</button></p>
+      <p><label>Kept models <select name="kept"></select></label> <button name="loadKept" disabled>Load kept</button> <button name="forget" disabled>Delete kept</button></p>
       <p><label>Load model.json + weights.bin <input name="load" type="file" multiple accept=".json,.bin"></label></p>
       <p class="model-info muted"></p>
     </div>
@@ -78,7 +80,7 @@ export function mountTrain(container: HTMLElement): void {
   const $ = <T extends Element>(sel: string) => container.querySelector<T>(sel)!;
   const field = <T extends HTMLElement>(name: string) => $<T>(`[name="${name}"]`);
   const dataSelect = field<HTMLSelectElement>('data');
-  const buttons = { train: field<HTMLButtonElement>('train'), stop: field<HTMLButtonElement>('stop'), resume: field<HTMLButtonElement>('resume'), download: field<HTMLButtonElement>('download') };
+  const buttons = { train: field<HTMLButtonElement>('train'), stop: field<HTMLButtonElement>('stop'), resume: field<HTMLButtonElement>('resume'), download: field<HTMLButtonElement>('download'), keep: field<HTMLButtonElement>('keep') };
   const progress = $<HTMLProgressElement>('progress');
   const status = $<HTMLElement>('.status');
   const chart = $<HTMLCanvasElement>('.chart');
@@ -117,6 +119,7 @@ export function mountTrain(container: HTMLElement): void {
     buttons.stop.disabled = !running;
     buttons.resume.disabled = running || !modelInWorker || state.epochs.length === 0 || state.state === 'loaded';
     buttons.download.disabled = running || !modelInWorker;
+    buttons.keep.disabled = running || !modelInWorker;
     if (running) {
       meter.start();
       gapTimer = window.setInterval(showGap, 250);
@@ -218,11 +221,13 @@ export function mountTrain(container: HTMLElement): void {
         showEvaluation(msg.evaluation, data!.classes);
         return;
       case 'artifacts':
-        downloadModel(msg.modelJson, msg.weightData);
+        if (msg.purpose === 'download') downloadModel(msg.modelJson, msg.weightData);
+        else void keep(msg.name, msg.modelJson, msg.weightData);
         return;
       case 'loaded':
         modelInWorker = true;
         state.state = 'loaded';
+        state.error = undefined;
         $('.model-info').textContent = `loaded "${msg.name}": test accuracy ${msg.evaluation.accuracy.toFixed(3)} on ${data!.name}`;
         showEvaluation(msg.evaluation, data!.classes);
         setRunning(false);
@@ -288,7 +293,49 @@ export function mountTrain(container: HTMLElement): void {
     redraw();
     send({ type: 'resume', epochs: target });
   };
-  buttons.download.onclick = () => send({ type: 'export' });
+  buttons.download.onclick = () => send({ type: 'export', purpose: 'download' });
+  buttons.keep.onclick = () => send({ type: 'export', purpose: 'keep' });
+
+  // models kept in IndexedDB (kept.ts), listed newest first
+  const keptSelect = field<HTMLSelectElement>('kept');
+  const loadKept = field<HTMLButtonElement>('loadKept');
+  const forget = field<HTMLButtonElement>('forget');
+  const listKept = async () => {
+    try {
+      const all = await keptModels();
+      keptSelect.replaceChildren(...all.map((m) => Object.assign(document.createElement('option'), { value: String(m.id), textContent: `${m.name} on ${m.dataset} (${m.classes.length} classes), test accuracy ${m.testAccuracy.toFixed(3)}, ${new Date(m.savedAt).toLocaleString()}` })));
+      loadKept.disabled = forget.disabled = all.length === 0;
+    } catch (err) {
+      fail((err as Error).message);
+    }
+  };
+  const keep = async (name: string, modelJson: Record<string, unknown>, weightData: Uint8Array) => {
+    try {
+      const id = await keepModel({ name, savedAt: Date.now(), dataset: data?.name ?? '', classes: data?.classes ?? [], testAccuracy: state.evaluation?.accuracy ?? NaN, modelJson, weightData });
+      await listKept();
+      keptSelect.value = String(id);
+      $('.model-info').textContent = `kept "${name}" in this browser`;
+    } catch (err) {
+      fail(`keeping the model failed: ${(err as Error).message}`);
+    }
+  };
+  loadKept.onclick = async () => {
+    try {
+      if (!selected) throw new Error('load: pick a data set first; the model is evaluated on its test split');
+      if (state.state === 'training') throw new Error('load: training is running; stop it first');
+      const m = await keptModel(Number(keptSelect.value));
+      data = selected;
+      clearAlert();
+      send({ type: 'load', modelJson: m.modelJson, weightData: m.weightData, data }, [m.weightData.buffer]);
+    } catch (err) {
+      fail((err as Error).message);
+    }
+  };
+  forget.onclick = async () => {
+    await forgetModel(Number(keptSelect.value)).catch((err: Error) => fail(err.message));
+    await listKept();
+  };
+  void listKept();
 
   field<HTMLInputElement>('load').onchange = async (e) => {
     const input = e.target as HTMLInputElement;

@@ -26,6 +26,7 @@ function evaluate(m: LayersModel, d: DatasetMsg): Evaluation {
   const k = d.classes.length;
   const probs = m.predict(tensors(d).xTest);
   const outK = probs.shape[probs.shape.length - 1];
+  if (outK !== k) throw new Error(`the model "${m.name}" gives ${outK} class probabilities per series, and the data set "${d.name}" has ${k} classes (${d.classes.join(', ')}); pick the data it was trained on`);
   const confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   let right = 0;
   d.test.y.forEach((truth, i) => {
@@ -115,7 +116,7 @@ async function handle(msg: ToWorker): Promise<void> {
     case 'export': {
       if (!model) throw new Error('export: no model yet; train or load one first');
       const { modelJson, weightData } = toArtifacts(model);
-      post({ type: 'artifacts', modelJson, weightData }, [weightData.buffer]);
+      post({ type: 'artifacts', purpose: msg.purpose, name: model.name, modelJson, weightData }, [weightData.buffer]);
       return;
     }
     case 'load': {
