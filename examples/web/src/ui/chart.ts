@@ -63,7 +63,8 @@ export function drawChart(canvas: HTMLCanvasElement, series: Series[], xMax: num
   }
   const free = series.filter((s) => !s.range);
   const freeHi = Math.max(0, ...free.flatMap((s) => s.values.filter(Number.isFinite)));
-  const pad = { l: 40, r: free.length && freeHi > 0 ? 44 : 12, t: 10 + 14 * rows.length, b: 26 };
+  const right = free.length > 0 && freeHi > 0; // a loss axis at the right
+  const pad = { l: 40, r: right ? 44 : 12, t: (right ? 22 : 10) + 14 * rows.length, b: 26 };
   const pw = w - pad.l - pad.r;
   const ph = h - pad.t - pad.b;
   rows.forEach((row, r) => {
@@ -86,9 +87,9 @@ export function drawChart(canvas: HTMLCanvasElement, series: Series[], xMax: num
     ctx.lineTo(pad.l + pw, y);
     ctx.stroke();
     ctx.fillText((1 - i / 4).toFixed(2), 6, y + 4);
-    if (pad.r > 12) ctx.fillText(tick((freeHi * (4 - i)) / 4, freeHi), pad.l + pw + 4, y + 4);
+    if (right) ctx.fillText(tick((freeHi * (4 - i)) / 4, freeHi), pad.l + pw + 4, y + 4);
   }
-  if (pad.r > 12) ctx.fillText('loss', pad.l + pw + 4, pad.t - 4);
+  if (right) ctx.fillText('loss', pad.l + pw + 4, pad.t - 10);
   const n = Math.max(xMax, 1);
   const xs = (i: number) => pad.l + (n === 1 ? pw / 2 : (pw * i) / (n - 1));
   for (let i = 0; i < n; i += Math.max(1, Math.ceil(n / 10))) ctx.fillText(String(i + 1), xs(i) - 3, h - 10);
