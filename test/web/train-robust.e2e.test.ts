@@ -2,7 +2,8 @@
 //   - a worker killed mid-training (terminated from the page: no message, no error event, as a
 //     crash or an out-of-memory kill looks) is found by the missed heartbeat, replaced, the
 //     buttons show the real state, the alert says what happened and Retry trains again; a reload
-//     during training asks first;
+//     during training asks first; an uncaught error in the worker (a message it cannot handle)
+//     ends it too, the alert names the error, and the new worker trains;
 //   - a trained model kept in IndexedDB survives a reload and loads back; one of another class
 //     count is refused with the reason;
 //   - users' own WAV clips: 150 FSDD clips (digits 0, 1, 2; speakers' recordings 0-9, 50 a digit)
@@ -39,7 +40,7 @@ describe.runIf(hasChromium)('the Train view off the happy path', () => {
     expect(await trainButton.isDisabled()).toBe(true);
     expect(await stopButton.isEnabled()).toBe(true);
 
-    await page.evaluate(() => window.__cnn1dKillTrainWorker!());
+    await page.evaluate(() => window.__cnn1dTrainWorker!.kill());
     await page.waitForFunction(() => window.__cnn1dTrain!.state === 'error', null, { timeout: 40_000 });
     const alert = page.getByRole('alert');
     expect(await alert.innerText()).toMatch(/Training stopped: the worker stopped answering for \d+ s/);
@@ -63,6 +64,25 @@ describe.runIf(hasChromium)('the Train view off the happy path', () => {
     expect(done.epochs.length).toBe(8);
     expect(done.evaluation!.accuracy).toBeGreaterThan(0.9);
     expect(done.workers).toBe(2);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, TIMEOUT);
+
+  test('an uncaught error in the worker ends it: the alert names the error, and a new worker trains', async () => {
+    const { page, errors } = await open(app!);
+    await page.getByRole('combobox', { name: 'Data' }).selectOption('sines');
+    await page.getByRole('spinbutton', { name: 'Epochs' }).fill('3');
+    // a message the worker cannot handle: its onmessage throws (TypeError), an uncaught error
+    await page.evaluate(() => window.__cnn1dTrainWorker!.post(null));
+    await page.waitForFunction(() => window.__cnn1dTrain!.state === 'error', null, { timeout: 30_000 });
+    expect(await page.getByRole('alert').innerText()).toMatch(/^the worker failed: .*TypeError.*\. A new worker is ready\.$/);
+    expect((await trainState(page)).workers).toBe(2);
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await page.waitForFunction(() => ['done', 'error'].includes(window.__cnn1dTrain!.state), null, { timeout: 120_000 });
+    const done = await trainState(page);
+    expect(done.state).toBe('done');
+    expect(done.epochs.length).toBe(3);
+    expect(await page.getByRole('alert').innerText()).toBe('');
     expect(errors).toEqual([]);
     await page.context().close();
   }, TIMEOUT);

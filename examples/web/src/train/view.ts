@@ -30,8 +30,9 @@ export interface TrainState {
 declare global {
   interface Window {
     __cnn1dTrain?: TrainState;
-    /** For tests: ends the Train view's worker as a crash would (no message, no error event). */
-    __cnn1dKillTrainWorker?: () => void;
+    /** For tests: the Train view's worker, to end it as a crash would (kill: no message, no
+     *  error event) or to send it any message (post). */
+    __cnn1dTrainWorker?: { kill(): void; post(msg: unknown): void };
   }
 }
 
@@ -248,7 +249,7 @@ export function mountTrain(container: HTMLElement): void {
   });
   state.workers = worker.generation;
   const send = (msg: ToWorker, transfer: Transferable[] = []) => worker.post(msg, transfer);
-  window.__cnn1dKillTrainWorker = () => worker.kill();
+  window.__cnn1dTrainWorker = { kill: () => worker.kill(), post: (msg) => worker.post(msg as ToWorker) };
   // leaving the page ends the worker: ask first while it trains
   window.addEventListener('beforeunload', (e) => {
     if (state.state !== 'training') return;
