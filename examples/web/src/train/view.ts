@@ -11,7 +11,7 @@ import { builtinDataset, droppedDataset } from './datasets.ts';
 import { bnMomentum, defaultBatchSize, MODEL_CHOICES } from './models.ts';
 import type { DatasetMsg, EpochLogs, Evaluation, FromWorker, ToWorker } from './protocol.ts';
 import { downloadModel, readModelFiles } from './files.ts';
-import { forgetModel, keepModel, keptModel, keptModels } from './kept.ts';
+import { mountKept } from './kept-view.ts';
 import { workerUrl } from '../ui/worker-url.ts';
 
 export interface TrainState {
@@ -101,6 +101,7 @@ export function mountTrain(container: HTMLElement): void {
   const clock = (s: number) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
 
   let modelInWorker = false; // false again when a worker dies: its model died with it
+  let keep: (name: string, modelJson: Record<string, unknown>, weightData: Uint8Array) => Promise<void> = async () => undefined; // set with the kept-models controls
 
   const redraw = () =>
     drawChart(
@@ -297,56 +298,23 @@ export function mountTrain(container: HTMLElement): void {
   buttons.download.onclick = () => send({ type: 'export', purpose: 'download' });
   buttons.keep.onclick = () => send({ type: 'export', purpose: 'keep' });
 
-  // models kept in IndexedDB (kept.ts), listed newest first
-  const keptSelect = field<HTMLSelectElement>('kept');
-  const loadKept = field<HTMLButtonElement>('loadKept');
-  const forget = field<HTMLButtonElement>('forget');
-  const listKept = async () => {
-    try {
-      const all = await keptModels();
-      keptSelect.replaceChildren(...all.map((m) => Object.assign(document.createElement('option'), { value: String(m.id), textContent: `${m.name} on ${m.dataset} (${m.classes.length} classes), test accuracy ${m.testAccuracy.toFixed(3)}, ${new Date(m.savedAt).toLocaleString()}` })));
-      loadKept.disabled = forget.disabled = all.length === 0;
-    } catch (err) {
-      fail((err as Error).message);
-    }
+  /** The model to the worker, evaluated on the chosen data set's test split. */
+  const loadArtifacts = (modelJson: Record<string, unknown>, weightData: Uint8Array) => {
+    if (!selected) throw new Error('load: pick a data set first; the model is evaluated on its test split');
+    if (state.state === 'training') throw new Error('load: training is running; stop it first');
+    data = selected;
+    clearAlert();
+    send({ type: 'load', modelJson, weightData, data }, [weightData.buffer]);
   };
-  const keep = async (name: string, modelJson: Record<string, unknown>, weightData: Uint8Array) => {
-    try {
-      const id = await keepModel({ name, savedAt: Date.now(), dataset: data?.name ?? '', classes: data?.classes ?? [], testAccuracy: state.evaluation?.accuracy ?? NaN, modelJson, weightData });
-      await listKept();
-      keptSelect.value = String(id);
-      $('.model-info').textContent = `kept "${name}" in this browser`;
-    } catch (err) {
-      fail(`keeping the model failed: ${(err as Error).message}`);
-    }
-  };
-  loadKept.onclick = async () => {
-    try {
-      if (!selected) throw new Error('load: pick a data set first; the model is evaluated on its test split');
-      if (state.state === 'training') throw new Error('load: training is running; stop it first');
-      const m = await keptModel(Number(keptSelect.value));
-      data = selected;
-      clearAlert();
-      send({ type: 'load', modelJson: m.modelJson, weightData: m.weightData, data }, [m.weightData.buffer]);
-    } catch (err) {
-      fail((err as Error).message);
-    }
-  };
-  forget.onclick = async () => {
-    await forgetModel(Number(keptSelect.value)).catch((err: Error) => fail(err.message));
-    await listKept();
-  };
-  void listKept();
+  const kept = mountKept(container, { fail, load: loadArtifacts, info: (text) => ($('.model-info').textContent = text) });
+  keep = (name, modelJson, weightData) =>
+    kept.keep({ name, dataset: data?.name ?? '', classes: data?.classes ?? [], testAccuracy: state.evaluation?.accuracy ?? NaN, modelJson, weightData });
 
   field<HTMLInputElement>('load').onchange = async (e) => {
     const input = e.target as HTMLInputElement;
     try {
-      if (!selected) throw new Error('load: pick a data set first; the model is evaluated on its test split');
-      if (state.state === 'training') throw new Error('load: training is running; stop it first');
       const { modelJson, weightData } = await readModelFiles(Array.from(input.files ?? []));
-      data = selected;
-      clearAlert();
-      send({ type: 'load', modelJson, weightData, data }, [weightData.buffer]);
+      loadArtifacts(modelJson, weightData);
     } catch (err) {
       fail((err as Error).message);
     }
