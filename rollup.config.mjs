@@ -2,35 +2,54 @@
 // bundlers take it as is), dist/index.cjs: the same library as CommonJS for `require('cnn1d')`,
 // with dist/index.d.ts and dist/index.d.cts (the same declarations; TypeScript reads a .d.ts in a
 // "type": "module" package as ESM, so the require condition needs its own .d.cts);
+// dist/lite.js (+ .cjs, .d.ts, .d.cts): `cnn1d/lite`, inference only (src/lite.ts);
 // dist/cli.js: the Node command line, which imports the library from ./index.js.
+// The library files are minified by esbuild (names kept: error and class names are part of the
+// messages), with source maps through to src/.
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
+import { transform } from 'esbuild';
 import { resolve } from 'node:path';
 
 const ts = () => typescript({ tsconfig: './tsconfig.build.json', declaration: false, declarationDir: undefined, outDir: 'dist' });
 const libraryEntry = resolve('src/index.ts');
 
-export default [
-  {
-    input: 'src/index.ts',
-    output: [
-      { file: 'dist/index.js', format: 'es', sourcemap: true },
-      { file: 'dist/index.cjs', format: 'cjs', exports: 'named', sourcemap: true },
-    ],
-    plugins: [ts()],
+/** esbuild's minifier on each output chunk; rollup chains its map onto the chunk's. */
+const minify = () => ({
+  name: 'esbuild-minify',
+  async renderChunk(code, chunk, options) {
+    const format = options.format === 'es' ? 'esm' : options.format;
+    const out = await transform(code, { minify: true, keepNames: true, format, target: 'es2022', sourcemap: true, sourcefile: chunk.fileName, legalComments: 'none' });
+    return { code: out.code, map: out.map };
   },
+});
+
+const library = (name) => [
+  {
+    input: `src/${name}.ts`,
+    output: [
+      { file: `dist/${name}.js`, format: 'es', sourcemap: true },
+      { file: `dist/${name}.cjs`, format: 'cjs', exports: 'named', sourcemap: true },
+    ],
+    plugins: [ts(), minify()],
+  },
+  {
+    input: `src/${name}.ts`,
+    output: [
+      { file: `dist/${name}.d.ts`, format: 'es' },
+      { file: `dist/${name}.d.cts`, format: 'es' },
+    ],
+    plugins: [dts({ tsconfig: './tsconfig.build.json' })],
+  },
+];
+
+export default [
+  ...library('index'),
+  ...library('lite'),
   {
     input: 'src/cli/main.ts',
     external: (id, importer) => id.startsWith('node:') || (importer !== undefined && resolve(importer, '..', id) === libraryEntry),
     output: { file: 'dist/cli.js', format: 'es', banner: '#!/usr/bin/env node', paths: (id) => (id.startsWith('node:') ? id : './index.js') },
     plugins: [ts()],
-  },
-  {
-    input: 'src/index.ts',
-    output: [
-      { file: 'dist/index.d.ts', format: 'es' },
-      { file: 'dist/index.d.cts', format: 'es' },
-    ],
-    plugins: [dts({ tsconfig: './tsconfig.build.json' })],
   },
 ];

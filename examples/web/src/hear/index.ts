@@ -45,7 +45,10 @@ export function mountHear(container: HTMLElement): void {
   const record = el('button', { id: 'hear-record', type: 'button', disabled: true, textContent: 'Record 1 s' });
   const file = el('input', { id: 'hear-file', type: 'file', accept: '.wav,audio/wav' });
   const status = el('span', { id: 'hear-status', className: 'muted', textContent: 'loading the model…' });
+  status.setAttribute('role', 'status');
   const wave = el('canvas', { id: 'hear-wave', width: 900, height: 180 });
+  wave.setAttribute('role', 'img');
+  wave.setAttribute('aria-label', 'Waveform of the second heard, with the located digit');
   const label = el('div', { id: 'hear-label', className: 'hear-label', textContent: '–' });
   const bars = el('div', { id: 'hear-bars', className: 'hear-bars' });
   container.replaceChildren(

@@ -7,6 +7,7 @@ import { fromArtifacts, ready, type LayersModel, type StreamSession } from 'cnn1
 import { fitCanvas, observeSize } from '../ui/chart.ts';
 import { BEAT_CLASSES, DETECT_WINDOW, ECG_RATE, syntheticEcg } from './ecg.ts';
 import type { MonitorFromWorker } from './worker.ts';
+import { workerUrl } from '../ui/worker-url.ts';
 
 export interface MonitorHandle {
   state: 'training' | 'streaming' | 'paused' | 'error';
@@ -41,8 +42,8 @@ const TEMPLATE = `
     (5 dilated causal convolutions, receptive field 65 samples) is trained in a worker when this view opens, on another
     synthetic recording.</p>
   <div class="controls"><button name="play" disabled>Pause</button><button name="restart" disabled>Restart</button>
-    <span class="status muted">training the detector</span></div>
-  <canvas class="monitor"></canvas>
+    <span class="status muted" role="status">training the detector</span></div>
+  <canvas class="monitor" role="img" aria-label="The ECG streamed, with the beat classifier's probabilities of a normal and an ectopic beat"></canvas>
   <div class="stats">
     <div><span class="k">heart rate (detected)</span><span class="v" data-stat="bpm">-</span></div>
     <div><span class="k">beats found / in the recording so far</span><span class="v" data-stat="beats">-</span></div>
@@ -219,7 +220,7 @@ export function mountMonitor(container: HTMLElement): void {
   };
 
   observeSize(canvas, () => handle.state !== 'training' && draw());
-  const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+  const worker = new Worker(workerUrl('monitor-worker'), { type: 'module' });
   worker.onerror = (e) => fail(`worker: ${e.message}`);
   worker.onmessage = async (e: MessageEvent<MonitorFromWorker>) => {
     const msg = e.data;

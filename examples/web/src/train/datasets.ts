@@ -1,6 +1,7 @@
 // The Train view's data sets, built on the main thread with cnn1d's browser-safe data module:
 // the synthetic builtin sets, UCR text files (parseUCR) and labelled WAV files (decodeWav).
-import { builtin, decodeWav, padOrCrop, parseUCR, stratifiedSplit, zNormalize, type Tensor } from 'cnn1d';
+import { builtin, decodeWav, parseUCR, stratifiedSplit, Tensor, zNormalize } from 'cnn1d';
+import { activeSpan, centreOn } from '../hear/locate.ts';
 import type { DatasetMsg, Split } from './protocol.ts';
 
 /** CBF or sines: 1,000 training and 300 test series of 128 samples, seeded (train and test
@@ -52,7 +53,10 @@ export async function ucrDataset(files: File[], normalize: boolean): Promise<Dat
 
 /**
  * WAV files labelled by name as FSDD is ("3_theo_7.wav" is class "3": the text before the first
- * '_'), mono, one sample rate; padded or cropped to the longest file, at most 1 s.
+ * '_'), mono, one sample rate; each clip's sound (activeSpan: frames within 30 dB of its loudest)
+ * centred in a window of the longest file's length, at most 1 s, then z-normalised per clip, as
+ * the builtin series are and as the Hear view prepares the microphone's second, so a quiet and a
+ * loud recording of one digit look alike.
  */
 export async function wavDataset(files: File[]): Promise<DatasetMsg> {
   const clips = await Promise.all(files.map(async (f) => ({ name: f.name, wav: decodeWav(new Uint8Array(await f.arrayBuffer()), f.name) })));
@@ -64,9 +68,10 @@ export async function wavDataset(files: File[]): Promise<DatasetMsg> {
   if (classes.length < 2) throw new Error(`the clips' names give one class ("${classes[0]}"); name them LABEL_anything.wav with at least two labels`);
   const L = Math.min(rate, Math.max(...clips.map((c) => c.wav.samples.length)));
   const x = new Float32Array(clips.length * L);
-  clips.forEach((c, i) => x.set(padOrCrop(c.wav.samples, L), i * L));
+  clips.forEach((c, i) => x.set(centreOn(c.wav.samples, activeSpan(c.wav.samples, { frame: Math.round(rate / 50) }), L), i * L));
   const y = Int32Array.from(clips, (c) => classes.indexOf(label(c.name)));
-  return { name: `${clips.length} WAV clips at ${rate} Hz`, length: L, channels: 1, classes, ...split(x, y, L) };
+  const normalized = zNormalize(new Tensor(x, [clips.length, L, 1])).data;
+  return { name: `${clips.length} WAV clips at ${rate} Hz`, length: L, channels: 1, classes, ...split(normalized, y, L) };
 }
 
 /** Dropped files to a data set: all .wav, or UCR text files. */

@@ -26,12 +26,15 @@ export interface TrainSettings {
 }
 
 export type ToWorker =
+  /** Answered with 'pong' at once, even while training (the page's heartbeat). */
+  | { type: 'ping' }
   | { type: 'train'; data: DatasetMsg; settings: TrainSettings }
   /** Ends training after the current batch; the epoch in progress does not count. */
   | { type: 'stop' }
   /** Continues from the last finished epoch up to `epochs`. */
   | { type: 'resume'; epochs: number }
-  | { type: 'export' }
+  /** The model's artifacts, to download them or keep them in the browser. */
+  | { type: 'export'; purpose: 'download' | 'keep' }
   /** Replaces the model with one loaded from model.json + weights.bin and evaluates it on the
    *  test split of `data` (the data set picked on the page). */
   | { type: 'load'; modelJson: Record<string, unknown>; weightData: Uint8Array; data: DatasetMsg };
@@ -52,10 +55,11 @@ export interface Evaluation {
 }
 
 export type FromWorker =
+  | { type: 'pong' }
   | { type: 'ready'; params: number; summary: string }
   | { type: 'batch'; epoch: number; batch: number; steps: number }
   | { type: 'epoch'; logs: EpochLogs }
   | { type: 'done'; stopped: boolean; epochsDone: number; evaluation: Evaluation }
-  | { type: 'artifacts'; modelJson: Record<string, unknown>; weightData: Uint8Array }
+  | { type: 'artifacts'; purpose: 'download' | 'keep'; name: string; modelJson: Record<string, unknown>; weightData: Uint8Array }
   | { type: 'loaded'; name: string; evaluation: Evaluation }
   | { type: 'error'; message: string };

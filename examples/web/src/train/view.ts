@@ -6,10 +6,13 @@
 import { drawChart, observeSize } from '../ui/chart.ts';
 import { renderConfusion } from '../ui/confusion.ts';
 import { FrameGapMeter } from '../ui/frames.ts';
+import { SupervisedWorker } from '../ui/supervised-worker.ts';
 import { builtinDataset, droppedDataset } from './datasets.ts';
-import { MODEL_CHOICES } from './models.ts';
+import { bnMomentum, defaultBatchSize, MODEL_CHOICES } from './models.ts';
 import type { DatasetMsg, EpochLogs, Evaluation, FromWorker, ToWorker } from './protocol.ts';
 import { downloadModel, readModelFiles } from './files.ts';
+import { mountKept } from './kept-view.ts';
+import { workerUrl } from '../ui/worker-url.ts';
 
 export interface TrainState {
   state: 'idle' | 'training' | 'stopped' | 'done' | 'loaded' | 'error';
@@ -20,11 +23,16 @@ export interface TrainState {
   longestFrameGap: number;
   frames: number;
   error?: string;
+  /** Workers started so far: 1, plus one for each that died and was replaced. */
+  workers: number;
 }
 
 declare global {
   interface Window {
     __cnn1dTrain?: TrainState;
+    /** For tests: the Train view's worker, to end it as a crash would (kill: no message, no
+     *  error event) or to send it any message (post). */
+    __cnn1dTrainWorker?: { kill(): void; post(msg: unknown): void };
   }
 }
 
@@ -44,13 +52,16 @@ const TEMPLATE = `
     <button name="stop" disabled>Stop</button>
     <button name="resume" disabled>Resume</button>
   </div>
-  <div class="drop" tabindex="0">Drop UCR <code>.tsv</code> files (one, or NAME_TRAIN + NAME_TEST) or labelled <code>.wav</code> clips
-    (<code>LABEL_anything.wav</code>) here, or <label class="link">choose files<input name="files" type="file" multiple accept=".tsv,.txt,.csv,.wav" hidden></label>.
+  <div class="drop"><p>Labelled <code>.wav</code> clips (<code>LABEL_anything.wav</code>) or UCR <code>.tsv</code> files
+    (one, or NAME_TRAIN + NAME_TEST): choose them, or drop them here.</p>
+    <label>Choose WAV or UCR files <input name="files" type="file" multiple accept=".wav,audio/wav,.tsv,.txt,.csv"></label>
     <label><input name="znorm" type="checkbox"> z-normalise each UCR series</label></div>
   <p class="dataset muted"></p>
-  <div class="progress"><progress max="1" value="0"></progress><span class="status">idle</span></div>
-  <canvas class="chart"></canvas>
-  <div class="stats">
+  <div class="progress"><progress max="1" value="0" aria-label="training progress"></progress><span class="status" role="status">idle</span></div>
+  <div class="alert" role="alert"></div>
+  <canvas class="chart" role="img" aria-label="Chart of loss and accuracy per epoch, training and test"></canvas>
+  <div class="stats" aria-live="polite">
+    <div><span class="k">train accuracy</span><span class="v" data-stat="trainAcc">-</span></div>
     <div><span class="k">test accuracy</span><span class="v" data-stat="acc">-</span></div>
     <div><span class="k">epoch time</span><span class="v" data-stat="ms">-</span></div>
     <div><span class="k">longest frame gap (main thread)</span><span class="v" data-stat="gap">-</span></div>
@@ -58,7 +69,8 @@ const TEMPLATE = `
   <div class="row">
     <div><h3>Confusion matrix (test split)</h3><div class="confusion-box muted">after training</div></div>
     <div><h3>Model</h3>
-      <p><button name="download" disabled>Download model.json + weights.bin</button></p>
+      <p><button name="download" disabled>Download model.json + weights.bin</button> <button name="keep" disabled>Keep in this browser</button></p>
+      <p><label>Kept models <select name="kept"></select></label> <button name="loadKept" disabled>Load kept</button> <button name="forget" disabled>Delete kept</button></p>
       <p><label>Load model.json + weights.bin <input name="load" type="file" multiple accept=".json,.bin"></label></p>
       <p class="model-info muted"></p>
     </div>
@@ -69,13 +81,13 @@ export function mountTrain(container: HTMLElement): void {
   const $ = <T extends Element>(sel: string) => container.querySelector<T>(sel)!;
   const field = <T extends HTMLElement>(name: string) => $<T>(`[name="${name}"]`);
   const dataSelect = field<HTMLSelectElement>('data');
-  const buttons = { train: field<HTMLButtonElement>('train'), stop: field<HTMLButtonElement>('stop'), resume: field<HTMLButtonElement>('resume'), download: field<HTMLButtonElement>('download') };
+  const buttons = { train: field<HTMLButtonElement>('train'), stop: field<HTMLButtonElement>('stop'), resume: field<HTMLButtonElement>('resume'), download: field<HTMLButtonElement>('download'), keep: field<HTMLButtonElement>('keep') };
   const progress = $<HTMLProgressElement>('progress');
   const status = $<HTMLElement>('.status');
   const chart = $<HTMLCanvasElement>('.chart');
   const stat = (key: string) => $<HTMLElement>(`[data-stat="${key}"]`);
 
-  const state: TrainState = { state: 'idle', epochs: [], longestFrameGap: 0, frames: 0 };
+  const state: TrainState = { state: 'idle', epochs: [], longestFrameGap: 0, frames: 0, workers: 0 };
   window.__cnn1dTrain = state;
   const meter = new FrameGapMeter();
   let dropped: DatasetMsg | null = null;
@@ -84,15 +96,19 @@ export function mountTrain(container: HTMLElement): void {
   let target = 0;
   let epochsDone = 0;
   let gapTimer = 0;
+  let runStart = 0; // performance.now() when Train or Resume was pressed
+  let runFrom = 0; // progress (0-1) then
+  const clock = (s: number) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
 
-  const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
-  const send = (msg: ToWorker, transfer: Transferable[] = []) => worker.postMessage(msg, transfer);
+  let modelInWorker = false; // false again when a worker dies: its model died with it
+  let keep: (name: string, modelJson: Record<string, unknown>, weightData: Uint8Array) => Promise<void> = async () => undefined; // set with the kept-models controls
 
   const redraw = () =>
     drawChart(
       chart,
       [
-        { label: 'loss', color: '#c0392b', values: state.epochs.map((e) => e.loss) },
+        { label: 'train loss', color: '#c0392b', values: state.epochs.map((e) => e.loss) },
+        { label: 'test loss', color: '#c0392b', values: state.epochs.map((e) => e.testLoss), dashed: true },
         { label: 'train accuracy', color: '#2874a6', values: state.epochs.map((e) => e.accuracy), range: [0, 1] },
         { label: 'test accuracy', color: '#229954', values: state.epochs.map((e) => e.testAccuracy), range: [0, 1], dashed: true },
       ],
@@ -103,8 +119,9 @@ export function mountTrain(container: HTMLElement): void {
   const setRunning = (running: boolean) => {
     buttons.train.disabled = running;
     buttons.stop.disabled = !running;
-    buttons.resume.disabled = running || state.epochs.length === 0 || state.state === 'loaded';
-    buttons.download.disabled = running || (state.epochs.length === 0 && state.state !== 'loaded');
+    buttons.resume.disabled = running || !modelInWorker || state.epochs.length === 0 || state.state === 'loaded';
+    buttons.download.disabled = running || !modelInWorker;
+    buttons.keep.disabled = running || !modelInWorker;
     if (running) {
       meter.start();
       gapTimer = window.setInterval(showGap, 250);
@@ -135,12 +152,17 @@ export function mountTrain(container: HTMLElement): void {
       pendingBatch = null;
       if (b && state.state === 'training') {
         progress.value = (b.epoch + (b.batch + 1) / b.steps) / target;
-        status.textContent = `epoch ${b.epoch + 1} / ${target}, batch ${b.batch + 1} / ${b.steps}`;
+        // elapsed in this run, and the rest at this run's pace so far
+        const done = progress.value - runFrom;
+        const elapsed = (performance.now() - runStart) / 1000;
+        const left = done > 0 ? (elapsed / done) * (1 - progress.value) : NaN;
+        status.textContent = `epoch ${b.epoch + 1} / ${target}, batch ${b.batch + 1} / ${b.steps}; ${clock(elapsed)} elapsed${Number.isFinite(left) ? `, about ${clock(left)} left` : ''}`;
       }
       if (drawnEpochs !== state.epochs.length) {
         drawnEpochs = state.epochs.length;
         const last = state.epochs.at(-1);
         if (last) {
+          stat('trainAcc').textContent = last.accuracy.toFixed(3);
           stat('acc').textContent = last.testAccuracy.toFixed(3);
           stat('ms').textContent = `${last.ms.toFixed(0)} ms`;
         }
@@ -155,18 +177,32 @@ export function mountTrain(container: HTMLElement): void {
     renderConfusion($('.confusion-box'), classes, ev.confusion);
   };
 
-  const fail = (message: string) => {
+  // Errors go to the alert region with what to do next; a later success clears them.
+  const alert = $<HTMLElement>('.alert');
+  const clearAlert = () => alert.replaceChildren();
+  const fail = (message: string, retry?: () => void) => {
     state.state = 'error';
     state.error = message;
-    status.textContent = message;
-    status.classList.add('error');
+    status.textContent = 'error';
+    const text = document.createElement('span');
+    text.textContent = message;
+    alert.replaceChildren(text);
+    if (retry) {
+      const again = document.createElement('button');
+      again.textContent = 'Retry';
+      again.onclick = () => {
+        clearAlert();
+        retry();
+      };
+      alert.append(' ', again);
+    }
     setRunning(false);
   };
 
-  worker.onmessage = (e: MessageEvent<FromWorker>) => {
-    const msg = e.data;
+  const onMessage = (msg: FromWorker) => {
     switch (msg.type) {
       case 'ready':
+        modelInWorker = true;
         $('.model-info').textContent = `${msg.params} parameters`;
         return;
       case 'batch':
@@ -187,39 +223,61 @@ export function mountTrain(container: HTMLElement): void {
         showEvaluation(msg.evaluation, data!.classes);
         return;
       case 'artifacts':
-        downloadModel(msg.modelJson, msg.weightData);
+        if (msg.purpose === 'download') downloadModel(msg.modelJson, msg.weightData);
+        else void keep(msg.name, msg.modelJson, msg.weightData);
         return;
       case 'loaded':
+        modelInWorker = true;
         state.state = 'loaded';
+        state.error = undefined;
         $('.model-info').textContent = `loaded "${msg.name}": test accuracy ${msg.evaluation.accuracy.toFixed(3)} on ${data!.name}`;
         showEvaluation(msg.evaluation, data!.classes);
         setRunning(false);
         return;
       case 'error':
-        fail(msg.message);
+        fail(msg.message, state.state === 'training' ? start : undefined);
         return;
     }
   };
-  worker.onerror = (e) => fail(`worker: ${e.message}`);
+  const worker = new SupervisedWorker<ToWorker, FromWorker>(() => new Worker(workerUrl('train-worker'), { type: 'module' }), {
+    onMessage,
+    onDeath(reason) {
+      modelInWorker = false;
+      state.workers = worker.generation;
+      const was = state.state;
+      fail(was === 'training' ? `Training stopped: ${reason}. A new worker is ready; Retry trains again from the start.` : `${reason}. A new worker is ready.`, was === 'training' ? start : undefined);
+    },
+  });
+  state.workers = worker.generation;
+  const send = (msg: ToWorker, transfer: Transferable[] = []) => worker.post(msg, transfer);
+  window.__cnn1dTrainWorker = { kill: () => worker.kill(), post: (msg) => worker.post(msg as ToWorker) };
+  // leaving the page ends the worker: ask first while it trains
+  window.addEventListener('beforeunload', (e) => {
+    if (state.state !== 'training') return;
+    e.preventDefault();
+    e.returnValue = '';
+  });
 
   const number = (name: string) => Number(field<HTMLInputElement>(name).value);
 
-  const start = () => {
+  function start(): void {
     data = selected;
-    if (!data) return fail('drop some files first');
+    if (!data) return fail('Pick a data set first: choose WAV or UCR files, or a builtin set under "Data".');
+    clearAlert();
     target = number('epochs');
     epochsDone = 0;
     Object.assign(state, { state: 'training', dataset: data.name, epochs: [], evaluation: undefined, error: undefined });
-    status.classList.remove('error');
     status.textContent = 'starting';
     progress.value = 0;
+    runStart = performance.now();
+    runFrom = 0;
     $('.confusion-box').textContent = 'after training';
     redraw();
     setRunning(true);
     // a copy stays here for the confusion matrix labels; the arrays go to the worker
     const copy: DatasetMsg = { ...data, train: { x: data.train.x.slice(), y: data.train.y.slice() }, test: { x: data.test.x.slice(), y: data.test.y.slice() } };
     send({ type: 'train', data: copy, settings: { model: field<HTMLSelectElement>('model').value, epochs: target, batchSize: number('batch'), learningRate: number('lr'), seed: 0 } }, [copy.train.x.buffer, copy.test.x.buffer]);
-  };
+  }
 
   buttons.train.onclick = start;
   buttons.stop.onclick = () => {
@@ -229,20 +287,34 @@ export function mountTrain(container: HTMLElement): void {
   buttons.resume.onclick = () => {
     target = epochsDone < number('epochs') ? number('epochs') : epochsDone + number('epochs');
     state.state = 'training';
+    state.error = undefined;
+    runStart = performance.now();
+    runFrom = epochsDone / target;
+    clearAlert();
     setRunning(true);
     redraw();
     send({ type: 'resume', epochs: target });
   };
-  buttons.download.onclick = () => send({ type: 'export' });
+  buttons.download.onclick = () => send({ type: 'export', purpose: 'download' });
+  buttons.keep.onclick = () => send({ type: 'export', purpose: 'keep' });
+
+  /** The model to the worker, evaluated on the chosen data set's test split. */
+  const loadArtifacts = (modelJson: Record<string, unknown>, weightData: Uint8Array) => {
+    if (!selected) throw new Error('load: pick a data set first; the model is evaluated on its test split');
+    if (state.state === 'training') throw new Error('load: training is running; stop it first');
+    data = selected;
+    clearAlert();
+    send({ type: 'load', modelJson, weightData, data }, [weightData.buffer]);
+  };
+  const kept = mountKept(container, { fail, load: loadArtifacts, info: (text) => ($('.model-info').textContent = text) });
+  keep = (name, modelJson, weightData) =>
+    kept.keep({ name, dataset: data?.name ?? '', classes: data?.classes ?? [], testAccuracy: state.evaluation?.accuracy ?? NaN, modelJson, weightData });
 
   field<HTMLInputElement>('load').onchange = async (e) => {
     const input = e.target as HTMLInputElement;
     try {
-      if (!selected) throw new Error('load: pick a data set first; the model is evaluated on its test split');
-      if (state.state === 'training') throw new Error('load: training is running; stop it first');
       const { modelJson, weightData } = await readModelFiles(Array.from(input.files ?? []));
-      data = selected;
-      send({ type: 'load', modelJson, weightData, data }, [weightData.buffer]);
+      loadArtifacts(modelJson, weightData);
     } catch (err) {
       fail((err as Error).message);
     }
@@ -274,10 +346,29 @@ export function mountTrain(container: HTMLElement): void {
   };
   field<HTMLInputElement>('files').onchange = (e) => void useFiles(Array.from((e.target as HTMLInputElement).files ?? []));
 
+  // Picking data sets the defaults that suit it: the batch size for its size (models.ts), and
+  // sampleCnn for audio-length series.
+  const batchInput = field<HTMLInputElement>('batch');
+  const describeSteps = () => {
+    const n = selected?.train.y.length ?? 0;
+    const batch = number('batch');
+    if (!n || !(batch >= 1)) return '';
+    const steps = Math.ceil(n / batch);
+    return ` Batch ${batch}: ${steps} steps per epoch, batch-norm momentum ${bnMomentum(steps).toFixed(3)}.`;
+  };
+  const describeDataset = () => {
+    const d = selected;
+    $('.dataset').textContent = d ? `${d.name}: ${d.train.y.length} training and ${d.test.y.length} test series of ${d.length} samples, classes ${d.classes.join(', ')}.${describeSteps()}` : '';
+  };
   const showDataset = () => {
     const d = (selected = dataSelect.value === 'files' ? dropped : builtinDataset(dataSelect.value as 'cbf' | 'sines'));
-    $('.dataset').textContent = d ? `${d.name}: ${d.train.y.length} training and ${d.test.y.length} test series of ${d.length} samples, classes ${d.classes.join(', ')}` : '';
+    if (d) {
+      batchInput.value = String(defaultBatchSize(d.train.y.length));
+      if (d.length >= 1000) field<HTMLSelectElement>('model').value = 'sampleCnn';
+    }
+    describeDataset();
   };
+  batchInput.addEventListener('change', describeDataset);
   dataSelect.onchange = showDataset;
   showDataset();
   observeSize(chart, redraw);

@@ -1,7 +1,7 @@
 // The Train view's worker: builds, trains, evaluates, exports and loads models off the main
 // thread. fit() yields to the event loop every ~200 ms, which is when a 'stop' message lands.
-import { fromArtifacts, optimizers, ready, Tensor, toArtifacts, type LayersModel, type Logs } from 'cnn1d';
-import { MODEL_CHOICES } from './models.ts';
+import { CosineDecay, fromArtifacts, optimizers, ready, Tensor, toArtifacts, type LayersModel, type Logs } from 'cnn1d';
+import { bnMomentum, MODEL_CHOICES, withBatchNormMomentum } from './models.ts';
 import type { DatasetMsg, Evaluation, FromWorker, ToWorker, TrainSettings } from './protocol.ts';
 
 /** Thrown by the batch callback to end fit() after the current batch. */
@@ -26,6 +26,7 @@ function evaluate(m: LayersModel, d: DatasetMsg): Evaluation {
   const k = d.classes.length;
   const probs = m.predict(tensors(d).xTest);
   const outK = probs.shape[probs.shape.length - 1];
+  if (outK !== k) throw new Error(`the model "${m.name}" gives ${outK} class probabilities per series, and the data set "${d.name}" has ${k} classes (${d.classes.join(', ')}); pick the data it was trained on`);
   const confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   let right = 0;
   d.test.y.forEach((truth, i) => {
@@ -90,8 +91,12 @@ async function handle(msg: ToWorker): Promise<void> {
       settings = msg.settings;
       const choice = MODEL_CHOICES.find((c) => c.id === msg.settings.model);
       if (!choice) throw new Error(`train: unknown model "${msg.settings.model}"; known: ${MODEL_CHOICES.map((c) => c.id).join(', ')}`);
-      model = choice.build(data.length, data.channels, data.classes.length, settings.seed);
-      model.compile({ optimizer: optimizers.adam({ learningRate: settings.learningRate }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+      const steps = Math.ceil(data.train.y.length / settings.batchSize);
+      model = withBatchNormMomentum(choice.build(data.length, data.channels, data.classes.length, settings.seed), bnMomentum(steps));
+      // the rate decays to a tenth over the run (cosine), so the last epochs, which the test split
+      // is judged on, do not jump about; Resume past the run keeps the final rate
+      const learningRate = new CosineDecay({ initialLearningRate: settings.learningRate, decaySteps: settings.epochs * steps, alpha: 0.1 });
+      model.compile({ optimizer: optimizers.adam({ learningRate }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
       epochsDone = 0;
       let summary = '';
       model.summary((line) => (summary = line));
@@ -99,6 +104,8 @@ async function handle(msg: ToWorker): Promise<void> {
       await train(settings.epochs);
       return;
     }
+    case 'ping':
+      return;
     case 'stop':
       stopRequested = true;
       return;
@@ -109,7 +116,7 @@ async function handle(msg: ToWorker): Promise<void> {
     case 'export': {
       if (!model) throw new Error('export: no model yet; train or load one first');
       const { modelJson, weightData } = toArtifacts(model);
-      post({ type: 'artifacts', modelJson, weightData }, [weightData.buffer]);
+      post({ type: 'artifacts', purpose: msg.purpose, name: model.name, modelJson, weightData }, [weightData.buffer]);
       return;
     }
     case 'load': {
@@ -135,5 +142,6 @@ async function handle(msg: ToWorker): Promise<void> {
 void ready(); // compile the WebAssembly module while the page loads, not when Train is pressed
 
 self.onmessage = (e: MessageEvent<ToWorker>) => {
+  if (e.data.type === 'ping') return post({ type: 'pong' });
   handle(e.data).catch((err: unknown) => post({ type: 'error', message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }));
 };

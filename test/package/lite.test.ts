@@ -1,0 +1,70 @@
+// cnn1d/lite (dist/lite.js, package.json "exports" ./lite): inference only, the
+// same outputs as the full build for the web app's digit model, loaded from bytes and from a URL;
+// and the package's weight: dist/index.js and dist/lite.js gzipped may grow at most 10 % past the
+// sizes recorded here (minified by esbuild in rollup.config.mjs; measured with gzip level 9, the
+// figures of docs/guides/web-app.md). Shrinking below a recorded size: lower it here.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import * as full from 'cnn1d';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const MODEL = join(root, 'examples/web/public/models/fsdd');
+/** gzip -9 bytes when last measured (before minification: index.js 196,132). */
+const RECORDED_GZIP = { 'dist/index.js': 136_195, 'dist/lite.js': 118_388 };
+
+const gzipped = (file: string) => gzipSync(readFileSync(join(root, file)), { level: 9 }).length;
+
+describe('package weight', () => {
+  for (const [file, recorded] of Object.entries(RECORDED_GZIP)) {
+    test(`${file} gzipped stays within 10 % of ${recorded} bytes`, () => {
+      const size = gzipped(file);
+      console.log(`${file}: ${readFileSync(join(root, file)).length} bytes, ${size} gzipped (recorded ${recorded})`);
+      expect(size).toBeLessThanOrEqual(Math.round(recorded * 1.1));
+    });
+  }
+});
+
+describe('cnn1d/lite', () => {
+  let server: Server;
+  let base = '';
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      const name = (req.url ?? '').slice(1);
+      if (name !== 'model.json' && name !== 'weights.bin') return void res.writeHead(404).end();
+      res.writeHead(200).end(readFileSync(join(MODEL, name)));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const address = server.address();
+    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  test('offers inference only: no training or data-loading entry points', async () => {
+    const lite = await import('../../dist/lite.js');
+    expect(Object.keys(lite).sort()).toEqual(['ConfigError', 'ModelFormatError', 'Tensor', 'fromArtifacts', 'loadModelFromUrl', 'ready', 'tensor']);
+  });
+
+  test('predicts as the full build does, from bytes and from a URL', async () => {
+    const lite = await import('../../dist/lite.js');
+    await lite.ready();
+    await full.ready();
+    const modelJson = JSON.parse(readFileSync(join(MODEL, 'model.json'), 'utf8'));
+    const weightData = new Uint8Array(readFileSync(join(MODEL, 'weights.bin')));
+    const L = 8000;
+    const x = Float32Array.from({ length: 2 * L }, (_, i) => Math.sin(i * 0.05) * Math.exp(-(((i % L) - 4000) ** 2) / 2e6));
+    const reference = full.fromArtifacts({ modelJson, weightData });
+    const want = reference.predict(new full.Tensor(x.slice(), [2, L, 1]));
+    reference.dispose();
+    for (const model of [lite.fromArtifacts({ modelJson, weightData }), await lite.loadModelFromUrl(`${base}model.json`)]) {
+      const got = model.predict(new lite.Tensor(x.slice(), [2, L, 1]));
+      expect(got.shape).toEqual(want.shape);
+      expect(Array.from(got.data)).toEqual(Array.from(want.data));
+      model.dispose();
+    }
+    await expect(lite.loadModelFromUrl(`${base}missing.json`)).rejects.toThrow(/missing\.json answered 404/);
+  });
+});
