@@ -13,9 +13,12 @@ const libraryEntry = resolve('src/index.ts');
 export default [
   {
     input: 'src/index.ts',
+    // the readers of .keras/.h5 files (src/io/keras-read.ts) are chunks loaded on demand; their
+    // libraries (fflate, jsfive) stay external dependencies, imported only by those chunks
+    external: ['fflate', 'jsfive'],
     output: [
-      { file: 'dist/index.js', format: 'es', sourcemap: true },
-      { file: 'dist/index.cjs', format: 'cjs', exports: 'named', sourcemap: true },
+      { dir: 'dist', entryFileNames: 'index.js', chunkFileNames: 'chunks/[name]-[hash].js', format: 'es', sourcemap: true },
+      { dir: 'dist', entryFileNames: 'index.cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', format: 'cjs', exports: 'named', sourcemap: true },
     ],
     plugins: [ts()],
   },

@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadModel, ModelFormatError, models, optimizers, toArtifacts, type LayersModel, type Sequential } from '../index.ts';
+import { loadTfjsModel, ModelFormatError, models, optimizers, toArtifacts, type LayersModel, type Sequential } from '../index.ts';
 import { readForModel, readSource, UsageError, type LabeledSet } from './datasets.ts';
 import { checkCommandOptions, COMMAND_OPTIONS, intOption, positiveNumberOption, requiredString, type Values } from './options.ts';
 import { discardOut, META, prepareOut, writeOut, type OutDir } from './out-dir.ts';
@@ -148,7 +148,7 @@ function open(command: string, v: Values): { model: LayersModel; meta: Meta; set
   const dir = requiredString(v, 'model-dir', command, 'DIR (a directory written by cnn1d train --out)');
   const data = requiredString(v, 'data', command, '<ucr.tsv | wav folder>');
   const meta = readMeta(dir);
-  const model = loadModel(dir);
+  const model = loadTfjsModel(dir);
   try {
     const [length, channels] = model.inputShape;
     const out = model.outputShape;

@@ -57,12 +57,8 @@ export class ReLU extends Layer {
     const max = args.maxValue;
     if (max !== undefined && max !== null && !(typeof max === 'number' && max >= 0 && Number.isFinite(max))) this.fail(`maxValue must be a number >= 0 or null, got ${showValue(max)}`);
     this.maxValue = max ?? null;
-    this.negativeSlope = finiteNumber(this.owner, 'negativeSlope', args.negativeSlope, 0);
-    this.threshold = finiteNumber(this.owner, 'threshold', args.threshold, 0);
-  }
-
-  private get owner(): string {
-    return this.className;
+    this.negativeSlope = finiteNumber(className, 'negativeSlope', args.negativeSlope, 0);
+    this.threshold = finiteNumber(className, 'threshold', args.threshold, 0);
   }
 
   computeOutputShape(inputShape: number[]): number[] {

@@ -83,7 +83,7 @@ for (const [family, numRuns] of families) {
         mkdirSync(dir);
         writeFileSync(join(dir, 'model.json'), jsonBytes);
         writeFileSync(join(dir, 'weights.bin'), weights);
-        const model = lib.loadModel(dir);
+        const model = lib.loadTfjsModel(dir);
         try {
           const json = JSON.parse(new TextDecoder().decode(jsonBytes));
           const paths = (json.weightsManifest as { paths: string[] }[]).flatMap((g) => g.paths);
