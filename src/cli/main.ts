@@ -12,13 +12,17 @@ import { loadTfjsModel, ModelFormatError, models, optimizers, toArtifacts, type 
 import { readForModel, readSource, UsageError, type LabeledSet } from './datasets.ts';
 import { checkCommandOptions, COMMAND_OPTIONS, intOption, positiveNumberOption, requiredString, type Values } from './options.ts';
 import { discardOut, META, prepareOut, writeOut, type OutDir } from './out-dir.ts';
+import { inspect } from './inspect.ts';
+import { convert } from './convert.ts';
 
 const USAGE = `usage:
   cnn1d train    --data <ucr.tsv | wav folder | builtin:cbf | builtin:sines> --model fcn|keras-seed|samplecnn
                  [--epochs 20] [--batch-size 32] [--lr 0.001] [--seed 1] [--length N] [--n N]
                  [--out DIR] [--overwrite] [--verbose 0|1|2]
   cnn1d evaluate --model-dir DIR --data <ucr.tsv | wav folder>
-  cnn1d predict  --model-dir DIR --data <ucr.tsv | wav folder> [--limit 20]`;
+  cnn1d predict  --model-dir DIR --data <ucr.tsv | wav folder> [--limit 20]
+  cnn1d inspect  FILE                  (.keras, .h5, model.json, to_json() JSON, keras_metadata.pb, model folder)
+  cnn1d convert  IN OUT [--overwrite]  (any of those -> a TF.js layers-model folder)`;
 
 const MODELS = ['fcn', 'keras-seed', 'samplecnn'];
 
@@ -197,6 +201,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (!command) throw new UsageError('no command given', true);
+  if (command === 'inspect') return inspect(rest);
+  if (command === 'convert') return convert(rest);
   if (!Object.hasOwn(COMMAND_OPTIONS, command)) throw new UsageError(`unknown command "${command}"; the commands are ${Object.keys(COMMAND_OPTIONS).join(', ')}`, true);
   const { values } = parseArgs({
     args: rest,

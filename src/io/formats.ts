@@ -59,6 +59,11 @@ async function loadJson(bytes: Uint8Array, name: string, options: KerasLoadOptio
   return (await readKeras()).loadKerasJson(json as Record<string, unknown>, name, options);
 }
 
+/** The name of the format of `bytes` (as loadModel would read them), or undefined. */
+export function formatOf(bytes: Uint8Array): string | undefined {
+  return handlers.find((x) => x.sniff(bytes.subarray(0, 64)))?.format;
+}
+
 /** The handler of `bytes`, or an error naming what the bytes look like. */
 export function handlerOf(bytes: Uint8Array, name: string): FormatHandler {
   const head = bytes.subarray(0, 64);

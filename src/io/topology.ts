@@ -32,7 +32,8 @@ export function layerFromJson(entry: unknown, index: number): Layer {
   if (typeof name !== 'string' || !isRecord(config)) throw new ConfigError(`${where}: expected {class_name: string, config: object}, got class_name ${showValue(name)} and config ${jsonKind(config)}`);
   const cls = layerClass(name);
   if (cls === undefined && OUT_OF_SCOPE.test(name)) {
-    throw new ConfigError(`${where} (${name}): layer class "${name}" is not supported: cnn1d is a convolutional library and has no recurrent or attention layers`);
+    const layerName = typeof config.name === 'string' ? ` (layer "${config.name}")` : '';
+    throw new ConfigError(`${where} (${name}): layer class "${name}"${layerName} is not supported: cnn1d is a convolutional library and has no recurrent or attention layers`);
   }
   if (cls === undefined) {
     const known = registeredClassNames();
