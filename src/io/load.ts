@@ -62,15 +62,14 @@ function topologyOf(json: Record<string, unknown>): { cls: string; config: unkno
 
 const modelName = (config: unknown, fallback: string) => (isRecord(config) && typeof config.name === 'string' && /^[A-Za-z0-9_.\-]+$/.test(config.name) ? config.name : fallback);
 
-/** A first layer's batch_input_shape [null, null, C] (any length) as an InputLayer of its own. */
-function anyLengthInput(entry: unknown): InputLayer | undefined {
-  const config = isRecord(entry) && isRecord(entry.config) ? entry.config : undefined;
-  const bis = config && (config.batch_input_shape ?? config.batch_shape);
-  if (!config || !Array.isArray(bis) || bis.length !== 3 || bis[1] !== null) return undefined;
-  const input = InputLayer.fromConfig({ batch_input_shape: bis });
-  delete config.batch_input_shape;
-  delete config.batch_shape;
-  return input;
+/** A first layer's batch_input_shape [null, null, C] (any length) as an InputLayer of its own,
+ *  and the layer's entry without it; undefined for an InputLayer or a fixed shape. */
+function anyLengthInput(entry: unknown): [InputLayer, unknown] | undefined {
+  if (!isRecord(entry) || entry.class_name === 'InputLayer' || !isRecord(entry.config)) return undefined;
+  const { batch_input_shape, batch_shape, ...rest } = entry.config;
+  const bis = batch_input_shape ?? batch_shape;
+  if (!Array.isArray(bis) || bis.length !== 3 || bis[1] !== null) return undefined;
+  return [InputLayer.fromConfig({ batch_input_shape: bis }), { ...entry, config: rest }];
 }
 
 /** A Sequential topology (config.layers, or config = layers in older files). An input of any
@@ -82,8 +81,10 @@ function toSequential(config: unknown, maxLayers: number): LayersModel {
   checkLayerCount(entries.length, 'layers', maxLayers);
   const layers: Layer[] = [];
   let pending: InputLayer | undefined;
-  entries.forEach((entry, i) => {
-    if (layers.length === 0 && !pending) pending = anyLengthInput(entry);
+  entries.forEach((given, i) => {
+    let entry = given;
+    const split = layers.length === 0 && !pending ? anyLengthInput(given) : undefined;
+    if (split) [pending, entry] = split;
     const layer = layerFromJson(entry, i);
     if (layer instanceof InputLayer) {
       if (layers.length > 0) throw new ConfigError(`model.json: modelTopology layer ${i} is an InputLayer after other layers; it may only come first`);

@@ -79,3 +79,19 @@ test('a format it cannot read is named, never a JSON parse error on a zip', asyn
   const h5 = new Uint8Array(readFileSync(join(DIR, 'sequential_k3.weights.h5')));
   await assert.rejects(async () => loadModel(h5), /without a model_config attribute, so weights alone/);
 });
+
+test('a Keras 3 Sequential of any input length ([null, null, C]) loads as a functional model of any length', async () => {
+  const config = JSON.parse(readFileSync(join(DIR, 'sequential_k3.json'), 'utf8'));
+  config.config.layers[0].config.batch_shape = [null, null, 2];
+  // GlobalAveragePooling1D makes the output independent of the length; drop nothing else
+  const m = await loadModel(new TextEncoder().encode(JSON.stringify(config)), { weights: join(DIR, 'sequential_k3.weights.h5') });
+  try {
+    assert.equal(m.variableLength, true);
+    const got = m.predict(x).data;
+    ref.outputs['sequential_k3.keras'].forEach((v, i) => assert.ok(Math.abs(got[i] - v) <= 1e-4, `output ${i}: ${got[i]} vs ${v}`));
+    const longer = m.predict(new Tensor(new Float32Array(2 * 64 * 2).fill(0.5), [2, 64, 2]));
+    assert.deepEqual(longer.shape, [2, 3]);
+  } finally {
+    m.dispose();
+  }
+});
