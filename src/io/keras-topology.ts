@@ -72,6 +72,42 @@ function normalizeLayer(entry: unknown, i: number): unknown {
   return out;
 }
 
+/** Conv1D layers with data_format "channels_first" ([B, C, L] in, [B, F, T] out) become
+ *  Permute([2, 1]) -> the same Conv1D channels last -> Permute([2, 1]): the conv keeps its name
+ *  (so its weights, [K, C, F] in either format, are found), the permutes are "<name>_to_last" and
+ *  "<name>_to_first", and every reader of the conv reads "<name>_to_first" instead. Entries are
+ *  Keras 2-like (after normalizeLayer). */
+function channelsFirstConvs(list: unknown[], functional: boolean): { list: unknown[]; renamed: Map<string, string> } {
+  const renamed = new Map<string, string>();
+  const out: unknown[] = [];
+  for (const e of list) {
+    if (!isRecord(e) || e.class_name !== 'Conv1D' || !isRecord(e.config) || e.config.data_format !== 'channels_first' || typeof e.config.name !== 'string') {
+      out.push(e);
+      continue;
+    }
+    const name = e.config.name;
+    const { batch_input_shape, batch_shape, ...conv } = e.config;
+    const bis = batch_input_shape ?? batch_shape;
+    const permute = (suffix: string, extra: Json) => ({ class_name: 'Permute', config: { name: `${name}${suffix}`, trainable: true, dtype: 'float32', dims: [2, 1], ...extra } });
+    const nodes = Array.isArray(e.inbound_nodes) ? e.inbound_nodes : [];
+    const before = permute('_to_last', bis !== undefined ? { batch_input_shape: bis } : {});
+    const after = permute('_to_first', {});
+    if (functional) {
+      out.push({ ...before, name: `${name}_to_last`, inbound_nodes: nodes });
+      out.push({ ...e, config: { ...conv, data_format: 'channels_last' }, inbound_nodes: nodes.map((_, k) => [[`${name}_to_last`, k, 0, {}]]) });
+      out.push({ ...after, name: `${name}_to_first`, inbound_nodes: nodes.map((_, k) => [[name, k, 0, {}]]) });
+    } else out.push(before, { ...e, config: { ...conv, data_format: 'channels_last' } }, after);
+    renamed.set(name, `${name}_to_first`);
+  }
+  if (!functional || renamed.size === 0) return { list: out, renamed };
+  // readers of a rewritten conv read its second permute (not the permute itself, which reads the conv)
+  const reroute = (ref: unknown) => (Array.isArray(ref) && typeof ref[0] === 'string' && renamed.has(ref[0]) ? [renamed.get(ref[0]), ...ref.slice(1)] : ref);
+  return {
+    list: out.map((e) => (isRecord(e) && Array.isArray(e.inbound_nodes) && !(isRecord(e.config) && typeof e.config.name === 'string' && [...renamed.values()].includes(e.config.name)) ? { ...e, inbound_nodes: e.inbound_nodes.map((n) => (Array.isArray(n) ? n.map(reroute) : n)) } : e)),
+    renamed,
+  };
+}
+
 /** The {class_name, config} of a Keras model config of any generation, in the form of a TF.js
  *  modelTopology; also returns Keras 3's compile_config as a TF.js trainingConfig when present. */
 export function normalizeModelConfig(raw: unknown, file: string): { topology: Json; trainingConfig: Json | null } {
@@ -85,8 +121,15 @@ export function normalizeModelConfig(raw: unknown, file: string): { topology: Js
   const config = v.config;
   const layersOf = (c: unknown) => (Array.isArray(c) ? c : isRecord(c) ? c.layers : undefined);
   const layers = layersOf(config);
-  const normalized = Array.isArray(layers) ? layers.map(normalizeLayer) : layers;
-  const newConfig = Array.isArray(config) ? normalized : isRecord(config) ? { ...config, layers: normalized } : config;
+  let normalized = Array.isArray(layers) ? layers.map(normalizeLayer) : layers;
+  let ends: Json = {};
+  if (Array.isArray(normalized)) {
+    const { list, renamed } = channelsFirstConvs(normalized, cls !== 'Sequential');
+    normalized = list;
+    const reroute = (v: unknown): unknown => (Array.isArray(v) && typeof v[0] === 'string' ? (renamed.has(v[0]) ? [renamed.get(v[0]), ...v.slice(1)] : v) : Array.isArray(v) ? v.map(reroute) : v);
+    if (renamed.size > 0 && isRecord(config)) ends = { output_layers: reroute(config.output_layers) };
+  }
+  const newConfig = Array.isArray(config) ? normalized : isRecord(config) ? { ...config, layers: normalized, ...ends } : config;
   return { topology: { class_name: cls, config: newConfig }, trainingConfig: compileToTraining(v.compile_config) };
 }
 

@@ -95,3 +95,18 @@ test('a Keras 3 Sequential of any input length ([null, null, C]) loads as a func
     m.dispose();
   }
 });
+
+test('Conv1D with data_format "channels_first" (Sequential and functional, two in a row) loads as permute -> conv -> permute', async () => {
+  const xc = new Tensor(Float32Array.from((ref as unknown as { input_channels_first: number[] }).input_channels_first), [ref.input_shape[0], ref.input_shape[2], ref.input_shape[1]]);
+  for (const file of ['channels_first_k3.keras', 'channels_first_functional_k3.keras']) {
+    const m = await loadModel(join(DIR, file));
+    try {
+      assert.deepEqual(m.inputShape, [2, 32], file);
+      assert.ok(m.layers.some((l) => l.name === 'conv1d_to_first'), `${file}: ${m.layers.map((l) => l.name)}`);
+      const got = m.predict(xc).data;
+      ref.outputs['channels_first_k3.keras'].forEach((v, i) => assert.ok(Math.abs(got[i] - v) <= 1e-4, `${file} output ${i}: ${got[i]} vs ${v}`));
+    } finally {
+      m.dispose();
+    }
+  }
+});
