@@ -110,3 +110,29 @@ test('Conv1D with data_format "channels_first" (Sequential and functional, two i
     }
   }
 });
+
+test('sources: a file: URL, weights as bytes, a TF.js folder read synchronously, a SavedModel folder and bad arguments', async () => {
+  const { pathToFileURL } = await import('node:url');
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  agrees(await loadModel(pathToFileURL(join(DIR, 'functional_k3.keras'))), 'functional_k3.keras');
+  const weights = new Uint8Array(readFileSync(join(DIR, 'sequential_k3.weights.h5')));
+  agrees(await loadModel(join(DIR, 'sequential_k3.json'), { weights }), 'sequential_k3.json+sequential_k3.weights.h5');
+  agrees(await loadModel(join(DIR, 'sequential_k3.json'), { weights: weights.slice().buffer }), 'sequential_k3.json+sequential_k3.weights.h5');
+  const dir = mkdtempSync(join(tmpdir(), 'cnn1d-keras-src-'));
+  try {
+    const m = await loadModel(join(DIR, 'sequential_k2.h5'));
+    m.save(join(dir, 'tfjs'));
+    m.dispose();
+    const sync = loadModel(join(dir, 'tfjs'));
+    assert.ok(!(sync instanceof Promise), 'a TF.js folder loads synchronously');
+    agrees(sync as Awaited<typeof sync>, 'sequential_k2.h5');
+    writeFileSync(join(dir, 'saved_model.pb'), new Uint8Array([0x0a, 0]));
+    assert.throws(() => loadModel(dir), /a TensorFlow SavedModel folder\. Its variables are out of scope for cnn1d: in Keras, load it and save it as model\.save\('x\.keras'\)/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.throws(() => loadModel(join(DIR, 'missing.keras')), /no such file or directory/);
+  assert.throws(() => loadModel(42 as unknown as string), /expected a path, bytes \(Uint8Array, ArrayBuffer\), a File\/Blob or a URL, got 42/);
+  await assert.rejects(async () => loadModel(join(DIR, 'sequential_k3.json'), { weights: 7 as unknown as string }), /weights must be a path or bytes/);
+});
