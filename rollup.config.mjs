@@ -6,6 +6,10 @@
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
 import { resolve } from 'node:path';
+import { rmSync } from 'node:fs';
+
+// chunk names carry content hashes: remove the previous build's so dist holds only this one's
+rmSync('dist/chunks', { recursive: true, force: true });
 
 const ts = () => typescript({ tsconfig: './tsconfig.build.json', declaration: false, declarationDir: undefined, outDir: 'dist' });
 const libraryEntry = resolve('src/index.ts');
