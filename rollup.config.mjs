@@ -10,6 +10,10 @@ import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
 import { transform } from 'esbuild';
 import { resolve } from 'node:path';
+import { rmSync } from 'node:fs';
+
+// chunk names carry content hashes: remove the previous build's so dist holds only this one's
+rmSync('dist/chunks', { recursive: true, force: true });
 
 const ts = () => typescript({ tsconfig: './tsconfig.build.json', declaration: false, declarationDir: undefined, outDir: 'dist' });
 const libraryEntry = resolve('src/index.ts');
@@ -27,9 +31,12 @@ const minify = () => ({
 const library = (name) => [
   {
     input: `src/${name}.ts`,
+    // the readers of .keras/.h5 files (src/io/keras-read.ts) are chunks loaded on demand; their
+    // libraries (fflate, jsfive) stay external dependencies, imported only by those chunks
+    external: ['fflate', 'jsfive'],
     output: [
-      { file: `dist/${name}.js`, format: 'es', sourcemap: true },
-      { file: `dist/${name}.cjs`, format: 'cjs', exports: 'named', sourcemap: true },
+      { dir: 'dist', entryFileNames: `${name}.js`, chunkFileNames: `chunks/${name}-[name]-[hash].js`, format: 'es', sourcemap: true },
+      { dir: 'dist', entryFileNames: `${name}.cjs`, chunkFileNames: `chunks/${name}-[name]-[hash].cjs`, format: 'cjs', exports: 'named', sourcemap: true },
     ],
     plugins: [ts(), minify()],
   },

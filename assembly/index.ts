@@ -21,6 +21,7 @@ export * from './kernels/conv_transpose';
 export * from './kernels/dense';
 export * from './kernels/pool1d';
 export * from './kernels/activations';
+export * from './kernels/relu_general';
 export * from './kernels/losses';
 export * from './kernels/optimizers';
 export * from './kernels/batchnorm';

@@ -20,7 +20,8 @@ export { TrainingError, type FitArgs, type History, type EvaluateArgs, type Eval
 export type { ClassWeight, SampleWeight } from './models/sample-weights.ts';
 export type { ModelInputs, ModelTargets } from './models/data.ts';
 export type { TensorLike } from './models/inputs.ts';
-export { loadModel, saveModel, type SaveOptions } from './io/files.ts';
+export { loadModel, loadTfjsModel, saveModel, type SaveOptions, type ModelSource, type LoadModelOptions } from './io/files.ts';
+export { registerFormat, formatOf, type FormatHandler } from './io/formats.ts';
 export { toArtifacts, fromArtifacts, ModelFormatError, type ModelArtifacts, type LoadOptions } from './io/artifacts.ts';
 export * from './data/index.ts';
 export { models, type ZooArgs, type ResNetArgs, type InceptionTimeArgs, type SampleCnnArgs, type SampleCnnBlock } from './models/zoo.ts';

@@ -9,11 +9,13 @@
 import { parseArgs } from 'node:util';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadModel, ModelFormatError, models, optimizers, toArtifacts, type LayersModel, type Sequential } from '../index.ts';
+import { loadTfjsModel, ModelFormatError, models, optimizers, toArtifacts, type LayersModel, type Sequential } from '../index.ts';
 import { readForModel, readSource, UsageError, type LabeledSet } from './datasets.ts';
 import { checkCommandOptions, COMMAND_OPTIONS, intOption, positiveNumberOption, requiredString, type Values } from './options.ts';
 import { discardOut, META, prepareOut, writeOut, type OutDir } from './out-dir.ts';
 import { dataCommand } from './data-command.ts';
+import { inspect } from './inspect.ts';
+import { convert } from './convert.ts';
 
 const USAGE = `usage:
   cnn1d train    --data <ucr.tsv | wav folder | builtin:cbf | builtin:sines> --model fcn|keras-seed|samplecnn
@@ -21,7 +23,9 @@ const USAGE = `usage:
                  [--out DIR] [--overwrite] [--verbose 0|1|2]
   cnn1d evaluate --model-dir DIR --data <ucr.tsv | wav folder>
   cnn1d predict  --model-dir DIR --data <ucr.tsv | wav folder> [--limit 20]
-  cnn1d data     get fsdd | ucr:<name>, dir, list (cnn1d data --help)`;
+  cnn1d data     get fsdd | ucr:<name>, dir, list (cnn1d data --help)
+  cnn1d inspect  FILE                  (.keras, .h5, model.json, to_json() JSON, keras_metadata.pb, model folder)
+  cnn1d convert  IN OUT [--overwrite]  (any of those -> a TF.js layers-model folder)`;
 
 const MODELS = ['fcn', 'keras-seed', 'samplecnn'];
 
@@ -151,7 +155,7 @@ function open(command: string, v: Values): { model: LayersModel; meta: Meta; set
   const dir = requiredString(v, 'model-dir', command, 'DIR (a directory written by cnn1d train --out)');
   const data = requiredString(v, 'data', command, '<ucr.tsv | wav folder>');
   const meta = readMeta(dir);
-  const model = loadModel(dir);
+  const model = loadTfjsModel(dir);
   try {
     const [length, channels] = model.inputShape;
     const out = model.outputShape;
@@ -201,6 +205,8 @@ async function main(argv: string[]): Promise<number> {
   }
   if (!command) throw new UsageError('no command given', true);
   if (command === 'data') return dataCommand(rest);
+  if (command === 'inspect') return inspect(rest);
+  if (command === 'convert') return convert(rest);
   if (!Object.hasOwn(COMMAND_OPTIONS, command)) throw new UsageError(`unknown command "${command}"; the commands are ${Object.keys(COMMAND_OPTIONS).join(', ')}`, true);
   const { values } = parseArgs({
     args: rest,

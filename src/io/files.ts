@@ -114,15 +114,124 @@ function regularFile(fs: FS, path: string, what: string): fsTypes.Stats {
   return st;
 }
 
-/** Reads a model saved by save() (or by TF.js/Keras as a Sequential or functional layers-model): a directory or
- *  the path of its model.json. Everything is checked before any memory is allocated: model.json is
+/** Where a model comes from: a path (Node), the file's bytes, or in the browser a File/Blob or a URL. */
+export type ModelSource = string | Uint8Array | ArrayBuffer | Blob | URL;
+
+export interface LoadModelOptions extends LoadOptions {
+  /** The weights of a topology-only JSON (model.to_json()) or keras_metadata.pb: a Keras 3
+   *  .weights.h5 or a Keras 2 .h5 (model.save_weights), as a path or bytes. Without it those load
+   *  with fresh weights. */
+  weights?: string | Uint8Array | ArrayBuffer;
+}
+
+const isTfjsJson = (json: unknown) => typeof json === 'object' && json !== null && ('modelTopology' in json || 'weightsManifest' in json || (json as { format?: unknown }).format === 'layers-model');
+
+/** Reads a model of any format cnn1d knows, chosen by the content of the file, not its name (see
+ *  formats.ts): a TF.js layers-model (its folder or model.json path: read synchronously, as
+ *  before, so the result is the model itself), a Keras 3 .keras archive, a Keras .h5 (Keras 2 or
+ *  3), a model.to_json() topology (weights from options.weights, else fresh) or a SavedModel's
+ *  keras_metadata.pb (topology only). Every other source or format returns a promise: `await
+ *  loadModel(...)` works for all. Bad files throw (or reject with) ModelFormatError naming the
+ *  file and the format recognised; bad arguments ConfigError. */
+export function loadModel(source: ModelSource, options?: LoadModelOptions): LayersModel | Promise<LayersModel> {
+  const { weights, ...limits } = options ?? {};
+  if (typeof source === 'string') {
+    if (source === '') throw new ConfigError('loadModel: path must be a non-empty string (a model file or folder), got ""');
+    const fs = nodeFs('loadModel');
+    const p = stripScheme(source);
+    const st = statOrNull(fs, p);
+    if (!st) throw new ConfigError(`loadModel: no such file or directory: ${p}`);
+    if (st.isDirectory()) {
+      if (!statOrNull(fs, joinPath(p, 'model.json')) && (statOrNull(fs, joinPath(p, 'saved_model.pb')) || statOrNull(fs, joinPath(p, 'keras_metadata.pb')))) {
+        throw new ModelFormatError(`loadModel ${p}: a TensorFlow SavedModel folder. ${SAVED_MODEL_ADVICE}`);
+      }
+      return loadTfjsModel(p, limits);
+    }
+    regularFile(fs, p, 'loadModel');
+    if (st.size > MAX_MODEL_FILE_BYTES) throw new ModelFormatError(`loadModel ${p}: ${st.size} bytes, more than the ${MAX_MODEL_FILE_BYTES} a model file may have`);
+    const bytes = readExactly(fs, p, st.size, 'loadModel');
+    if (bytes[0] === 0x7b && st.size <= MAX_MODEL_JSON_BYTES) {
+      let json: unknown;
+      try {
+        json = JSON.parse(new TextDecoder().decode(bytes));
+      } catch {
+        json = undefined;
+      }
+      if (isTfjsJson(json)) return loadTfjsModel(p, limits);
+    }
+    return fromBytes(bytes, p, limits, weights);
+  }
+  if (source instanceof Uint8Array || source instanceof ArrayBuffer) return fromBytes(source instanceof Uint8Array ? source : new Uint8Array(source), 'model bytes', limits, weights);
+  if (typeof Blob !== 'undefined' && source instanceof Blob) {
+    const name = typeof (source as File).name === 'string' && (source as File).name ? (source as File).name : 'blob';
+    return source.arrayBuffer().then((b) => fromBytes(new Uint8Array(b), name, limits, weights));
+  }
+  if (source instanceof URL) return fromUrl(source, limits, weights);
+  throw new ConfigError(`loadModel: expected a path, bytes (Uint8Array, ArrayBuffer), a File/Blob or a URL, got ${showValue(source)}`);
+}
+
+/** A SavedModel's variables are not read (a TensorFlow checkpoint, not a Keras file). */
+export const SAVED_MODEL_ADVICE = "Its variables are out of scope for cnn1d: in Keras, load it and save it as model.save('x.keras'), then loadModel('x.keras'). Its keras_metadata.pb alone loads as a topology with fresh weights.";
+
+/** Model files (a .keras or .h5) larger than this are refused unread. */
+export const MAX_MODEL_FILE_BYTES = 2 ** 31 - 1;
+
+async function fromBytes(bytes: Uint8Array, name: string, limits: LoadOptions, weights: LoadModelOptions['weights']): Promise<LayersModel> {
+  const { loadFromBytes } = await import('./formats.ts');
+  let weightsBytes: Uint8Array | undefined;
+  let weightsName: string | undefined;
+  if (typeof weights === 'string') {
+    const fs = nodeFs('loadModel');
+    const st = regularFile(fs, stripScheme(weights), 'loadModel weights');
+    weightsBytes = readExactly(fs, stripScheme(weights), st.size, 'loadModel weights');
+    weightsName = weights;
+  } else if (weights instanceof Uint8Array || weights instanceof ArrayBuffer) {
+    weightsBytes = weights instanceof Uint8Array ? weights : new Uint8Array(weights);
+    weightsName = 'weights bytes';
+  } else if (weights !== undefined) throw new ConfigError(`loadModel: weights must be a path or bytes of a .weights.h5 / .h5 file, got ${showValue(weights)}`);
+  return loadFromBytes(bytes, name, { ...limits, ...(weightsBytes ? { weightsBytes, weightsName } : {}) });
+}
+
+/** A URL: fetched; a TF.js model.json also fetches its shards, relative to it. */
+async function fromUrl(url: URL, limits: LoadOptions, weights: LoadModelOptions['weights']): Promise<LayersModel> {
+  if (url.protocol === 'file:') return loadModel(decodeURIComponent(url.pathname), { ...limits, ...(weights !== undefined ? { weights } : {}) });
+  const get = async (u: URL) => {
+    const r = await fetch(u);
+    if (!r.ok) throw new ModelFormatError(`loadModel ${u.href}: HTTP ${r.status} ${r.statusText}`);
+    return new Uint8Array(await r.arrayBuffer());
+  };
+  const bytes = await get(url);
+  if (bytes[0] === 0x7b) {
+    let json: unknown;
+    try {
+      json = JSON.parse(new TextDecoder().decode(bytes));
+    } catch {
+      json = undefined;
+    }
+    if (isTfjsJson(json)) {
+      const plan = planLoad(json, limits);
+      const groups = await Promise.all(plan.groups.map(async (g) => {
+        const parts = await Promise.all(g.paths.map((n) => get(new URL(n, url))));
+        const all = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+        let o = 0;
+        for (const p of parts) (all.set(p, o), (o += p.byteLength));
+        return all;
+      }));
+      return finishLoad(plan, groups);
+    }
+  }
+  return fromBytes(bytes, url.href, limits, weights);
+}
+
+/** NODE ONLY. Reads, synchronously, a model saved by save() (or by TF.js/Keras as a Sequential or functional layers-model): a directory or
+ *  the path of its model.json (loadModel does the same for such a path, and reads every other format too). Everything is checked before any memory is allocated: model.json is
  *  a JSON object; shard paths are plain file names in the model folder; each shard is a regular
  *  file and the shards of each manifest group hold exactly the bytes the manifest describes; every
  *  weight of the topology is listed once, with its shape, and nothing else; values are finite and
  *  batch-norm moving variances >= 0; the model is within `options` limits (default 50 M weights,
  *  50 M activation values per sample, 2,000 layers and layer applications). Bad files throw ModelFormatError, bad arguments
  *  ConfigError; on failure nothing stays allocated. */
-export function loadModel(path: string, options?: LoadOptions): LayersModel {
+export function loadTfjsModel(path: string, options?: LoadOptions): LayersModel {
   if (typeof path !== 'string' || path === '') throw new ConfigError(`loadModel: path must be a non-empty string (a model folder or its model.json), got ${showValue(path)}`);
   const fs = nodeFs('loadModel');
   const p = stripScheme(path);

@@ -5,7 +5,7 @@
 //               filled and compiled; if anything fails after the build, the model is disposed.
 
 import { ConfigError, checkKeys, showValue } from '../layers/args.ts';
-import { InputLayer } from '../layers/input.ts';
+import { input, InputLayer } from '../layers/input.ts';
 import { size, type Layer } from '../layers/layer.ts';
 import { Loss } from '../losses/index.ts';
 import { LayersModel, model as functionalModel } from '../models/model.ts';
@@ -37,7 +37,7 @@ export interface LoadPlan {
   json: Record<string, unknown>;
 }
 
-function limitsOf(options: LoadOptions | undefined): Required<LoadOptions> {
+export function limitsOf(options: LoadOptions | undefined): Required<LoadOptions> {
   checkKeys('loadModel', options, Object.keys(DEFAULT_LOAD_LIMITS));
   const limits = { ...DEFAULT_LOAD_LIMITS };
   for (const key of Object.keys(DEFAULT_LOAD_LIMITS) as (keyof LoadOptions)[]) {
@@ -62,29 +62,49 @@ function topologyOf(json: Record<string, unknown>): { cls: string; config: unkno
 
 const modelName = (config: unknown, fallback: string) => (isRecord(config) && typeof config.name === 'string' && /^[A-Za-z0-9_.\-]+$/.test(config.name) ? config.name : fallback);
 
-/** A Sequential topology (config.layers, or config = layers in older files). */
-function toSequential(config: unknown, maxLayers: number): Sequential {
+/** A first layer's batch_input_shape [null, null, C] (any length) as an InputLayer of its own,
+ *  and the layer's entry without it; undefined for an InputLayer or a fixed shape. */
+function anyLengthInput(entry: unknown): [InputLayer, unknown] | undefined {
+  if (!isRecord(entry) || entry.class_name === 'InputLayer' || !isRecord(entry.config)) return undefined;
+  const { batch_input_shape, batch_shape, ...rest } = entry.config;
+  const bis = batch_input_shape ?? batch_shape;
+  if (!Array.isArray(bis) || bis.length !== 3 || bis[1] !== null) return undefined;
+  return [InputLayer.fromConfig({ batch_input_shape: bis }), { ...entry, config: rest }];
+}
+
+/** A Sequential topology (config.layers, or config = layers in older files). An input of any
+ *  length ([null, C]) makes it a functional model over input({shape: [null, C]}), which plans its
+ *  memory for the data it is given. */
+function toSequential(config: unknown, maxLayers: number): LayersModel {
   const entries = Array.isArray(config) ? config : isRecord(config) ? config.layers : undefined;
   if (!Array.isArray(entries) || entries.length === 0) throw new ModelFormatError('model.json: modelTopology has no layers (expected config.layers, a non-empty array)');
   checkLayerCount(entries.length, 'layers', maxLayers);
   const layers: Layer[] = [];
-  let pendingShape: number[] | undefined;
-  entries.forEach((entry, i) => {
+  let pending: InputLayer | undefined;
+  entries.forEach((given, i) => {
+    let entry = given;
+    const split = layers.length === 0 && !pending ? anyLengthInput(given) : undefined;
+    if (split) [pending, entry] = split;
     const layer = layerFromJson(entry, i);
     if (layer instanceof InputLayer) {
       if (layers.length > 0) throw new ConfigError(`model.json: modelTopology layer ${i} is an InputLayer after other layers; it may only come first`);
-      pendingShape = layer.outputShape;
+      pending = layer;
       return;
     }
-    if (layers.length === 0 && !layer.declaredInputShape && pendingShape) layer.declaredInputShape = pendingShape;
+    if (layers.length === 0 && !layer.declaredInputShape && pending && !pending.variableLength) layer.declaredInputShape = pending.outputShape;
     layers.push(layer);
   });
   if (layers.length === 0) throw new ConfigError('model.json: modelTopology has only an InputLayer');
+  if (pending?.variableLength) {
+    const x = input({ shape: [null, pending.outputShape[1]], ...(pending.name ? { name: pending.name } : {}) });
+    const y = layers.reduce((t, l) => l.apply(t), x);
+    return functionalModel({ inputs: x, outputs: y, name: modelName(config, 'sequential'), seed: 0 });
+  }
   return new Sequential({ layers, name: modelName(config, 'sequential'), seed: 0 });
 }
 
 /** The model of a topology with its graph made: every layer built for its shapes, no memory. */
-function toModel(json: Record<string, unknown>, limits: Required<LoadOptions>): LayersModel {
+export function toModel(json: Record<string, unknown>, limits: Required<LoadOptions>): LayersModel {
   const { cls, config } = topologyOf(json);
   try {
     if (cls === 'Sequential') {
@@ -104,7 +124,7 @@ function toModel(json: Record<string, unknown>, limits: Required<LoadOptions>): 
 /** Refuses a model over the limits before anything is allocated: weights of each layer once,
  *  activations of every node (the inputs included), in graph order. A model of any input length
  *  ([null, C]) has no fixed activation count: its memory is planned for the data it is given. */
-function checkSizes(m: LayersModel, limits: Required<LoadOptions>): void {
+export function checkSizes(m: LayersModel, limits: Required<LoadOptions>): void {
   let params = 0;
   let activations = 0;
   const countActivations = !m.variableLength;
@@ -163,7 +183,7 @@ const snakeToCamel = (s: string) => s.replace(/_([a-z0-9])/g, (_, c: string) => 
  *  forms too), when cnn1d knows the optimizer (any of optimizerFromConfig's, with its options and
  *  schedule) and the losses; a training config it cannot read leaves the model uncompiled (the
  *  weights are intact). */
-function restoreTraining(model: LayersModel, tc: unknown): void {
+export function restoreTraining(model: LayersModel, tc: unknown): void {
   if (!isRecord(tc) || !isRecord(tc.optimizer_config) || tc.loss === undefined) return;
   let optimizer: Optimizer | null = null;
   try {

@@ -11,6 +11,9 @@ import { isRecord, jsonKind } from './errors.ts';
 
 type Json = Record<string, unknown>;
 
+/** Keras classes of recurrent and attention models: named as out of scope, not matched to a near name. */
+const OUT_OF_SCOPE = /^(LSTM|GRU|SimpleRNN|RNN|Bidirectional|ConvLSTM[123]D|(LSTM|GRU|SimpleRNN|StackedRNN)Cells?|CuDNN(LSTM|GRU)|(MultiHead|Additive|Grouped[A-Za-z]*)?Attention)$/;
+
 /** The Keras {class_name, config} of a built layer (the first layer of a Sequential also gets
  *  batch_input_shape). Refuses a layer whose class is not registered: the file could not be read back. */
 export function layerToJson(layer: Layer, first: boolean): Json {
@@ -28,6 +31,10 @@ export function layerFromJson(entry: unknown, index: number): Layer {
   const { class_name: name, config } = entry;
   if (typeof name !== 'string' || !isRecord(config)) throw new ConfigError(`${where}: expected {class_name: string, config: object}, got class_name ${showValue(name)} and config ${jsonKind(config)}`);
   const cls = layerClass(name);
+  if (cls === undefined && OUT_OF_SCOPE.test(name)) {
+    const layerName = typeof config.name === 'string' ? ` (layer "${config.name}")` : '';
+    throw new ConfigError(`${where} (${name}): layer class "${name}"${layerName} is not supported: cnn1d is a convolutional library and has no recurrent or attention layers`);
+  }
   if (cls === undefined) {
     const known = registeredClassNames();
     throw new ConfigError(`${where} (${name}): unsupported layer class "${name}"${suggest(name, known)}; cnn1d reads ${known.join(', ')}`);

@@ -19,6 +19,7 @@ import { SpatialDropout1D, type SpatialDropout1DArgs } from './spatial-dropout.t
 import { Embedding, type EmbeddingArgs } from './embedding.ts';
 import { RReLU, type RReLUArgs } from './rrelu.ts';
 import { TimeDistributed, type TimeDistributedArgs } from './time-distributed.ts';
+import { ELU, ReLU, Softmax, leakyReLU, thresholdedReLU, type ELUArgs, type LeakyReLUArgs, type ReLUArgs, type SoftmaxArgs, type ThresholdedReLUArgs } from './advanced-activations.ts';
 import { Cropping1D, Permute, RepeatVector, Reshape, UpSampling1D, ZeroPadding1D, type Cropping1DArgs, type PermuteArgs, type RepeatVectorArgs, type ReshapeArgs, type UpSampling1DArgs, type ZeroPadding1DArgs } from './shape.ts';
 
 export { Layer, type LayerArgs, type Weight } from './layer.ts';
@@ -28,6 +29,8 @@ export { DepthwiseConv1D, SeparableConv1D, Conv1DTranspose };
 export type { DepthwiseConv1DArgs, SeparableConv1DArgs, Conv1DTransposeArgs };
 export { LayerNormalization, GaussianNoise, GaussianDropout, SpatialDropout1D, Embedding, RReLU, TimeDistributed };
 export type { FlattenArgs, LayerNormalizationArgs, GaussianNoiseArgs, GaussianDropoutArgs, SpatialDropout1DArgs, EmbeddingArgs, RReLUArgs, TimeDistributedArgs };
+export { ReLU, ELU, Softmax };
+export type { ReLUArgs, LeakyReLUArgs, ThresholdedReLUArgs, ELUArgs, SoftmaxArgs };
 export type { DataFormat } from './flatten.ts';
 export { regularizers, Regularizer, type RegularizerIdentifier } from './regularizers.ts';
 export { constraints, Constraint, MaxNorm, NonNeg, UnitNorm, type ConstraintIdentifier } from './constraints.ts';
@@ -81,4 +84,14 @@ export const layers = {
   rrelu: (args?: RReLUArgs) => new RReLU(args),
   /** A Dense applied to every step of [L, C]: what dense on [L, C] already computes (Keras TimeDistributed). */
   timeDistributed: (args: TimeDistributedArgs) => new TimeDistributed(args),
+  /** Keras ReLU: y = (x > threshold ? clip(x, 0, maxValue) : 0) - negativeSlope max(threshold - x, 0). */
+  reLU: (args?: ReLUArgs) => new ReLU(args),
+  /** y = x > 0 ? x : alpha x (default alpha 0.3). */
+  leakyReLU: (args?: LeakyReLUArgs) => leakyReLU(args),
+  /** y = x > theta ? x : 0 (default theta 1). */
+  thresholdedReLU: (args?: ThresholdedReLUArgs) => thresholdedReLU(args),
+  /** y = x > 0 ? x : alpha (exp(x) - 1). */
+  elu: (args?: ELUArgs) => new ELU(args),
+  /** Softmax over the last axis. */
+  softmax: (args?: SoftmaxArgs) => new Softmax(args),
 };

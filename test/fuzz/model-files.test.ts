@@ -77,13 +77,13 @@ for (const [family, numRuns] of families) {
       numRuns,
       arb: mutations(s, family, true),
       allowed: loaderErrors,
-      attempt: ({ lib }, ms) => {
+      attempt: async ({ lib }, ms) => {
         const { jsonBytes, weights } = applyMutations(s, ms, outside);
         rmSync(dir, { recursive: true, force: true });
         mkdirSync(dir);
         writeFileSync(join(dir, 'model.json'), jsonBytes);
         writeFileSync(join(dir, 'weights.bin'), weights);
-        const model = lib.loadModel(dir);
+        const model = await lib.loadModel(dir);
         try {
           const json = JSON.parse(new TextDecoder().decode(jsonBytes));
           const paths = (json.weightsManifest as { paths: string[] }[]).flatMap((g) => g.paths);

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { fromArtifacts, input, layers, loadModel, model, ModelFormatError, optimizers, Tensor, toArtifacts, type LayersModel } from '../../src/index.ts';
+import { fromArtifacts, input, layers, loadModel, loadTfjsModel, model, ModelFormatError, optimizers, Tensor, toArtifacts, type LayersModel } from '../../src/index.ts';
 import { Random } from '../../src/runtime/random.ts';
 import { runtime } from '../../src/runtime/runtime.ts';
 
@@ -93,7 +93,7 @@ test('a residual model saves as "Functional" with inbound_nodes and loads with i
   assert.deepEqual(add.inbound_nodes, [[['activation_1', 0, 0, {}], ['batch_normalization_2', 0, 0, {}]]]);
   const inputEntry = topo.config.layers[0];
   assert.deepEqual(inputEntry, { class_name: 'InputLayer', config: { batch_input_shape: [null, L, C], dtype: 'float32', sparse: false, name: 'input' }, name: 'input', inbound_nodes: [] });
-  const loaded = loadModel(dir);
+  const loaded = loadTfjsModel(dir);
   assert.deepEqual(loaded.layers.map((l) => l.name), m.layers.map((l) => l.name));
   assert.deepEqual(loaded.getWeights(), m.getWeights());
   const x = data(5);

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, fromArtifacts, layers, loadModel, ModelFormatError, sequential, Tensor, type Sequential } from '../../src/index.ts';
+import { ConfigError, fromArtifacts, layers, loadModel, loadTfjsModel, ModelFormatError, sequential, Tensor, type Sequential } from '../../src/index.ts';
 import { runtime } from '../../src/runtime/runtime.ts';
 import { Random } from '../../src/runtime/random.ts';
 
@@ -73,7 +73,7 @@ function refuses(fn: () => unknown, cls: typeof ModelFormatError | typeof Config
 }
 
 test('the unedited folder loads with the same predictions (the baseline of every case below)', () => {
-  const m = loadModel(folder());
+  const m = loadTfjsModel(folder());
   assert.deepEqual([...m.predict(saved.x).data], saved.y);
   m.dispose();
 });
@@ -173,13 +173,13 @@ test('absurd topologies are refused by the size limits before any allocation, qu
   refuses(() => loadModel(folder(), { maxParams: 'many' as never }), ConfigError, /loadModel: maxParams must be a positive integer or Infinity, got "many"/);
   refuses(() => loadModel(folder(), { maxParam: 10 } as never), ConfigError, /unknown option "maxParam" \(did you mean "maxParams"\?\)/);
   refuses(() => loadModel(folder(), { maxParams: weightCount - 1 }), ModelFormatError, new RegExp(`more than ${weightCount - 1} weights \\(${weightCount} up to Dense layer "dense"\\)`));
-  const m = loadModel(folder(), { maxParams: weightCount, maxActivations: Infinity }); // exactly the weight count
+  const m = loadTfjsModel(folder(), { maxParams: weightCount, maxActivations: Infinity }); // exactly the weight count
   assert.equal(m.countParams(), weightCount);
   m.dispose();
 });
 
 test('__proto__, constructor and toString in model.json pollute nothing and are not looked up', () => {
-  const polluted = loadModel(folder((j) => JSON.parse(JSON.stringify(j).replace('{"format"', '{"__proto__":{"polluted":1},"constructor":{"x":1},"format"'))));
+  const polluted = loadTfjsModel(folder((j) => JSON.parse(JSON.stringify(j).replace('{"format"', '{"__proto__":{"polluted":1},"constructor":{"x":1},"format"'))));
   assert.equal(({} as { polluted?: number }).polluted, undefined);
   assert.deepEqual([...polluted.predict(saved.x).data], saved.y);
   polluted.dispose();
@@ -187,7 +187,7 @@ test('__proto__, constructor and toString in model.json pollute nothing and are 
   refuses(() => loadModel(folder((j) => ((j.modelTopology.config.layers[3].config.activation = 'constructor'), j))), ModelFormatError, /layer 3 \(Dense\).*"constructor"/);
   refuses(() => loadModel(folder((j) => ((j.modelTopology.config.layers[3].config.activation = '__proto__'), j))), ModelFormatError, /layer 3 \(Dense\).*"__proto__"/);
   // a layer may be called __proto__: names are matched in a Map, never on a plain object
-  const renamed = loadModel(folder((j) => JSON.parse(JSON.stringify(j).replaceAll('"dense', '"__proto__'))));
+  const renamed = loadTfjsModel(folder((j) => JSON.parse(JSON.stringify(j).replaceAll('"dense', '"__proto__'))));
   assert.deepEqual(renamed.weights.map((w) => w.name).slice(-2), ['__proto__/kernel', '__proto__/bias']);
   assert.deepEqual([...renamed.predict(saved.x).data], saved.y);
   renamed.dispose();

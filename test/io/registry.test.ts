@@ -47,6 +47,11 @@ const samples: Layer[] = [
   layers.embedding({ inputDim: 30, outputDim: 8, embeddingsInitializer: 'glorotUniform' }),
   layers.rrelu({ lower: 0.1, upper: 0.2, seed: 4 }),
   layers.timeDistributed({ layer: layers.dense({ units: 4, activation: 'relu', kernelConstraint: 'unitNorm' }), name: 'td' }),
+  layers.reLU({ maxValue: 6, negativeSlope: 0.1, threshold: -0.5 }),
+  layers.leakyReLU({ alpha: 0.05 }),
+  layers.thresholdedReLU({ theta: 0.7 }),
+  layers.elu({ alpha: 0.5 }),
+  layers.softmax({ axis: -1 }),
   new InputLayer([12, 3], 'in'),
   new InputLayer([TEMPLATE_LENGTH, 2], 'any_length', true),
 ];

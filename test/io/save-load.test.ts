@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { layers, loadModel, sequential, optimizers, Tensor, type Sequential } from '../../src/index.ts';
+import { layers, loadModel, loadTfjsModel, sequential, optimizers, Tensor, type Sequential } from '../../src/index.ts';
 import { Random } from '../../src/runtime/random.ts';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'cnn1d-save-'));
@@ -47,7 +47,7 @@ test('save then load reproduces predictions exactly and keeps the training confi
   assert.equal(json.format, 'layers-model');
   assert.equal(json.modelTopology.class_name, 'Sequential');
   assert.deepEqual(json.weightsManifest[0].weights.slice(0, 4).map((w: { name: string }) => w.name), ['conv1d/kernel', 'conv1d/bias', 'batch_normalization/gamma', 'batch_normalization/beta']);
-  const loaded = loadModel(dir);
+  const loaded = loadTfjsModel(dir);
   assert.deepEqual([...loaded.predict(x).data], [...model.predict(x).data]);
   assert.equal(loaded.loss?.name, 'sparseCategoricalCrossentropy');
   assert.deepEqual(loaded.metrics, ['accuracy']);
@@ -92,7 +92,7 @@ test('a model saved by TensorFlow.js loads in cnn1d with the same predictions', 
   const manifest = [{ paths: ['weights.bin'], weights: saved!.weightSpecs }];
   writeFileSync(join(dir, 'model.json'), JSON.stringify({ format: 'layers-model', modelTopology: saved!.modelTopology, weightsManifest: manifest }));
   writeFileSync(join(dir, 'weights.bin'), new Uint8Array(saved!.weightData as ArrayBuffer));
-  const model = loadModel(join(dir, 'model.json'));
+  const model = await loadModel(join(dir, 'model.json'));
   const x = inputs(4);
   const tfOut = (tfModel.predict(tf.tensor(x.data, x.shape)) as tf.Tensor).dataSync();
   const ours = model.predict(x).data;
