@@ -1,5 +1,5 @@
 // Free Spoken Digit Dataset from the raw 8 kHz waveform with a sample-level CNN after Kim, Lee &
-// Nam 2018 (`--block basic` is WORKLOADS.md samplecnn-8k; `--block rese` has residual
+// Nam 2018 (`--block basic` is the samplecnn-8k benchmark workload; `--block rese` has residual
 // squeeze-and-excitation blocks): recordings padded/cropped to 1 s (centred), z-normalised; the
 // dataset's own split (recordings 0-4 of every speaker and digit are the test set). Prints the test accuracy of each
 // seed, the mean, a confusion matrix and the training time.
