@@ -17,6 +17,9 @@
 // With --holdout SPEAKER (george, jackson, nicolas, theo or yweweler), the split is by speaker:
 // every recording of the other four speakers trains, all 500 of SPEAKER test.
 //
+// The --block rese --block-dropout 0 --augment shift,noise,gain run of one seed is also one
+// `cnn1d train` command (docs/guides/cli.md, "Reproducing the FSDD result").
+//
 // With --validation F, a stratified fraction F of the training clips is held out and the
 // accuracies printed are on it (and on the rest of the training set, in inference mode): the way
 // to compare recipes without looking at the test set.
