@@ -61,6 +61,8 @@ const CHECKS: Record<string, (out: string) => void> = {
     expect(out).toMatch(/multiply \(Multiply\)/);
     expect(number(out.trim().split('\n').pop() ?? '', /accuracy: ([\d.]+)/), out).toBeGreaterThanOrEqual(0.9);
   },
+  'docs/guides/data-and-augmentation.md#1': (out) => expect(out).toBe('[ 2, 4, 1 ] [ 0, 1 ] [ 1, 2 ]\n[ 21, 16, 1 ] [ 21, 2 ]\n'),
+  'docs/guides/model-formats.md#1': (out) => expect(out.trim()).toBe('true'),
   'docs/guides/streaming.md#1': (out) => {
     const [n, diff] = out.trim().split(/\s+/).map(Number);
     expect(n).toBe(200);
