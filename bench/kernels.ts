@@ -1,4 +1,4 @@
-// Conv1D and dense kernels at the WORKLOADS.md sizes (batch 32): SIMD WASM vs the plain-TS
+// Conv1D and dense kernels at the sizes of bench/workloads.ts (batch 32): SIMD WASM vs the plain-TS
 // references, measured in the same run. Each row is checked against the reference first.
 // The f32x4 multiply-add peak of this machine (assembly/kernels/peak.ts) is measured in the same run
 // and each row states its share of it (issue 8: large convolutions at >= 80%).

@@ -1,4 +1,4 @@
-// npm run bench: whole models of ../shared/WORKLOADS.md and fcn-ecg on cnn1d, its plain-TS reference,
+// npm run bench: whole models of bench/workloads.ts and fcn-ecg on cnn1d, its plain-TS reference,
 // TF.js (cpu, wasm) and PyTorch, outputs checked against cnn1d's first, ratios from the same run.
 //   npm run bench -- [--quick] [--workloads a,b] [--systems a,b] [--rounds N] [--budget S] [--json] [--relaxed]
 // --relaxed: cnn1d runs its relaxed-SIMD build (bench/relaxed.ts re-runs node with the V8 flag).

@@ -1,4 +1,4 @@
-// The networks of ../shared/WORKLOADS.md plus fcn-ecg (the FCN of examples/ecg200-fcn.ts), as one
+// The benchmark workloads (docs/guides/speed.md) plus fcn-ecg (the FCN of examples/ecg200-fcn.ts), as one
 // declarative layer list that every system builds from, and their FLOPs, counted once here.
 //   channels-last samples [L, C]; weights in cnn1d's getWeights() order:
 //   conv kernel [K, C, F], bias [F]; bn gamma, beta, moving_mean, moving_variance [C]; dense kernel [I, U], bias [U]

@@ -9,7 +9,7 @@
 // accuracy and the exact-match ratio (both digits right, no extra one) on the test mixtures.
 // Training draws fresh mixtures for every epoch (`--train` per epoch) and feeds them to
 // model.fitDataset as a generator of batches; `--fresh 0` trains with fit on one fixed set of
-// `--train` mixtures instead (it overfits: see the README).
+// `--train` mixtures instead (it overfits: see docs/guides/results.md).
 //
 //   node --import tsx examples/fsdd-multilabel.ts [--train 3000] [--test 1000] [--epochs 20] [--seed 1] [--threshold 0.5] [--fresh 1]
 

@@ -1,5 +1,5 @@
 // Free Spoken Digit Dataset from the raw 8 kHz waveform with a sample-level CNN after Kim, Lee &
-// Nam 2018 (`--block basic` is WORKLOADS.md samplecnn-8k; `--block rese` has residual
+// Nam 2018 (`--block basic` is the samplecnn-8k benchmark workload; `--block rese` has residual
 // squeeze-and-excitation blocks): recordings padded/cropped to 1 s (centred), z-normalised; the
 // dataset's own split (recordings 0-4 of every speaker and digit are the test set). Prints the test accuracy of each
 // seed, the mean, a confusion matrix and the training time.
@@ -16,6 +16,9 @@
 //
 // With --holdout SPEAKER (george, jackson, nicolas, theo or yweweler), the split is by speaker:
 // every recording of the other four speakers trains, all 500 of SPEAKER test.
+//
+// The --block rese --block-dropout 0 --augment shift,noise,gain run of one seed is also one
+// `cnn1d train` command (docs/guides/cli.md, "Reproducing the FSDD result").
 //
 // With --validation F, a stratified fraction F of the training clips is held out and the
 // accuracies printed are on it (and on the rest of the training set, in inference mode): the way

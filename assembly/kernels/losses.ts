@@ -1,7 +1,7 @@
 // Losses (by kind code, see LossKind in src/runtime/codes.ts): value and gradient of the batch mean.
 //   yPred, grad [B, C]   yTrue [B, C], or [B] class indices (as f32) for the sparse kinds.
 // Reduction over the last axis by mean (MSE, MAE, huber, logCosh, BCE, hinge, ...) or sum
-// (categorical cross-entropy), then mean over the batch (shared/golden/README.md).
+// (categorical cross-entropy), then mean over the batch (golden vector conventions, docs/guides/testing.md).
 // Formulas follow Keras (keras/losses); probabilities are clipped to [EPS, 1 - EPS] with a zero
 // gradient outside that range, as tf.clip_by_value. Loss values are summed in f64. Losses are
 // O(B*C), negligible next to the layers, so this file is scalar.
@@ -197,7 +197,7 @@ export function loss_forward_backward(kind: i32, yPred: usize, yTrue: usize, gra
         break;
       }
       case EXPONENTIAL: {
-        // exp(-beta * sum_j y_j p_j)   (shared/golden/README.md)
+        // exp(-beta * sum_j y_j p_j)   (golden vector conventions, docs/guides/testing.md)
         let s: f64 = 0;
         for (let j = 0; j < C; j++) s += <f64>at(y, j) * <f64>at(p, j);
         const e = Math.exp(-<f64>param * s);

@@ -1,5 +1,5 @@
 // cnn1d itself (SIMD WebAssembly) on 1 thread or more (the model's `threads` option; the workers
-// are started before timing, see README "Threads").
+// are started before timing, see docs/guides/threads.md).
 import { layers, optimizers, runtime, sequential, type Layer, type Sequential } from '../../src/index.ts';
 import { ADAM, BN_EPSILON, BN_MOMENTUM, INFER_BATCH, type Batches, type LayerSpec, type Workload } from '../workloads.ts';
 import { timeCalls, timedSteps, type Metric, type Steps, type System } from './types.ts';

@@ -23,12 +23,12 @@ export interface Source {
 }
 
 /** A bad command line, data source or output folder: printed as one line, exit code 1 (with the
- *  usage text after it when `showUsage`). */
+ *  usage text after it when `showUsage`: a command's help, or `true` for the list of commands). */
 export class UsageError extends Error {
   override name = 'UsageError';
   constructor(
     message: string,
-    readonly showUsage = false,
+    readonly showUsage: boolean | { help: string } = false,
   ) {
     super(message);
   }

@@ -7,7 +7,9 @@ import { dirname, join, resolve } from 'node:path';
 import { UsageError } from './datasets.ts';
 
 export const META = 'cnn1d-meta.json';
-export const MODEL_FILES = ['model.json', 'weights.bin', META] as const;
+/** The whole run, to repeat it: `cnn1d train --config DIR/run.json`. */
+export const RUN_CONFIG = 'run.json';
+export const MODEL_FILES = ['model.json', 'weights.bin', META, RUN_CONFIG] as const;
 
 export interface OutDir {
   path: string;
@@ -62,17 +64,19 @@ export function prepareOut(path: string, overwrite: boolean): OutDir {
   return { path, created };
 }
 
-/** Removes the directories prepareOut created, when they are still empty. */
-export function discardOut(out: OutDir): void {
-  if (!out.created) return;
+/** Removes the directories prepareOut created, when they are still empty; true if it removed any. */
+export function discardOut(out: OutDir): boolean {
+  if (!out.created) return false;
   const stop = resolve(out.created);
+  let removed = false;
   for (let dir = resolve(out.path); ; dir = dirname(dir)) {
     try {
       rmdirSync(dir);
+      removed = true;
     } catch {
-      return;
+      return removed;
     }
-    if (dir === stop || dirname(dir) === dir) return;
+    if (dir === stop || dirname(dir) === dir) return removed;
   }
 }
 

@@ -1,5 +1,5 @@
 // Conv1D: cross-correlation over the length axis, channels last (eq. 1 of the Cacciari & Ranfagni
-// tutorial; Keras padding rules in shared/golden/README.md).
+// tutorial; Keras padding rules in docs/guides/testing.md, "Golden vector conventions").
 //   x [B, L, C]  ->  z = bias + xcorr(x, kernel)  [B, T, F]  ->  y = activation(z)
 //   kernel [K, C, F]   bias [F]
 // Padding is materialised once per step into xp [B, Lp, C] (kept for the kernel gradient), so the

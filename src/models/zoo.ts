@@ -1,4 +1,4 @@
-// The reference networks of shared/WORKLOADS.md and of the 1D-CNN literature, as factories
+// The reference networks of the benchmark workloads (bench/workloads.ts) and of the 1D-CNN literature, as factories
 // (the branching ones in zoo/, written with the functional API and blocks.ts).
 
 import { layers } from '../layers/index.ts';

@@ -1,6 +1,6 @@
 // Reference losses (JS doubles): batch-mean value and its gradient w.r.t. yPred.
 //   yPred, grad [B, C]   yTrue [B, C], or [B] class indices for the sparse kinds.
-// Keras formulas (keras/losses), conventions of shared/golden/README.md: mean over the last axis,
+// Keras formulas (keras/losses), conventions of the golden vectors (docs/guides/testing.md): mean over the last axis,
 // except categorical cross-entropies and KLD (sum) and the per-row exponential and
 // categoricalHinge; then mean over the batch. hinge, squaredHinge, exponential take yTrue in {-1, 1}.
 // Probabilities are clipped to [EPS, 1 - EPS]; the gradient is zero outside (tf.clip_by_value).

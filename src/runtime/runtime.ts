@@ -270,7 +270,7 @@ export function checkThreads(where: string, n: number): number {
 }
 
 /** Sets the threads of the shared runtime (default: the number of cores where threads are
- *  available, else 1; see README "Threads"). */
+ *  available, else 1; see docs/guides/threads.md). */
 export function setThreads(n: number): void {
   runtime().threads = checkThreads('setThreads', n);
 }

@@ -9,7 +9,7 @@ import { MAX_PARTS } from './worker.ts';
 
 /** Estimated single-thread nanoseconds below which a call stays on the calling thread: a
  *  dispatch costs a few microseconds when the workers are spinning and tens when they sleep
- *  (bench: `node --import tsx test/runtime/threads-overhead.ts`, README "Threads"). */
+ *  (bench: `node --import tsx bench/threads.ts`, docs/guides/threads.md). */
 export const MIN_PARALLEL_NS = 40_000;
 /** Calls estimated above FINE_NS are cut into FINE parts per thread: threads claim parts as they
  *  come free, so a thread the OS runs late (a busy machine) leaves its share to the others

@@ -40,7 +40,7 @@ test('a non-empty folder that is not a cnn1d model is refused unless --overwrite
   refused(run(...quick, '--out', out), /is not empty and is not a cnn1d model folder \(it holds notes\.txt\); give a new or empty directory, or pass --overwrite/);
   const ok = run(...quick, '--out', out, '--overwrite');
   assert.equal(ok.status, 0, ok.stderr);
-  assert.deepEqual(readdirSync(out).sort(), ['cnn1d-meta.json', 'model.json', 'notes.txt', 'weights.bin']);
+  assert.deepEqual(readdirSync(out).sort(), ['cnn1d-meta.json', 'model.json', 'notes.txt', 'run.json', 'weights.bin']);
   assert.equal(readFileSync(join(out, 'notes.txt'), 'utf8'), 'keep me');
 });
 
@@ -75,7 +75,7 @@ test('a run that fails after creating --out removes it and leaves no temporaries
   assert.deepEqual(readdirSync(dir), [], 'the directories made for --out are removed again');
   const ok = run(...quick, '--out', out);
   assert.equal(ok.status, 0, ok.stderr);
-  assert.deepEqual(readdirSync(out).sort(), ['cnn1d-meta.json', 'model.json', 'weights.bin']);
+  assert.deepEqual(readdirSync(out).sort(), ['cnn1d-meta.json', 'model.json', 'run.json', 'weights.bin']);
 });
 
 test('numeric options are parsed strictly and refused before any data is read', () => {
@@ -94,10 +94,10 @@ test('numeric options are parsed strictly and refused before any data is read', 
   refused(run('predict', '--model-dir', 'x', '--data', 'y', '--limit', 'all'), /--limit must be an integer >= 0, got "all"/);
   const wrong = run('evaluate', '--model-dir', 'x', '--data', 'y', '--epochs', '3');
   assert.equal(wrong.status, 1);
-  assert.match(wrong.stderr, /^cnn1d: evaluate does not take --epochs \(it takes --model-dir, --data\)\nusage:/);
+  assert.match(wrong.stderr, /^cnn1d: evaluate does not take --epochs \(it takes --model-dir, --data\)\nusage: cnn1d evaluate/);
   const unknown = run('tran');
   assert.equal(unknown.status, 1);
-  assert.match(unknown.stderr, /^cnn1d: unknown command "tran"; the commands are train, evaluate, predict\nusage:/);
+  assert.match(unknown.stderr, /^cnn1d: unknown command "tran" \(did you mean "train"\?\); the commands are train, evaluate, predict\nusage:/);
 });
 
 test('evaluate and predict on a corrupt model folder or meta file: one line, exit 1', () => {

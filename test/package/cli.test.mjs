@@ -24,7 +24,7 @@ function ucr(path, n, phase) {
 }
 
 test('train on built-in data with a progress line per epoch and a final test accuracy', () => {
-  const t = run('train', '--data', 'builtin:sines', '--n', '120', '--length', '64', '--model', 'keras-seed', '--epochs', '8', '--verbose', '2');
+  const t = run('train', '--data', 'builtin:sines', '--n', '120', '--length', '64', '--model', 'keras-seed', '--epochs', '8', '--verbose', '2', '--validation-split', '0.2');
   assert.equal(t.status, 0, t.stderr);
   assert.match(t.stdout, /Epoch 8\/8 - [\d.]+s - \d+ samples\/s - loss: [\d.]+ - accuracy: [\d.]+ - val_loss/);
   const acc = Number(/test accuracy ([\d.]+)/.exec(t.stdout)?.[1]);
@@ -57,12 +57,12 @@ test('bad arguments give a clear message and the usage', () => {
   const a = run('train', '--data', 'builtin:cbff', '--model', 'fcn');
   assert.equal(a.status, 1);
   assert.match(a.stderr, /cbff/);
-  const b = run('train', '--data', 'builtin:cbf', '--model', 'resnet');
-  assert.match(b.stderr, /--model must be fcn, keras-seed or samplecnn, got "resnet"/);
+  const b = run('train', '--data', 'builtin:cbf', '--model', 'resnett');
+  assert.match(b.stderr, /--model: unknown model "resnett" \(did you mean "resnet"\?\); give one of fcn, kerasSeed, sampleCnn, resnet, inceptionTime, tutorial18 \(models\.\*\), or the path of a saved model/);
   const c = run('train', '--dta', 'x');
   assert.equal(c.status, 1);
-  assert.match(c.stderr, /Unknown option '--dta'/);
-  assert.match(c.stderr, /usage:/);
+  assert.match(c.stderr, /^cnn1d: train does not take --dta \(did you mean --data\?\) \(it takes --config, --data, /);
+  assert.match(c.stderr, /usage: cnn1d train/);
   const d = run('evaluate', '--model-dir', '/nonexistent', '--data', 'x.tsv');
   assert.match(d.stderr, /cnn1d-meta.json not found/);
 });

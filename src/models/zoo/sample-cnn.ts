@@ -1,6 +1,6 @@
 // Sample-level raw-waveform CNN after Kim, Lee & Nam, "Sample-level CNN architectures for music
 // auto-tagging using raw waveforms", ICASSP 2018 (blocks as in their code, tae-jun/resemul
-// model.py), sized for 1 s of 8 kHz audio (WORKLOADS.md samplecnn-8k). x [L, C] -> [classes].
+// model.py), sized for 1 s of 8 kHz audio (the samplecnn-8k benchmark workload, bench/workloads.ts). x [L, C] -> [classes].
 
 import { ConfigError, finiteNumber, oneOf, positiveInt, showValue } from '../../layers/args.ts';
 import { input } from '../../layers/input.ts';
