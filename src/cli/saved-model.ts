@@ -3,7 +3,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadModel, ModelFormatError, type LayersModel } from '../index.ts';
+import { loadTfjsModel, ModelFormatError, type LayersModel } from '../index.ts';
 import { readForModel, UsageError, type LabeledSet } from './datasets.ts';
 import { requiredString } from './options.ts';
 import { META } from './out-dir.ts';
@@ -52,7 +52,7 @@ export function openSaved(command: string, v: Values): { model: LayersModel; met
   const dir = requiredString(v, 'model-dir', command, 'DIR (a directory written by cnn1d train --out)');
   const data = requiredString(v, 'data', command, '<ucr.tsv | wav folder>');
   const meta = readMeta(dir);
-  const model = loadModel(dir);
+  const model = loadTfjsModel(dir); // cnn1d train --out writes a TF.js folder, read synchronously
   try {
     const [length, channels] = model.inputShape;
     const out = model.outputShape;

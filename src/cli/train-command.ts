@@ -19,9 +19,9 @@ function optimizerOf(run: RunConfig): Optimizer {
 }
 
 /** The model the run names: a models.* builder for this data, or a saved model that fits it. */
-function modelOf(run: RunConfig, length: number, classes: number): LayersModel {
+async function modelOf(run: RunConfig, length: number, classes: number): Promise<LayersModel> {
   if ('path' in run.model) {
-    const model = loadModel(run.model.path);
+    const model = await loadModel(run.model.path);
     const [l, c] = model.inputShape;
     const out = model.outputShape;
     if ((l !== null && l !== length) || c !== 1 || out.length !== 1 || out[0] !== classes) {
@@ -70,7 +70,7 @@ async function train(v: Values): Promise<void> {
     const classes = [...new Set([...src.train.labels, ...(src.test?.labels ?? [])])].sort(new Intl.Collator('en', { numeric: true }).compare);
     const yTrain = indices(src.train, classes, 'train');
     console.log(describe(src, run.data, classes));
-    model = modelOf(run, src.length, classes.length);
+    model = await modelOf(run, src.length, classes.length);
     model.compile({ optimizer, loss: run.loss as never, metrics: ['accuracy'] });
     const what = 'path' in run.model ? run.model.path : showSpec(run.model);
     console.log(`model ${what}: ${model.countParams()} parameters; optimizer ${showSpec(run.optimizer)}${run.learningRateSchedule ? `, schedule ${showSpec(run.learningRateSchedule)}` : ''}`);

@@ -82,7 +82,7 @@ test('--model PATH trains a saved model further, as loadModel + fit with the see
   const first = cliRun('keras-seed', ['--data', 'builtin:sines', '--n', '40', '--length', '24', '--model', 'kerasSeed', '--epochs', '1']);
   const r = cliRun('keras-seed-more', ['--data', 'builtin:sines', '--n', '40', '--length', '24', '--model', first.out, '--epochs', '2', '--seed', '7', '--optimizer', 'rmsprop']);
   const set = builtinAsCli('sines', 40, 24, 7);
-  const model = loadModel(first.out);
+  const model = await loadModel(first.out);
   model.compile({ optimizer: optimizers.rmsprop(), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
   await expectSame(r, model, set, { epochs: 2, batchSize: 32, seed: 7 });
 });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { layers, loadModel, optimizers, sequential, tensor, toArtifacts, TrainingError, type Sequential } from '../../src/index.ts';
+import { layers, loadTfjsModel, optimizers, sequential, tensor, toArtifacts, TrainingError, type Sequential } from '../../src/index.ts';
 import { twoSines as sines } from './helpers.ts';
 
 /** Noisy sines with their class (0 or 1) as a regression target [n, 1]. */
@@ -51,7 +51,7 @@ test('a fit that diverges (SGD, learning rate 1e6) leaves the weights after its 
   assert.deepEqual(flat(m), after[kept], `the weights are those after step ${kept}, bit for bit`);
   const saved = m.save(join(dir, 'kept'));
   assert.ok(saved.bytes > 0);
-  const back = loadModel(join(dir, 'kept'));
+  const back = loadTfjsModel(join(dir, 'kept'));
   assert.deepEqual(flat(back as Sequential), after[kept]);
   back.dispose();
   m.dispose();

@@ -25,6 +25,9 @@ function staticClosure(file: string, seen = new Set<string>()): Buffer[] {
   const imports = [...code.toString('utf8').matchAll(/(?:from|import)\s*["'](\.\.?\/[^"']+)["']/g)].map((m) => join(dirname(file), m[1]));
   return [code, ...imports.flatMap((f) => staticClosure(f, seen))];
 }
+/** dist/lite.js as a user imports it (built by `npm run build`, which type-checks before rollup
+ *  writes dist/, so the import is typed by src/lite.ts instead of being resolved by tsc). */
+const importLite = (): Promise<typeof import('../../src/lite.ts')> => import(/* @vite-ignore */ join(root, 'dist/lite.js'));
 const gzipped = (file: string) => gzipSync(Buffer.concat(staticClosure(file)), { level: 9 }).length;
 
 describe('package weight', () => {
@@ -53,12 +56,12 @@ describe('cnn1d/lite', () => {
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
   test('offers inference only: no training or data-loading entry points', async () => {
-    const lite = await import('../../dist/lite.js');
+    const lite = await importLite();
     expect(Object.keys(lite).sort()).toEqual(['ConfigError', 'ModelFormatError', 'Tensor', 'fromArtifacts', 'loadModelFromUrl', 'ready', 'tensor']);
   });
 
   test('predicts as the full build does, from bytes and from a URL', async () => {
-    const lite = await import('../../dist/lite.js');
+    const lite = await importLite();
     await lite.ready();
     await full.ready();
     const modelJson = JSON.parse(readFileSync(join(MODEL, 'model.json'), 'utf8'));
