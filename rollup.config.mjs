@@ -13,9 +13,12 @@ const libraryEntry = resolve('src/index.ts');
 export default [
   {
     input: 'src/index.ts',
+    preserveEntrySignatures: 'allow-extension',
+    // the ONNX reader/writer (src/io/onnx, loaded by await import()) is a chunk of its own in the
+    // ESM build, so `import 'cnn1d'` does not load it; the CommonJS build inlines it
     output: [
-      { file: 'dist/index.js', format: 'es', sourcemap: true },
-      { file: 'dist/index.cjs', format: 'cjs', exports: 'named', sourcemap: true },
+      { dir: 'dist', entryFileNames: 'index.js', chunkFileNames: 'chunks/[name]-[hash].js', format: 'es', sourcemap: true },
+      { file: 'dist/index.cjs', format: 'cjs', exports: 'named', sourcemap: true, inlineDynamicImports: true },
     ],
     plugins: [ts()],
   },

@@ -21,6 +21,7 @@ export type { ClassWeight, SampleWeight } from './models/sample-weights.ts';
 export type { ModelInputs, ModelTargets } from './models/data.ts';
 export type { TensorLike } from './models/inputs.ts';
 export { loadModel, saveModel, type SaveOptions } from './io/files.ts';
+export { toOnnx, type OnnxExportOptions } from './io/onnx/index.ts';
 export { toArtifacts, fromArtifacts, ModelFormatError, type ModelArtifacts, type LoadOptions } from './io/artifacts.ts';
 export * from './data/index.ts';
 export { models, type ZooArgs, type ResNetArgs, type InceptionTimeArgs, type SampleCnnArgs, type SampleCnnBlock } from './models/zoo.ts';

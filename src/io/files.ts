@@ -11,6 +11,7 @@ import type { LayersModel } from '../models/model.ts';
 import { WEIGHTS_FILE, toArtifacts } from './artifacts.ts';
 import { ModelFormatError } from './errors.ts';
 import { finishLoad, planLoad, type LoadOptions } from './load.ts';
+import { isOnnxPath, loadOnnx } from './onnx/index.ts';
 
 type FS = typeof fsTypes;
 
@@ -122,7 +123,10 @@ function regularFile(fs: FS, path: string, what: string): fsTypes.Stats {
  *  batch-norm moving variances >= 0; the model is within `options` limits (default 50 M weights,
  *  50 M activation values per sample, 2,000 layers and layer applications). Bad files throw ModelFormatError, bad arguments
  *  ConfigError; on failure nothing stays allocated. */
-export function loadModel(path: string, options?: LoadOptions): LayersModel {
+export function loadModel(source: `${string}.onnx` | Uint8Array | ArrayBuffer, options?: LoadOptions): Promise<LayersModel>;
+export function loadModel(path: string, options?: LoadOptions): LayersModel;
+export function loadModel(path: string | Uint8Array | ArrayBuffer, options?: LoadOptions): LayersModel | Promise<LayersModel> {
+  if (isOnnxPath(path) || path instanceof Uint8Array || path instanceof ArrayBuffer) return loadOnnx(path, options);
   if (typeof path !== 'string' || path === '') throw new ConfigError(`loadModel: path must be a non-empty string (a model folder or its model.json), got ${showValue(path)}`);
   const fs = nodeFs('loadModel');
   const p = stripScheme(path);
