@@ -2,7 +2,7 @@
 // use (await import()), so `import 'cnn1d'` carries only these few lines.
 
 import { nodeFs } from '../../data/node-fs.ts';
-import { ConfigError, showValue } from '../../layers/args.ts';
+import { ConfigError } from '../../layers/args.ts';
 import type { LayersModel } from '../../models/model.ts';
 import { ModelFormatError } from '../errors.ts';
 import type { LoadOptions } from '../load.ts';
@@ -19,10 +19,6 @@ export interface OnnxExportOptions {
 /** `path` names an ONNX file (by extension). */
 export const isOnnxPath = (path: unknown): path is string => typeof path === 'string' && /\.onnx$/i.test(path);
 
-function bytesOf(source: Uint8Array | ArrayBuffer): Uint8Array {
-  return source instanceof Uint8Array ? source : new Uint8Array(source);
-}
-
 /** NODE ONLY for paths. An ONNX model (a .onnx path, or the file's bytes) as a cnn1d model. */
 export async function loadOnnx(source: string | Uint8Array | ArrayBuffer, options?: LoadOptions): Promise<LayersModel> {
   let bytes: Uint8Array;
@@ -38,8 +34,7 @@ export async function loadOnnx(source: string | Uint8Array | ArrayBuffer, option
     if (!st.isFile()) throw new ModelFormatError(`loadModel ${path}: not a regular file`);
     if (st.size > MAX_ONNX_BYTES) throw new ModelFormatError(`loadModel ${path}: ${st.size} bytes, more than an ONNX file (a protobuf message) may have`);
     bytes = fs.readFileSync(path);
-  } else if (source instanceof Uint8Array || source instanceof ArrayBuffer) bytes = bytesOf(source);
-  else throw new ConfigError(`loadModel: expected a path or the bytes of a model file (Uint8Array / ArrayBuffer), got ${showValue(source)}`);
+  } else bytes = source instanceof Uint8Array ? source : new Uint8Array(source);
   const { fromOnnxBytes } = await import('./import.ts');
   try {
     return fromOnnxBytes(bytes, options);
