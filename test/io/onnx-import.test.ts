@@ -16,6 +16,8 @@ import { Random } from '../../src/runtime/random.ts';
 const DIR = join(import.meta.dirname, '..', 'fixtures', 'onnx');
 const FILES = readdirSync(DIR).filter((f) => f.endsWith('.onnx')).sort();
 const rng = new Random(19);
+/** A path typed as an ONNX file's (loadModel and save return promises for those). */
+const onnxPath = (...parts: string[]) => join(...parts) as `${string}.onnx`;
 
 /** Input lengths to test: fixed-length files at their length, others at two lengths. */
 const LENGTHS: Record<string, number[]> = { 'flatten-head': [32], m5: [8000], 'sample-cnn': [243, 729], resnet: [64, 37] };
@@ -57,7 +59,7 @@ describe('ONNX files from torch.onnx.export', () => {
     const name = file.replace(/-op\d+\.onnx$/, '');
     test(`${file} predicts as onnxruntime and fine-tunes`, async () => {
       const bytes = new Uint8Array(readFileSync(join(DIR, file)));
-      const m = await loadModel(join(DIR, file));
+      const m = await loadModel(onnxPath(DIR, file));
       try {
         const [L0, C] = m.graph.inputs[0].shape;
         const lengths = LENGTHS[name] ?? [48, 31];
@@ -97,7 +99,7 @@ test('loadModel takes the bytes (Uint8Array and ArrayBuffer) as well as a path',
 });
 
 test('the causal TCN (Chomp1d after symmetric padding) imports as causal convolutions and streams as it predicts', async () => {
-  const m = await loadModel(join(DIR, 'tcn-op17.onnx'));
+  const m = await loadModel(onnxPath(DIR, 'tcn-op17.onnx'));
   try {
     assert.ok(m.layers.filter((l) => l.className === 'Conv1D').every((l) => (l as unknown as { padding: string }).padding !== 'same'));
     assert.equal(m.layers.filter((l) => l.className === 'Cropping1D' || l.className === 'ZeroPadding1D').length, 0, 'chomped convs fold to causal padding');
@@ -116,7 +118,7 @@ test('the causal TCN (Chomp1d after symmetric padding) imports as causal convolu
 });
 
 test('an imported model saves in the TF.js format and as ONNX, and both files predict the same', async () => {
-  const m = await loadModel(join(DIR, 'squeeze-excite-op13.onnx'));
+  const m = await loadModel(onnxPath(DIR, 'squeeze-excite-op13.onnx'));
   const dir = mkdtempSync(join(tmpdir(), 'cnn1d-onnx-'));
   try {
     const x = tensor(Float32Array.from({ length: 2 * 30 * 2 }, () => rng.normal()), [2, 30, 2]);
@@ -125,12 +127,12 @@ test('an imported model saves in the TF.js format and as ONNX, and both files pr
     const back = loadModel(join(dir, 'tfjs'));
     assertClose(back.predict(x).data, want, 'TF.js round trip', 1e-6, 1e-6);
     back.dispose();
-    const { modelPath } = await m.save(join(dir, 'again.onnx'));
+    const { modelPath } = await m.save(onnxPath(dir, 'again.onnx'));
     const s = await ort.InferenceSession.create(modelPath);
     const out = await s.run({ [s.inputNames[0]]: new ort.Tensor('float32', x.data, [2, 30, 2]) });
     assertClose(out[s.outputNames[0]].data as Float32Array, want, 'ONNX round trip');
-    await assert.rejects(() => m.save(join(dir, 'again.onnx')), /already exists; pass \{overwrite: true\}/);
-    await m.save(join(dir, 'again.onnx'), { overwrite: true, layout: 'ncw' });
+    await assert.rejects(() => m.save(onnxPath(dir, 'again.onnx')), /already exists; pass \{overwrite: true\}/);
+    await m.save(onnxPath(dir, 'again.onnx'), { overwrite: true, layout: 'ncw' });
     const ncw = await ort.InferenceSession.create(join(dir, 'again.onnx'));
     const out2 = await ncw.run({ [ncw.inputNames[0]]: new ort.Tensor('float32', transpose3(x.data, 2, 30, 2), [2, 2, 30]) });
     assertClose(out2[ncw.outputNames[0]].data as Float32Array, want, 'ONNX round trip, ncw input');
@@ -142,10 +144,10 @@ test('an imported model saves in the TF.js format and as ONNX, and both files pr
 
 test('loadModel of an ONNX path that is missing, a directory or not ONNX gives a clear error', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cnn1d-onnx-'));
-  await assert.rejects(() => loadModel(join(dir, 'none.onnx')), /no such file: .*none\.onnx/);
+  await assert.rejects(() => loadModel(onnxPath(dir, 'none.onnx')), /no such file: .*none\.onnx/);
   const { mkdirSync, writeFileSync } = await import('node:fs');
   mkdirSync(join(dir, 'd.onnx'));
-  await assert.rejects(() => loadModel(join(dir, 'd.onnx')), (e: unknown) => e instanceof ModelFormatError && /not a regular file/.test(e.message));
+  await assert.rejects(() => loadModel(onnxPath(dir, 'd.onnx')), (e: unknown) => e instanceof ModelFormatError && /not a regular file/.test(e.message));
   writeFileSync(join(dir, 'text.onnx'), '{"format": "layers-model"}');
-  await assert.rejects(() => loadModel(join(dir, 'text.onnx')), (e: unknown) => e instanceof ModelFormatError && e.message.startsWith(`loadModel ${join(dir, 'text.onnx')}: onnx: `));
+  await assert.rejects(() => loadModel(onnxPath(dir, 'text.onnx')), (e: unknown) => e instanceof ModelFormatError && e.message.startsWith(`loadModel ${join(dir, 'text.onnx')}: onnx: `));
 });

@@ -8,7 +8,7 @@
 import { Activation } from '../../layers/activation.ts';
 import type { ActivationFn } from '../../layers/activation-fn.ts';
 import { BatchNormalization } from '../../layers/batchnorm.ts';
-import { Conv1D } from '../../layers/conv1d.ts';
+import { Conv1D, windowGeometry } from '../../layers/conv1d.ts';
 import { Conv1DTranspose } from '../../layers/conv1d-transpose.ts';
 import { Dense } from '../../layers/dense.ts';
 import { DepthwiseConv1D } from '../../layers/depthwise-conv1d.ts';
@@ -21,7 +21,8 @@ import { AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPoolin
 import { PReLU } from '../../layers/prelu.ts';
 import { RReLU } from '../../layers/rrelu.ts';
 import { SeparableConv1D } from '../../layers/separable-conv1d.ts';
-import { Cropping1D, ZeroPadding1D } from '../../layers/shape.ts';
+import { Cropping1D, Permute, RepeatVector, Reshape, UpSampling1D, ZeroPadding1D } from '../../layers/shape.ts';
+import { Embedding } from '../../layers/embedding.ts';
 import { TimeDistributed } from '../../layers/time-distributed.ts';
 import { ConfigError } from '../../layers/args.ts';
 import type { LayersModel } from '../../models/model.ts';
@@ -87,6 +88,8 @@ function relayout(w: Float32Array, dims: number[], at: (ix: number[]) => number)
 
 interface Ctx {
   g: GraphWriter;
+  /** The model's input length is free. */
+  variable: boolean;
   value: (w: Weight) => Float32Array;
   weight: (l: Layer, name: string) => Float32Array | null;
 }
@@ -122,12 +125,20 @@ function activation(c: Ctx, fn: ActivationFn, x: string, base: string): string {
   throw new ConfigError(`toOnnx: activation "${fn.name}" has no ONNX writer`);
 }
 
-/** Conv attributes of a cnn1d window: 'same' as SAME_UPPER (cnn1d pads floor(total/2) on the
- *  left), 'causal' as left pads of the span - 1. */
-function windowAttrs(K: number, S: number, D: number, padding: string): OnnxAttribute[] {
+/** Conv attributes of a cnn1d window over L steps (null: any length). 'same' pads floor(total/2)
+ *  on the left: fixed pads when they do not depend on L (stride 1, or a fixed L), else SAME_UPPER
+ *  (which onnxruntime refuses with dilations); 'causal' is left pads of the span - 1. */
+function windowAttrs(owner: string, K: number, S: number, D: number, padding: string, L: number | null): OnnxAttribute[] {
   const a = [ints('kernel_shape', [K]), ints('strides', [S]), ints('dilations', [D])];
-  if (padding === 'same') a.push(str('auto_pad', 'SAME_UPPER'));
-  else a.push(ints('pads', [padding === 'causal' ? (K - 1) * D : 0, 0]));
+  const span = (K - 1) * D + 1;
+  if (padding === 'same' && S > 1 && L === null) {
+    if (D > 1) throw new ConfigError(`toOnnx: ${owner}: "same" padding with strides ${S} and dilation ${D} over a variable length has no ONNX padding onnxruntime runs; build the model for a fixed length`);
+    a.push(str('auto_pad', 'SAME_UPPER'));
+  } else if (padding === 'same') {
+    const pl = S === 1 ? Math.floor((span - 1) / 2) : windowGeometry(L!, span, S, 'same').padLeft;
+    const T = S === 1 ? 0 : windowGeometry(L!, span, S, 'same').T;
+    a.push(ints('pads', [pl, S === 1 ? span - 1 - pl : Math.max((T - 1) * S + span - L! - pl, 0)]));
+  } else a.push(ints('pads', [padding === 'causal' ? span - 1 : 0, 0]));
   return a;
 }
 
@@ -137,6 +148,7 @@ function writeLayer(c: Ctx, node: Node, xs: string[]): string {
   const l = node.layer;
   const base = l.name;
   const inRank = node.inputs[0]?.shape.length ?? 0;
+  const lengthIn = c.variable || inRank !== 2 ? null : node.inputs[0].shape[0];
   const need = (name: string) => c.weight(l, name) ?? (() => { throw new ConfigError(`toOnnx: ${l.label} has no weight "${name}"`); })();
   if (IDENTITY.has(l.className)) return xs[0];
   if (l instanceof Conv1D) {
@@ -144,7 +156,7 @@ function writeLayer(c: Ctx, node: Node, xs: string[]): string {
     const k = need('kernel'); // [K, C/G, F] -> W[F, C/G, K]
     const W = g.floats(`${base}_W`, [F, Cg, K], relayout(k, [F, Cg, K], ([f, ci, kk]) => (kk * Cg + ci) * F + f));
     const ins = [xs[0], W, ...(l.useBias ? [g.floats(`${base}_B`, [F], need('bias'))] : [])];
-    const y = g.op('Conv', ins, [...windowAttrs(K, l.strides, l.dilationRate, l.padding), int('group', l.groups)], l.activation.isLinear ? base : `${base}_conv`);
+    const y = g.op('Conv', ins, [...windowAttrs(l.label, K, l.strides, l.dilationRate, l.padding, lengthIn), int('group', l.groups)], l.activation.isLinear ? base : `${base}_conv`);
     return activation(c, l.activation, y, base);
   }
   if (l instanceof DepthwiseConv1D || l instanceof SeparableConv1D) {
@@ -155,7 +167,7 @@ function writeLayer(c: Ctx, node: Node, xs: string[]): string {
     const W = g.floats(`${base}_dw`, [C * M, 1, w.kernelSize], relayout(dk, [C * M, 1, w.kernelSize], ([o, , kk]) => kk * C * M + o));
     const sep = l instanceof SeparableConv1D;
     const bias = w.useBias ? g.floats(`${base}_B`, [sep ? l.filters : C * M], need('bias')) : null;
-    let y = g.op('Conv', [xs[0], W, ...(!sep && bias ? [bias] : [])], [...windowAttrs(w.kernelSize, w.strides, w.dilationRate, w.padding), int('group', C)], `${base}_depthwise`);
+    let y = g.op('Conv', [xs[0], W, ...(!sep && bias ? [bias] : [])], [...windowAttrs(l.label, w.kernelSize, w.strides, w.dilationRate, w.padding, lengthIn), int('group', C)], `${base}_depthwise`);
     if (sep) {
       const F = l.filters;
       const pk = need('pointwise_kernel'); // [1, C M, F] -> W[F, C M, 1]
@@ -260,7 +272,32 @@ function writeLayer(c: Ctx, node: Node, xs: string[]): string {
     const [a, b] = l.cropping;
     return g.op('Slice', [xs[0], g.int64s(`${base}_starts`, [a]), g.int64s(`${base}_ends`, [b ? -b : INT64_MAX]), g.int64s(`${base}_axes`, [2])], [], base);
   }
-  throw new ConfigError(`toOnnx: ${l.label} (${l.className}) has no ONNX writer; exported layers: Conv1D, DepthwiseConv1D, SeparableConv1D, Conv1DTranspose, Dense, TimeDistributed(Dense), Activation, RReLU, PReLU, BatchNormalization, LayerNormalization, MaxPooling1D, AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, Flatten, Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, ZeroPadding1D, Cropping1D, Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout`);
+  if (l instanceof UpSampling1D) {
+    // [N, C, L] -> [N, C, L, 1] -> [N, C, L, s] (broadcast) -> [N, C, L s]: each step s times
+    const u = g.op('Unsqueeze', [xs[0], g.int64s(`${base}_axes`, [3])]);
+    const e = g.op('Expand', [u, g.int64s(`${base}_reps`, [1, 1, 1, l.size])]);
+    return g.op('Reshape', [e, g.int64s(`${base}_shape`, [0, 0, -1])], [], base);
+  }
+  if (l instanceof RepeatVector) {
+    // [N, C] -> [N, C, 1] -> [N, C, n]
+    const u = g.op('Unsqueeze', [xs[0], g.int64s(`${base}_axes`, [2])]);
+    return g.op('Expand', [u, g.int64s(`${base}_reps`, [1, 1, l.n])], [], base);
+  }
+  if (l instanceof Permute) return l.dims[0] === 1 ? g.op('Identity', [xs[0]], [], base) : g.op('Transpose', [xs[0]], [ints('perm', [0, 2, 1])], base);
+  if (l instanceof Reshape) {
+    // row-major over cnn1d's own axes: through [N, L, C] when a side is a sequence
+    const src = inRank === 2 ? g.op('Transpose', [xs[0]], [ints('perm', [0, 2, 1])]) : xs[0];
+    const out = node.output.shape;
+    const y = g.op('Reshape', [src, g.int64s(`${base}_shape`, [0, ...out])], [], out.length === 2 ? `${base}_nlc` : base);
+    return out.length === 2 ? g.op('Transpose', [y], [ints('perm', [0, 2, 1])], base) : y;
+  }
+  if (l instanceof Embedding) {
+    // ids [N, L] (floats, as cnn1d takes them) -> int64 -> rows of the table [N, L, D] -> [N, D, L]
+    const E = g.floats(`${base}_embeddings`, [l.inputDim, l.outputDim], need('embeddings'));
+    const rows = g.op('Gather', [E, g.op('Cast', [xs[0]], [int('to', DataType.INT64)])], [int('axis', 0)]);
+    return g.op('Transpose', [rows], [ints('perm', [0, 2, 1])], base);
+  }
+  throw new ConfigError(`toOnnx: ${l.label} (${l.className}) has no ONNX writer`);
 }
 
 /** The ONNX bytes of a built cnn1d model (weights as they are now). */
@@ -274,6 +311,7 @@ export function modelToOnnx(model: LayersModel, options: OnnxExportOptions = {})
   const g = new GraphWriter();
   const c: Ctx = {
     g,
+    variable: model.variableLength,
     value: (w) => byWeight.get(w)!,
     weight: (l, name) => {
       const w = l.weights.find((x) => x.spec.name === name);
