@@ -278,6 +278,49 @@ class WaveNetHead(nn.Module):
         return self.head(torch.amax(y, dim=-1))
 
 
+class Normalized(nn.Module):
+    """Input standardisation and constant arithmetic ((x - mean) / std, 2 - x, x * 0.5 + 1),
+    channel splits of unequal sizes, a concat along the length, ReLU6, SiLU, ELU, average pooling
+    with 'same'-like padding, a [N, C, 1] reshape gate and a softmax over classes."""
+
+    def __init__(self, c=3, classes=4):
+        super().__init__()
+        self.register_buffer('mean', torch.tensor([0.5, -0.2, 0.1]).view(1, 3, 1))
+        self.register_buffer('std', torch.tensor([2.0, 0.5, 1.5]).view(1, 3, 1))
+        self.c1 = nn.Conv1d(c, 8, 3, padding=1)
+        self.c2 = nn.Conv1d(3, 6, 3, padding=1)
+        self.c3 = nn.Conv1d(5, 6, 3, padding=1)
+        self.pool = nn.AvgPool1d(3, stride=1, padding=1, count_include_pad=False)
+        self.gate = nn.Linear(6, 6)
+        self.fc = nn.Linear(6, classes)
+
+    def forward(self, x):
+        x = (x - self.mean) / self.std
+        x = 2 - x * 0.5 + 1
+        a, b = torch.split(self.c1(x), [3, 5], dim=1)
+        y = torch.cat([F.relu6(self.c2(a)), F.silu(self.c3(b))], dim=2)
+        y = self.pool(F.elu(y, 0.7))
+        g = torch.sigmoid(self.gate(y.mean(-1))).view(y.size(0), 6, 1)
+        return torch.softmax(self.fc((y * g).amax(-1)), dim=1)
+
+
+class TransposedHead(nn.Module):
+    """Linear layers per step on x.transpose(1, 2) (MatMul + Add on [N, L, C]), back to [N, C, L]
+    for a conv, a strided max pool with ceil_mode off, and a channel slice."""
+
+    def __init__(self, c=2, classes=3):
+        super().__init__()
+        self.proj = nn.Linear(c, 8)
+        self.conv = nn.Conv1d(8, 8, 5, stride=2, padding=2)
+        self.out = nn.Linear(4, classes)
+
+    def forward(self, x):
+        y = F.gelu(self.proj(x.transpose(1, 2))).transpose(1, 2)
+        y = F.max_pool1d(F.relu(self.conv(y)), 2)
+        y = y[:, 2:6]
+        return self.out(y.transpose(1, 2)).transpose(1, 2)
+
+
 def settle(model, c, L):
     """A few training batches for BatchNorm running statistics, random BN affine parameters."""
     model.train()
@@ -305,6 +348,8 @@ MODELS = {
     'gated-cnn': (lambda: GatedCNN(), 2, 30, True),
     'autoencoder': (lambda: ConvAutoencoder(), 1, 32, True),
     'wavenet-head': (lambda: WaveNetHead(), 1, 40, True),
+    'normalized': (lambda: Normalized(), 3, 24, True),
+    'transposed-head': (lambda: TransposedHead(), 2, 32, True),
 }
 
 
