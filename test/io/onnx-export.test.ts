@@ -155,6 +155,7 @@ test('toOnnx refuses a bad layout and names a layer it cannot write', async () =
   const m = seq([L, C], layers.conv1d({ filters: 2, kernelSize: 3 }));
   m.build();
   await assert.rejects(() => toOnnx(m, { layout: 'nlc' as 'ncw' }), (e: unknown) => e instanceof ConfigError && /layout must be "nwc"/.test(e.message));
+  await assert.rejects(() => toOnnx(m, { opset: 17 } as never), (e: unknown) => e instanceof ConfigError && /toOnnx: unknown option "opset"/.test(e.message));
   m.dispose();
   const t = seq([L, C], layers.conv1dTranspose({ filters: 2, kernelSize: 1, strides: 3 }));
   t.build();

@@ -14,7 +14,7 @@ import { Dense } from '../../layers/dense.ts';
 import { DepthwiseConv1D } from '../../layers/depthwise-conv1d.ts';
 import { Flatten } from '../../layers/flatten.ts';
 import { InputLayer } from '../../layers/input.ts';
-import type { Layer, Weight } from '../../layers/layer.ts';
+import type { Layer } from '../../layers/layer.ts';
 import { LayerNormalization } from '../../layers/layernorm.ts';
 import { Concatenate, ElementwiseMerge } from '../../layers/merge.ts';
 import { AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D } from '../../layers/pooling.ts';
@@ -90,7 +90,6 @@ interface Ctx {
   g: GraphWriter;
   /** The model's input length is free. */
   variable: boolean;
-  value: (w: Weight) => Float32Array;
   weight: (l: Layer, name: string) => Float32Array | null;
 }
 
@@ -312,7 +311,6 @@ export function modelToOnnx(model: LayersModel, options: OnnxExportOptions = {})
   const c: Ctx = {
     g,
     variable: model.variableLength,
-    value: (w) => byWeight.get(w)!,
     weight: (l, name) => {
       const w = l.weights.find((x) => x.spec.name === name);
       return w ? byWeight.get(w)! : null;

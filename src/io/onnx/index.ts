@@ -2,7 +2,7 @@
 // use (await import()), so `import 'cnn1d'` carries only these few lines.
 
 import { nodeFs } from '../../data/node-fs.ts';
-import { ConfigError } from '../../layers/args.ts';
+import { ConfigError, checkKeys } from '../../layers/args.ts';
 import type { LayersModel } from '../../models/model.ts';
 import { ModelFormatError } from '../errors.ts';
 import type { LoadOptions } from '../load.ts';
@@ -46,12 +46,14 @@ export async function loadOnnx(source: string | Uint8Array | ArrayBuffer, option
 
 /** An ONNX file of the model (opset 13; dynamic batch, and length where the model allows). */
 export async function toOnnx(model: LayersModel, options?: OnnxExportOptions): Promise<Uint8Array> {
+  checkKeys('toOnnx', options, ['layout']);
   const { modelToOnnx } = await import('./export.ts');
   return modelToOnnx(model, options);
 }
 
 /** NODE ONLY. Writes toOnnx(model) to `path`; refuses to replace a file unless {overwrite: true}. */
 export async function saveOnnx(model: LayersModel, path: string, options: OnnxExportOptions & { overwrite?: boolean } = {}): Promise<{ modelPath: string; bytes: number }> {
+  checkKeys('save', options, ['overwrite', 'layout']);
   const fs = nodeFs('save');
   const target = path.replace(/^file:\/\//, '');
   if (!options.overwrite && fs.existsSync(target)) throw new ConfigError(`save: ${target} already exists; pass {overwrite: true} to replace it`);

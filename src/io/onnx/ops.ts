@@ -82,10 +82,10 @@ function activation(v: NodeView, b: Builder): Value[] {
   return [act(b.layer(v, new Activation(args), [x.t]), x.layout)];
 }
 
-function namedActivation(name: ActivationArgs['activation'], alpha?: number): Converter {
+function namedActivation(name: ActivationArgs['activation']): Converter {
   return (v, b) => {
     const x = v.act(0);
-    return [act(b.layer(v, new Activation({ activation: name, ...(alpha !== undefined ? { alpha } : {}) }), [x.t]), x.layout)];
+    return [act(b.layer(v, new Activation({ activation: name }), [x.t]), x.layout)];
   };
 }
 
@@ -190,14 +190,13 @@ function batchNorm(v: NodeView, b: Builder): Value[] {
 /** A Dense on nc / n1c / nwc values (kernel [K, F], bias [F] or none). */
 function dense(v: NodeView, b: Builder, x: Act, kernel: Float32Array, K: number, F: number, bias: Float32Array | null): Value[] {
   if (x.layout === 'ncw') v.fail('input is [N, C, L]: a matrix product over the length axis has no cnn1d layer (transpose to [N, L, C] first)');
-  const layout = x.layout === 'nc1' ? 'nc' : x.layout;
   if (x.layout === 'nc1') v.fail('input is [N, C, 1]: a matrix product over its last axis (of size 1) has no cnn1d layer');
   if (channelsOf(x) !== K) v.fail(`weight reads ${K} features, the input has ${channelsOf(x)}`);
   const weights: Record<string, Float32Array> = { kernel };
   if (bias) weights.bias = bias;
   // per step of a sequence: a 1-tap Conv1D (kernel [1, K, F]), which any length may flow through
   const layer = x.t.shape.length === 2 ? new Conv1D({ filters: F, kernelSize: 1, useBias: !!bias }) : new Dense({ units: F, useBias: !!bias });
-  return [act(b.layer(v, layer, [x.t], weights), layout)];
+  return [act(b.layer(v, layer, [x.t], weights), x.layout)];
 }
 
 function biasOf(v: NodeView, c: Const | undefined, F: number, scale: number): Float32Array | null {
