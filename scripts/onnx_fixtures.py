@@ -5,7 +5,9 @@ into test/fixtures/onnx/<name>-op<opset>.onnx (the fixtures of test/io/onnx-impo
     /usr/bin/python3 scripts/onnx_fixtures.py            # torch 1.13 (Debian python3-torch)
 
 Small widths keep the files small; BatchNorm layers run a few training batches first (non-trivial
-running statistics), get random affine parameters, and the models are exported in eval mode.
+running statistics), get random affine parameters, and the models are exported in eval mode: at
+opset 13 as torch does by default (each BatchNorm folded into the conv before it), at opset 17 with
+TrainingMode.PRESERVE (BatchNormalization nodes kept).
 Input [batch, channels, length] with a dynamic batch and (where the model allows) length.
 """
 import os
@@ -366,7 +368,10 @@ def main():
         axes = {'x': {0: 'batch', 2: 'length'} if dynamic else {0: 'batch'}, 'y': {0: 'batch'}}
         for opset in (13, 17):
             path = os.path.join(OUT, f'{name}-op{opset}.onnx')
-            torch.onnx.export(model, x, path, opset_version=opset, input_names=['x'], output_names=['y'], dynamic_axes=axes, do_constant_folding=True)
+            # opset 13: torch's default (EVAL folds each BatchNorm into the conv before it);
+            # opset 17: PRESERVE keeps BatchNormalization nodes (in inference mode, as model.eval())
+            mode = torch.onnx.TrainingMode.EVAL if opset == 13 else torch.onnx.TrainingMode.PRESERVE
+            torch.onnx.export(model, x, path, opset_version=opset, input_names=['x'], output_names=['y'], dynamic_axes=axes, do_constant_folding=True, training=mode)
             print(path, os.path.getsize(path))
 
 

@@ -2,8 +2,8 @@
 // torch.onnx.export at opsets 13 and 17, BatchNorm in eval mode with trained running statistics)
 // load with loadModel and predict what onnxruntime-node computes on the same file, at two lengths
 // where the length is dynamic; each fine-tunes a step; the causal TCN streams as it predicts; a
-// loaded model saves in the TF.js format and as ONNX again. The last six architectures (gated
-// CNN, autoencoder, WaveNet head, ...) are the acceptance set the issue does not name.
+// loaded model saves in the TF.js format and as ONNX again. The last five architectures (gated
+// CNN, autoencoder, WaveNet head, input-standardising net, per-step Linear head) are the acceptance set the issue does not name.
 import { describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
@@ -81,6 +81,20 @@ describe('ONNX files from torch.onnx.export', () => {
         m.dispose();
       }
     });
+  }
+});
+
+test('BatchNormalization nodes (opset-17 fixtures, TrainingMode.PRESERVE) import as batch norms with the running statistics', async () => {
+  const m = await loadModel(onnxPath(DIR, 'resnet-op17.onnx'));
+  try {
+    const bns = m.layers.filter((l) => l.className === 'BatchNormalization');
+    assert.equal(bns.length, 6);
+    const stats = m.getWeights().filter((w) => /moving_(mean|variance)$/.test(w.name));
+    assert.equal(stats.length, 12);
+    assert.ok(stats.some((w) => w.name.endsWith('moving_mean') && w.data.some((v) => Math.abs(v) > 0.01)), 'running means are not all zero');
+    assert.ok(stats.some((w) => w.name.endsWith('moving_variance') && w.data.some((v) => Math.abs(v - 1) > 0.01)), 'running variances are not all one');
+  } finally {
+    m.dispose();
   }
 });
 
