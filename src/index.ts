@@ -22,6 +22,7 @@ export type { ModelInputs, ModelTargets } from './models/data.ts';
 export type { TensorLike } from './models/inputs.ts';
 export { loadModel, loadTfjsModel, saveModel, type SaveOptions, type ModelSource, type LoadModelOptions } from './io/files.ts';
 export { registerFormat, formatOf, type FormatHandler } from './io/formats.ts';
+export { toOnnx, type OnnxExportOptions } from './io/onnx/index.ts';
 export { toArtifacts, fromArtifacts, ModelFormatError, type ModelArtifacts, type LoadOptions } from './io/artifacts.ts';
 export * from './data/index.ts';
 export { models, type ZooArgs, type ResNetArgs, type InceptionTimeArgs, type SampleCnnArgs, type SampleCnnBlock } from './models/zoo.ts';

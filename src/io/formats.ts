@@ -40,6 +40,13 @@ const readKeras = () => import('./keras-read.ts');
 registerFormat({ format: 'Keras 3 .keras archive (zip)', sniff: (b) => startsWith(b, ZIP_MAGIC), load: async (b, n, o) => (await readKeras()).loadKerasZip(b, n, o) });
 registerFormat({ format: 'HDF5 file (Keras .h5)', sniff: (b) => startsWith(b, HDF5_MAGIC), load: async (b, n, o) => (await readKeras()).loadKerasHdf5(b, n, o) });
 registerFormat({ format: 'JSON (TF.js model.json or Keras model.to_json())', sniff: looksJson, load: loadJson });
+// ONNX ModelProto: torch.onnx.export (and onnx.save) write ir_version, field 1 as a varint (0x08),
+// first; IR versions so far are 1..11
+registerFormat({ format: 'ONNX model (protobuf)', sniff: (b) => b[0] === 0x08 && b[1] >= 1 && b[1] <= 20, load: async (b, n, o) => {
+  const { weightsBytes: _w, weightsName: _n, ...limits } = o;
+  const { fromOnnxBytes } = await import('./onnx/import.ts');
+  return fromOnnxBytes(b, limits);
+} });
 // keras_metadata.pb: SavedMetadata whose first field is `nodes` (field 1, length-delimited: 0x0a)
 registerFormat({ format: 'SavedModel keras_metadata.pb (protobuf)', sniff: (b) => b[0] === 0x0a, load: async (b, n, o) => (await readKeras()).loadSavedModelMetadata(b, n, o) });
 

@@ -18,6 +18,7 @@ import { evaluateDataset, fitDataset, type BatchDataset, type EvaluateDatasetArg
 import { snakeCase, uniqueName } from './names.ts';
 import { summaryText } from './summary.ts';
 import { saveModel, type SaveOptions } from '../io/files.ts';
+import { isOnnxPath, saveOnnx, type OnnxExportOptions } from '../io/onnx/index.ts';
 import { StreamSession, type StreamOptions } from './stream.ts';
 
 export type { BaseModelArgs, NamedWeight } from './core.ts';
@@ -120,9 +121,13 @@ export class LayersModel extends ModelEngine {
   }
 
   /** NODE ONLY. Saves model.json + weights.bin (TF.js layers-model format: "Sequential" or
-   *  "Functional") into a directory; refuses to replace an existing model unless {overwrite: true}. */
-  save(dir: string, options?: SaveOptions): { modelPath: string; weightsPath: string; bytes: number } {
+   *  "Functional") into a directory; refuses to replace an existing model unless {overwrite: true}.
+   *  A path ending in .onnx writes an ONNX file instead (asynchronously: see toOnnx). */
+  save(path: `${string}.onnx`, options?: OnnxExportOptions & { overwrite?: boolean }): Promise<{ modelPath: string; bytes: number }>;
+  save(dir: string, options?: SaveOptions): { modelPath: string; weightsPath: string; bytes: number };
+  save(dir: string, options?: SaveOptions & OnnxExportOptions): { modelPath: string; weightsPath: string; bytes: number } | Promise<{ modelPath: string; bytes: number }> {
     this.checkAlive('save');
+    if (isOnnxPath(dir)) return saveOnnx(this, dir, options);
     return saveModel(this, dir, options);
   }
 
