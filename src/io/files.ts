@@ -11,6 +11,7 @@ import type { LayersModel } from '../models/model.ts';
 import { WEIGHTS_FILE, toArtifacts } from './artifacts.ts';
 import { ModelFormatError } from './errors.ts';
 import { finishLoad, planLoad, type LoadOptions } from './load.ts';
+import { isOnnxPath, loadOnnx } from './onnx/index.ts';
 
 type FS = typeof fsTypes;
 
@@ -133,8 +134,12 @@ const isTfjsJson = (json: unknown) => typeof json === 'object' && json !== null 
  *  keras_metadata.pb (topology only). Every other source or format returns a promise: `await
  *  loadModel(...)` works for all. Bad files throw (or reject with) ModelFormatError naming the
  *  file and the format recognised; bad arguments ConfigError. */
+export function loadModel(source: Uint8Array | ArrayBuffer | Blob | URL | `${string}.${'onnx' | 'keras' | 'h5' | 'pb'}`, options?: LoadModelOptions): Promise<LayersModel>;
+export function loadModel(source: ModelSource, options?: LoadModelOptions): LayersModel | Promise<LayersModel>;
 export function loadModel(source: ModelSource, options?: LoadModelOptions): LayersModel | Promise<LayersModel> {
   const { weights, ...limits } = options ?? {};
+  // a path named .onnx is read as ONNX (its errors say so); ONNX bytes are recognised by content
+  if (isOnnxPath(source)) return loadOnnx(source, limits);
   if (typeof source === 'string') {
     if (source === '') throw new ConfigError('loadModel: path must be a non-empty string (a model file or folder), got ""');
     const fs = nodeFs('loadModel');

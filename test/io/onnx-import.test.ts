@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { loadModel, ModelFormatError, tensor, toOnnx, type LayersModel } from '../../src/index.ts';
+import { loadModel, loadTfjsModel, ModelFormatError, tensor, toOnnx, type LayersModel } from '../../src/index.ts';
 import { Random } from '../../src/runtime/random.ts';
 
 const DIR = join(import.meta.dirname, '..', 'fixtures', 'onnx');
@@ -138,7 +138,7 @@ test('an imported model saves in the TF.js format and as ONNX, and both files pr
     const x = tensor(Float32Array.from({ length: 2 * 30 * 2 }, () => rng.normal()), [2, 30, 2]);
     const want = m.predict(x).data;
     m.save(join(dir, 'tfjs'));
-    const back = loadModel(join(dir, 'tfjs'));
+    const back = loadTfjsModel(join(dir, 'tfjs'));
     assertClose(back.predict(x).data, want, 'TF.js round trip', 1e-6, 1e-6);
     back.dispose();
     const { modelPath } = await m.save(onnxPath(dir, 'again.onnx'));
