@@ -31,7 +31,6 @@ const minify = () => ({
 const library = (name) => [
   {
     input: `src/${name}.ts`,
-    preserveEntrySignatures: 'allow-extension',
     // the readers of .keras/.h5 files and of ONNX (src/io/onnx) (src/io/keras-read.ts) are chunks loaded on demand; their
     // libraries (fflate, jsfive) stay external dependencies, imported only by those chunks
     external: ['fflate', 'jsfive'],

@@ -11,7 +11,7 @@ import { ActivationFn } from './activation-fn.ts';
 import { ConfigError, finiteNumber, showValue } from './args.ts';
 import { baseArgs } from './keras-config.ts';
 import { registerClass, type KerasConfig } from './registry.ts';
-import { Layer, size, type LayerArgs, type NodeIO, type StepContext, type StreamSpec } from './layer.ts';
+import { Layer, lastAxis, rowsOf, size, type LayerArgs, type NodeIO, type StepContext, type StreamSpec } from './layer.ts';
 
 export interface ReLUArgs extends LayerArgs {
   /** Upper clip of the output (default none; 6 gives ReLU6). */
@@ -75,12 +75,12 @@ export class ReLU extends Layer {
   }
 
   forward({ k, batch }: StepContext, io: NodeIO): void {
-    k.relu_general_forward(io.xs[0].ptr, io.y.ptr, batch * size(this.inputShape), ...this.params());
+    k.relu_general_forward(io.xs[0].ptr, io.y.ptr, batch * size(io.inShapes[0]), ...this.params());
   }
 
   backward({ k, batch }: StepContext, io: NodeIO): void {
     const dx = io.dxs[0];
-    if (dx) k.relu_general_backward(io.xs[0].ptr, io.dy.ptr, dx.ptr, batch * size(this.inputShape), ...this.params());
+    if (dx) k.relu_general_backward(io.xs[0].ptr, io.dy.ptr, dx.ptr, batch * size(io.inShapes[0]), ...this.params());
   }
 
   override getConfig(): KerasConfig {
@@ -119,9 +119,10 @@ abstract class FunctionLayer extends Layer {
     return inputShape.slice();
   }
 
-  private rowsCols(batch: number): [number, number] {
-    const C = this.inputShape[this.inputShape.length - 1];
-    return [(batch * size(this.inputShape)) / C, C];
+  /** [rows, channels] of `batch` samples of the node's input (shapes from the plan, not the layer). */
+  private rowsCols(io: NodeIO, batch: number): [number, number] {
+    const x = io.inShapes[0];
+    return [rowsOf(x, batch), lastAxis(x)];
   }
 
   override streamSpec(): StreamSpec {
@@ -129,12 +130,12 @@ abstract class FunctionLayer extends Layer {
   }
 
   forward({ k, batch }: StepContext, io: NodeIO): void {
-    this.fn.forward(k, io.xs[0].ptr, io.y.ptr, ...this.rowsCols(batch));
+    this.fn.forward(k, io.xs[0].ptr, io.y.ptr, ...this.rowsCols(io, batch));
   }
 
   backward({ k, batch }: StepContext, io: NodeIO, logitsGradGiven: boolean): void {
     const dx = io.dxs[0];
-    if (dx && !logitsGradGiven) this.fn.backward(k, io.xs[0].ptr, io.y.ptr, io.dy.ptr, dx.ptr, ...this.rowsCols(batch));
+    if (dx && !logitsGradGiven) this.fn.backward(k, io.xs[0].ptr, io.y.ptr, io.dy.ptr, dx.ptr, ...this.rowsCols(io, batch));
   }
 }
 
