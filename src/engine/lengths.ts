@@ -76,7 +76,7 @@ export function checkVariableLength(graph: Graph, owner: string): void {
   const template = templateShapes(graph);
   shapesAt(graph, PROBE_LENGTH, owner, (i, x) => {
     const node = graph.nodes[i];
-    if (!FIXED_LENGTH.has(node.layer.className)) return;
+    if (!node.layer.fixedLength) return;
     const varies = x.findIndex((s, j) => s.join() !== template.ins[i][j].join());
     if (varies < 0) return;
     const shape = template.ins[i][varies].map((d, j) => (j === 0 ? 'null' : d));
@@ -86,7 +86,3 @@ export function checkVariableLength(graph: Graph, owner: string): void {
     );
   });
 }
-
-/** Layers that refuse a sequence of unknown length: their output size (Flatten) or their per-row
- *  reading of the sequence (Dense on [L, C]) would change with it. */
-const FIXED_LENGTH = new Set(['Flatten', 'Dense', 'Reshape', 'RepeatVector', 'Permute']);

@@ -39,8 +39,6 @@ interface Pooled {
 
 const round16 = (n: number) => Math.ceil(Math.max(n, 1) / 16) * 16; // 64-byte buffers, as the WorkPlan's slots
 
-type FoldInto = (producer: Layer, p: BufferPlanner, producerIO: NodeIO, io: NodeIO) => boolean;
-
 export class MemoryPlan {
   readonly work: WorkPlan;
   /** Per node (graph order): its buffers; input nodes have only y (and dy). */
@@ -134,10 +132,9 @@ export class MemoryPlan {
       // input when nothing else reads that value (batch norm into a linear Conv1D); that node
       // then writes this node's output, which in a pooled plan therefore lives from its step on
       const j = node.inputs.length === 1 ? graph.valueIndex(node.inputs[0]) : -1;
-      const foldInto = (node.layer as { foldInto?: FoldInto }).foldInto;
-      if (foldInto && j >= 0 && graph.consumers[j].length === 1 && lastRead[j] < N && !graph.nodes[j].layer.isView) {
+      if (j >= 0 && graph.consumers[j].length === 1 && lastRead[j] < N && !graph.nodes[j].layer.isView) {
         const at: BufferPlanner = training ? planner : { ...planner, act: (f) => temp(f, j, j) };
-        if (foldInto.call(node.layer, graph.nodes[j].layer, at, this.ios[j], io) && storage[i]) storage[i].first = j;
+        if (node.layer.foldInto(graph.nodes[j].layer, at, this.ios[j], io) && storage[i]) storage[i].first = j;
       }
     });
     this.targets = options.targetFloats.map((f) => work.act(f));

@@ -44,7 +44,7 @@ export class Activation extends Layer {
   /** Training plans: a ReLU whose input only it reads, made by a BatchNormalization, runs inside
    *  that layer's kernels (BatchNormalization.fuseRelu); this node's forward and backward then do
    *  nothing in training. Inference forwards are unchanged. */
-  foldInto(producer: Layer, p: BufferPlanner, producerIO: NodeIO, io: NodeIO): boolean {
+  override foldInto(producer: Layer, p: BufferPlanner, producerIO: NodeIO, io: NodeIO): boolean {
     if (!p.training || this.fn.name !== 'relu' || !(producer instanceof BatchNormalization)) return false;
     producer.fuseRelu(producerIO, io);
     fused.add(io);

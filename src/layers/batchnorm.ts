@@ -111,7 +111,7 @@ export class BatchNormalization extends Layer {
    *  (bias - movingMean)*s + beta, s = gamma/sqrt(movingVariance + epsilon), computed before each
    *  forward from the current weights (`p` plans buffers of the conv's node), and writes this
    *  node's output; this node's inference forward does nothing. Training forwards are unchanged. */
-  foldInto(producer: Layer, p: BufferPlanner, producerIO: NodeIO, io: NodeIO): boolean {
+  override foldInto(producer: Layer, p: BufferPlanner, producerIO: NodeIO, io: NodeIO): boolean {
     if (!(producer instanceof Conv1D) || producer.filters !== lastAxis(io.inShapes[0])) return false;
     const R = producer.kernelSize * producerIO.inShapes[0][1];
     const F = producer.filters;

@@ -18,6 +18,7 @@ export interface DenseArgs extends LayerArgs, KernelLayerArgs {
 const KEYS = ['units', ...KERNEL_LAYER_KEYS];
 
 export class Dense extends Layer {
+  override readonly fixedLength = true; // a [null, C] model refuses it on a varying length (engine/lengths.ts)
   readonly className = 'Dense';
   readonly units: number;
   readonly activation: ActivationFn;

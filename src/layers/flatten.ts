@@ -20,6 +20,7 @@ export interface FlattenArgs extends LayerArgs {
 }
 
 export class Flatten extends Layer {
+  override readonly fixedLength = true; // a [null, C] model refuses it on a varying length (engine/lengths.ts)
   readonly className = 'Flatten';
   override readonly isView: boolean;
   readonly dataFormat: DataFormat;

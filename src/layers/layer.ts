@@ -149,6 +149,9 @@ export abstract class Layer {
   owner: { readonly name: string } | null = null;
   /** A view's output is its input's buffer, reinterpreted (Flatten): no kernel, no copy. */
   readonly isView: boolean = false;
+  /** The layer needs a fixed input length: a model whose inputs are declared [null, C] refuses it
+   *  on a value whose length varies (its output size, or its per-row reading, would change). */
+  readonly fixedLength: boolean = false;
   /** How many inputs apply() accepts: [min, max]. */
   protected readonly arity: readonly [number, number] = [1, 1];
 
@@ -235,6 +238,14 @@ export abstract class Layer {
 
   /** Requests this node's own buffers (into io.s); y, dy, xs, dxs are planned by the engine. */
   plan(_p: BufferPlanner, _io: NodeIO): void {}
+
+  /** Planning hook, after plan(): this node may fold into `producer`, the node making its only
+   *  input, which nothing else reads (a batch norm into a linear Conv1D for inference, a ReLU
+   *  into a batch norm for training). `p` plans buffers living from the producer's step on.
+   *  Returns whether it folded (the producer then writes this node's output). */
+  foldInto(_producer: Layer, _p: BufferPlanner, _producerIO: NodeIO, _io: NodeIO): boolean {
+    return false;
+  }
 
   abstract forward(ctx: StepContext, io: NodeIO): void;
   /** Accumulates into io.dxs and the weight gradients. With logitsGradGiven the loss already

@@ -171,6 +171,7 @@ export interface RepeatVectorArgs extends LayerArgs {
 }
 
 export class RepeatVector extends Layer {
+  override readonly fixedLength = true; // a [null, C] model refuses it on a varying length (engine/lengths.ts)
   readonly className = 'RepeatVector';
   readonly n: number;
 
@@ -212,6 +213,7 @@ export interface PermuteArgs extends LayerArgs {
 }
 
 export class Permute extends SequenceLayer {
+  override readonly fixedLength = true; // a [null, C] model refuses it on a varying length (engine/lengths.ts)
   readonly className = 'Permute';
   readonly dims: [number, number];
 
@@ -262,6 +264,7 @@ export interface ReshapeArgs extends LayerArgs {
 }
 
 export class Reshape extends Layer {
+  override readonly fixedLength = true; // a [null, C] model refuses it on a varying length (engine/lengths.ts)
   readonly className = 'Reshape';
   override readonly isView = true;
   readonly targetShape: number[];

@@ -279,11 +279,10 @@ export class ModelCore {
     this.ensureBuilt(method);
     checkBatch(`model "${this.name}"`, method, batch);
     const shapes = this.shapesAt(length ?? this.livePlan()?.shapes.length);
-    const fits = (p: MemoryPlan | null): p is MemoryPlan =>
-      p !== null && this.isLive(p) && p.shapes === shapes && p.options.capacity >= batch && (p.options.training || !training) && (p.options.inputGrads || !withInputGrad);
     const held = this.plans.training;
-    if (fits(held)) return (this.selected = held);
-    if (!training && fits(this.plans.inference)) return (this.selected = this.plans.inference);
+    if (held && this.fits(held, shapes, batch, training, withInputGrad)) return (this.selected = held);
+    const inference = this.plans.inference;
+    if (!training && inference && this.fits(inference, shapes, batch, training, withInputGrad)) return (this.selected = inference);
     const kind: PlanKind = training ? 'training' : 'inference';
     // a plan is for one (capacity, length): a new length starts from the batch asked for
     const old = this.plans[kind];
@@ -314,6 +313,12 @@ export class ModelCore {
     this.mem.setWork(kind, plan.work);
     this.plans[kind] = plan;
     return (this.selected = plan);
+  }
+
+  /** Whether a held plan serves a call: live, at these shapes, with room for `batch`, of the
+   *  kind asked (a training plan also serves inference). */
+  private fits(p: MemoryPlan, shapes: GraphShapes, batch: number, training: boolean, withInputGrad: boolean): boolean {
+    return this.isLive(p) && p.shapes === shapes && p.options.capacity >= batch && (p.options.training || !training) && (p.options.inputGrads || !withInputGrad);
   }
 
   /** Releases the plan of a kind (unselecting it). */

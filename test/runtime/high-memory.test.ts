@@ -109,7 +109,9 @@ const placements: [string, number][] = [
 ];
 
 for (const [where, at] of placements) {
-  for (const threads of [1, 2]) {
+  // two threads (every call split, slow on a loaded machine) where a split part may start past
+  // the line: across 2 GiB and near 4 GiB
+  for (const threads of where.startsWith('a plan across') || where === 'near 4 GiB' ? [1, 2] : [1]) {
     test(`a model, its plans and a stream session ${where} compute bit for bit what they do low in memory (${threads} thread${threads > 1 ? 's' : ''})`, async () => {
       const inUse = rt.arena.bytesInUse;
       const spacer = rt.arena.alloc(at - rt.arena.highWater);
@@ -131,6 +133,6 @@ for (const [where, at] of placements) {
       }
       assert.equal(rt.arena.bytesInUse, inUse);
       assert.deepEqual(bytesOf(sentinel.predict(X).data), sentinelOut, 'the sentinel below the spacer predicts as before');
-    });
+    }, 240_000);
   }
 }

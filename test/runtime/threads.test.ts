@@ -280,9 +280,10 @@ test("a model's threads option governs every kernel of its steps, the optimizer 
   rt.threads = 1;
   const m2 = denseNet(rt, 2);
   m2.forwardBatch(data(12 * 40, 1), 12, true); // plan and warm up
-  const plain = rt.kernels.sgd_update;
+  const table = rt.kernelsFor(2); // the model's kernel table (one per thread count)
+  const plain = table.sgd_update;
   let optimizerSplit = false;
-  (rt.kernels as { sgd_update: typeof plain }).sgd_update = (...a) => {
+  (table as { sgd_update: typeof plain }).sgd_update = (...a) => {
     const before = rt.threadStats.dispatches;
     plain(...a);
     optimizerSplit = rt.threadStats.dispatches > before;
@@ -290,7 +291,7 @@ test("a model's threads option governs every kernel of its steps, the optimizer 
   try {
     m2.trainOnBatch(data(12 * 40, 1), data(12 * 3, 2), 12);
   } finally {
-    (rt.kernels as { sgd_update: typeof plain }).sgd_update = plain;
+    (table as { sgd_update: typeof plain }).sgd_update = plain;
     rt.threads = saved;
   }
   expect(optimizerSplit, 'the optimizer ran on the model\'s 2 threads').toBe(true);
