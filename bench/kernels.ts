@@ -12,6 +12,8 @@ import { Random } from '../src/runtime/random.ts';
 import * as ref from '../src/reference/conv1d.ts';
 import * as dref from '../src/reference/dense.ts';
 import { transposeF32 } from '../src/reference/gemm.ts';
+import { winogradMatrices, winogradBlock } from '../src/reference/winograd.ts';
+import { WINOGRAD_TILES, WINOGRAD_CHUNK } from '../src/layers/conv-winograd.ts';
 
 const rt = runtime();
 const k = rt.direct; // one thread: the kernels themselves (rt.kernels would split them over the cores)
@@ -96,6 +98,34 @@ function conv(name: string, B: number, L: number, C: number, F: number, K: numbe
     ref.conv1dBackwardKernel(xp, dy, dw, B, Lp, C, T, F, K, S, 1);
     return dw;
   });
+  // Winograd F(m, K) of the same layer (stride 1), checked against the same references; its
+  // GFLOP/s are effective: the direct convolution's FLOPs over the Winograd time
+  for (const m of S === 1 ? (WINOGRAD_TILES[K] ?? []) : []) {
+    const a = m + K - 1;
+    const wname = `${name} F(${m},${K})`;
+    const pm = put(winogradBlock(winogradMatrices(m, K)));
+    const rowsMax = Math.min(WINOGRAD_CHUNK, B * Math.ceil(T / m));
+    const [pU, pUT, pMk] = [0, 1, 2].map(() => rt.allocF32(a * C * F));
+    const pV = rt.allocF32(a * rowsMax * Math.max(C, F)), pM = rt.allocF32(a * rowsMax * Math.max(C, F));
+    measure(`${wname} forward`, flops, K * C, py, y.length, () => {
+      k.winograd_kernel_transform(pm, pw, pU, C, F, m, K);
+      k.winograd_forward(pm, pxp, pU, pb, py, pV, pM, B, Lp, C, T, F, m, K, WINOGRAD_CHUNK);
+    }, () => {
+      ref.conv1dForward(xp, w, bias, y, B, Lp, C, T, F, K, S, 1);
+      return y;
+    });
+    measure(`${wname} backward-input`, flops, F * K, pdxp, dxp.length, () => k.winograd_backward_input(pm, pdy, pU, pUT, pdxp, pM, pV, B, Lp, C, T, F, m, K, WINOGRAD_CHUNK), () => {
+      dxp.fill(0);
+      ref.conv1dBackwardInput(dy, wt, dxp, B, Lp, C, T, F, K, S, 1);
+      return dxp;
+    });
+    measure(`${wname} backward-kernel`, flops, B * T, pdw, dw.length, () => k.winograd_backward_kernel(pm, pxp, pdy, pdw, pV, pM, pMk, B, Lp, C, T, F, m, K, WINOGRAD_CHUNK), () => {
+      dw.fill(0);
+      ref.conv1dBackwardKernel(xp, dy, dw, B, Lp, C, T, F, K, S, 1);
+      return dw;
+    });
+    for (const p of [pm, pU, pUT, pMk, pV, pM]) rt.release(p);
+  }
   for (const p of [pxp, pw, pwt, pb, pdy, py, pdxp, pdw]) rt.release(p);
 }
 
@@ -135,6 +165,8 @@ conv('keras-seed conv   B32 L100 C1 F32 K3 valid', 32, 100, 1, 32, 3, 1, 'valid'
 conv('fcn-500 layer 2   B32 L500 C64 F64 K3 same', 32, 500, 64, 64, 3, 1, 'same');
 conv('samplecnn-8k L1   B32 L8000 C1 F32 K3 S3', 32, 8000, 1, 32, 3, 3, 'valid');
 conv('samplecnn-8k mid  B32 L888 C32 F64 K3 same', 32, 888, 32, 64, 3, 1, 'same');
+conv('fcn-ecg layer 2   B16 L140 C128 F256 K5 same', 16, 140, 128, 256, 5, 1, 'same');
+conv('fcn-ecg layer 3   B16 L140 C256 F128 K3 same', 16, 140, 256, 128, 3, 1, 'same');
 dense('keras-seed dense  B32 I1568 U128', 32, 1568, 128);
 process.stderr.write('\n');
 
