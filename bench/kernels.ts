@@ -1,7 +1,9 @@
 // Conv1D and dense kernels at the WORKLOADS.md sizes (batch 32): SIMD WASM vs the plain-TS
 // references, measured in the same run. Each row is checked against the reference first.
 // The f32x4 multiply-add peak of this machine (assembly/kernels/peak.ts) is measured in the same run
-// and each row states its share of it (issue 8: large convolutions at >= 80%).
+// and each row states its share of it (issue 8: large convolutions at >= 80%). Stride-1 layers add
+// rows of Winograd F(m, K) for each kept tile size (issue 21), whose GFLOP/s are effective: the
+// direct convolution's FLOPs over the Winograd time, so above the peak means fewer multiplications.
 //   node --import tsx bench/kernels.ts [filter] [--relaxed]   (filter: only rows whose name contains it;
 //   --relaxed: the relaxed-SIMD build, see bench/relaxed.ts)
 import { relaxedArgs } from './relaxed.ts';
@@ -34,7 +36,7 @@ interface Row {
   name: string;
   flops: number;
   simd: number; // seconds per call
-  ref: number;
+  ref: number; // NaN: not timed (the Winograd rows: the direct row's reference is the same)
 }
 const rows: Row[] = [];
 
@@ -50,7 +52,7 @@ function samplePeak(): void {
 /** Checks `wasm` (writing `out`, n floats) against `reference`, then times both. */
 const filter = relaxedArgs(process.argv.slice(2))[0] ?? '';
 
-function measure(name: string, flops: number, depth: number, out: number, n: number, wasm: () => void, reference: () => Float32Array): void {
+function measure(name: string, flops: number, depth: number, out: number, n: number, wasm: () => void, reference: () => Float32Array, timeReference = true): void {
   if (!name.includes(filter)) return;
   rt.f32(out, n).fill(0);
   wasm();
@@ -58,7 +60,7 @@ function measure(name: string, flops: number, depth: number, out: number, n: num
   const want = reference();
   check(name, got, want, depth);
   samplePeak();
-  rows.push({ name, flops, simd: time(wasm, 9, 50), ref: time(() => void reference(), 3, 0) });
+  rows.push({ name, flops, simd: time(wasm, 9, 50), ref: timeReference ? time(() => void reference(), 3, 0) : NaN });
   process.stderr.write('.');
 }
 
@@ -113,17 +115,17 @@ function conv(name: string, B: number, L: number, C: number, F: number, K: numbe
     }, () => {
       ref.conv1dForward(xp, w, bias, y, B, Lp, C, T, F, K, S, 1);
       return y;
-    });
+    }, false);
     measure(`${wname} backward-input`, flops, F * K, pdxp, dxp.length, () => k.winograd_backward_input(pm, pdy, pU, pUT, pdxp, pM, pV, B, Lp, C, T, F, m, K, WINOGRAD_CHUNK), () => {
       dxp.fill(0);
       ref.conv1dBackwardInput(dy, wt, dxp, B, Lp, C, T, F, K, S, 1);
       return dxp;
-    });
+    }, false);
     measure(`${wname} backward-kernel`, flops, B * T, pdw, dw.length, () => k.winograd_backward_kernel(pm, pxp, pdy, pdw, pV, pM, pMk, B, Lp, C, T, F, m, K, WINOGRAD_CHUNK), () => {
       dw.fill(0);
       ref.conv1dBackwardKernel(xp, dy, dw, B, Lp, C, T, F, K, S, 1);
       return dw;
-    });
+    }, false);
     for (const p of [pm, pU, pUT, pMk, pV, pM]) rt.release(p);
   }
   for (const p of [pxp, pw, pwt, pb, pdy, py, pdxp, pdw]) rt.release(p);
@@ -174,7 +176,8 @@ const gf = (r: Row, s: number) => (r.flops / s / 1e9).toFixed(2);
 const table = [['kernel', 'MFLOP', 'simd ms', 'simd GFLOP/s', '% peak', 'ref ms', 'ref GFLOP/s', 'ratio']];
 for (const r of rows) {
   const pct = ((100 * r.flops) / r.simd / 1e9 / peak).toFixed(0);
-  table.push([r.name, (r.flops / 1e6).toFixed(1), (r.simd * 1e3).toFixed(3), gf(r, r.simd), pct, (r.ref * 1e3).toFixed(2), gf(r, r.ref), (r.ref / r.simd).toFixed(1) + 'x']);
+  const timed = !Number.isNaN(r.ref);
+  table.push([r.name, (r.flops / 1e6).toFixed(1), (r.simd * 1e3).toFixed(3), gf(r, r.simd), pct, timed ? (r.ref * 1e3).toFixed(2) : '-', timed ? gf(r, r.ref) : '-', timed ? (r.ref / r.simd).toFixed(1) + 'x' : '-']);
 }
 const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
 for (const row of table) console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
