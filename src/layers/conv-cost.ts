@@ -3,16 +3,18 @@
 // gemm of assembly/kernels/gemm.ts, whose speed falls with a short reduction depth (direct: K*C,
 // Winograd: C, or the tiles of a chunk for its kernel gradient); Winograd adds its transforms,
 // vectorised over channels at about TRANSFORM_COST GEMM multiply-adds each.
-// Calibrated with `npm run bench:kernels` (bench/kernels.ts: direct and F(m, K) rows of each
-// layer, same run); the figures it was fitted to are in docs/guides/winograd.md.
+// Calibrated by `node --import tsx bench/winograd-calibrate.ts --rounds 5` (2026-12-08 00:15 UTC,
+// load average 20 on 2 cores, so timed by the process's CPU time): training steps of 8 layer
+// shapes from C = 1 to C = 256, 20 tile choices, fitted with an rms error of x1.20 (the table is in
+// docs/guides/winograd.md). The speeds themselves come from `npm run bench:kernels`.
 
 /** Reduction depth at which the gemm runs at half its deep-reduction speed. */
-export const GEMM_HALF_DEPTH = 24;
+export const GEMM_HALF_DEPTH = 1;
 /** One transform multiply-add, in GEMM multiply-adds (memory bound: loads and stores per fma). */
-export const TRANSFORM_COST = 3;
-/** Winograd is chosen when its estimate is below this share of the direct estimate (the model's
- *  error, measured, stays within it). */
-export const WINOGRAD_MARGIN = 0.8;
+export const TRANSFORM_COST = 4.25;
+/** Winograd is chosen when its estimate is below this share of the direct estimate: in the
+ *  calibration every shape the model put below 1 measured below its estimate. */
+export const WINOGRAD_MARGIN = 0.9;
 
 const gemm = (macs: number, depth: number) => (macs * (depth + GEMM_HALF_DEPTH)) / depth;
 
