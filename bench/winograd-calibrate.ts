@@ -27,8 +27,26 @@ const SHAPES: [string, number, number, number, number, number][] = [
   ['k7 C64 F64', 16, 140, 64, 64, 7],
 ];
 
-interface Row { name: string; B: number; T: number; C: number; F: number; K: number; m: number; ratio: number }
+interface Row { name: string; B: number; T: number; C: number; F: number; K: number; m: number; ratio: number; ms: number; directMs: number }
 const rows: Row[] = [];
+
+/** Fastest CPU milliseconds per call of fn over `rounds` samples of at least 20 ms of CPU time each
+ *  (the wall clock would also count the time other processes hold the core). */
+function cpuMs(fn: () => void): number {
+  const c0 = process.cpuUsage().user;
+  let calls = 0, used = 0;
+  do {
+    fn();
+    calls++;
+    used = process.cpuUsage().user - c0;
+  } while (used < 20_000);
+  return used / 1000 / calls;
+}
+// the f32x4 multiply-add peak (assembly/kernels/peak.ts: 96 FLOP per iteration), same clock
+const PEAK_N = 1e5;
+let peakMs = Infinity;
+for (let r = 0; r < rounds; r++) peakMs = Math.min(peakMs, cpuMs(() => void k.f32x4_peak(PEAK_N, 0.5)));
+const peak = (96 * PEAK_N) / peakMs / 1e6;
 
 for (const [name, B, T, C, F, K] of SHAPES) {
   const Lp = T + K - 1;
@@ -55,21 +73,10 @@ for (const [name, B, T, C, F, K] of SHAPES) {
   }
   const best = runs.map(() => Infinity);
   for (let r = 0; r < rounds; r++) {
-    runs.forEach(([, fn], i) => {
-      // CPU time of this process (user), not wall time: on a shared machine the wall clock also
-      // counts the time other processes hold the core; at least 20 ms of it per sample
-      const c0 = process.cpuUsage().user;
-      let calls = 0, used = 0;
-      do {
-        fn();
-        calls++;
-        used = process.cpuUsage().user - c0;
-      } while (used < 20_000);
-      best[i] = Math.min(best[i], used / 1000 / calls);
-    });
+    runs.forEach(([, fn], i) => (best[i] = Math.min(best[i], cpuMs(fn))));
   }
   runs.forEach(([m], i) => {
-    if (m) rows.push({ name, B, T, C, F, K, m, ratio: best[i] / best[0] });
+    if (m) rows.push({ name, B, T, C, F, K, m, ratio: best[i] / best[0], ms: best[i], directMs: best[0] });
   });
   process.stderr.write(`${name}: direct ${best[0].toFixed(2)} ms, ${runs.slice(1).map(([m], i) => `F(${m},${K}) ${best[i + 1].toFixed(2)} ms`).join(', ')}\n`);
   for (const p of ptrs) rt.release(p);
@@ -86,6 +93,7 @@ function modelRatio(r: Row, half: number, tc: number): number {
     + gemm(macs, Math.min(WINOGRAD_CHUNK, tiles)) + tc * (tiles * a * a * C + tiles * a * m * F + kt);
   return wino / direct;
 }
+const gflops = (r: Row, ms: number) => ((6 * r.B * r.T * r.K * r.C * r.F) / ms / 1e6).toFixed(1);
 let fit = { half: 0, tc: 0, err: Infinity };
 for (let half = 1; half <= 96; half++) {
   for (let tc = 0.25; tc <= 12; tc += 0.25) {
@@ -94,9 +102,10 @@ for (let half = 1; half <= 96; half++) {
   }
 }
 console.log('Winograd / direct time of a training step of one layer (forward + both gradients), measured and modelled');
-console.log(`${'layer'.padEnd(18)} ${'B'.padStart(3)} ${'T'.padStart(4)} ${'C'.padStart(4)} ${'F'.padStart(4)} ${'tile'.padStart(7)} ${'measured'.padStart(9)} ${'model'.padStart(6)}`);
+console.log('effective GFLOP/s: the direct convolution\'s FLOPs of the three passes (6 B T K C F) over the time');
+console.log(`${'layer'.padEnd(18)} ${'B'.padStart(3)} ${'T'.padStart(4)} ${'C'.padStart(4)} ${'F'.padStart(4)} ${'tile'.padStart(7)} ${'measured'.padStart(9)} ${'model'.padStart(6)} ${'direct GFLOP/s'.padStart(15)} ${'effective GFLOP/s'.padStart(18)}`);
 for (const r of rows) {
-  console.log(`${r.name.padEnd(18)} ${String(r.B).padStart(3)} ${String(r.T).padStart(4)} ${String(r.C).padStart(4)} ${String(r.F).padStart(4)} ${`F(${r.m},${r.K})`.padStart(7)} ${r.ratio.toFixed(2).padStart(9)} ${modelRatio(r, fit.half, fit.tc).toFixed(2).padStart(6)}`);
+  console.log(`${r.name.padEnd(18)} ${String(r.B).padStart(3)} ${String(r.T).padStart(4)} ${String(r.C).padStart(4)} ${String(r.F).padStart(4)} ${`F(${r.m},${r.K})`.padStart(7)} ${r.ratio.toFixed(2).padStart(9)} ${modelRatio(r, fit.half, fit.tc).toFixed(2).padStart(6)} ${gflops(r, r.directMs).padStart(15)} ${gflops(r, r.ms).padStart(18)}`);
 }
 const rms = Math.exp(Math.sqrt(fit.err / rows.length));
-console.log(`fit: GEMM_HALF_DEPTH = ${fit.half}, TRANSFORM_COST = ${fit.tc} (rms model error x${rms.toFixed(2)}); ${rounds} rounds, fastest kept`);
+console.log(`fit: GEMM_HALF_DEPTH = ${fit.half}, TRANSFORM_COST = ${fit.tc} (rms model error x${rms.toFixed(2)}); ${rounds} rounds, fastest kept; f32x4 multiply-add peak ${peak.toFixed(1)} GFLOP/s (same clock)`);
