@@ -30,13 +30,17 @@ export function winogradRefusal(K: number, S: number, D: number, groups: number)
 }
 
 /** The tile size m of a node, or 0 for the direct convolution: 'winograd' takes the cheapest tile
- *  by the cost model, 'auto' that tile only when it beats direct by the model's margin. */
+ *  by the cost model, 'auto' that tile only when it beats direct by the model's margin and the
+ *  batch has at least a chunk of tiles. */
 export function chooseTile(algorithm: ConvAlgorithm, B: number, T: number, C: number, F: number, K: number, training: boolean): number {
   const tiles = WINOGRAD_TILES[K];
   if (algorithm === 'direct' || !tiles) return 0;
   const cost = (m: number) => winogradCost(B, T, C, F, K, m, WINOGRAD_CHUNK, training);
   const m = tiles.reduce((best, t) => (cost(t) < cost(best) ? t : best));
   if (algorithm === 'winograd') return m;
+  // fewer tiles than one chunk (batch-1 plans, the last layers of a pyramid): outside the shapes
+  // the cost model was calibrated on, and too little work for Winograd to matter
+  if (B * Math.ceil(T / m) < WINOGRAD_CHUNK) return 0;
   return cost(m) < WINOGRAD_MARGIN * directCost(B, T, C, F, K, training) ? m : 0;
 }
 

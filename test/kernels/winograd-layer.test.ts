@@ -131,5 +131,8 @@ test('algorithm "auto" takes Winograd for wide layers and direct for narrow ones
   // one input channel (keras-seed, samplecnn-8k first layers): the transforms cost more than they save
   assert.equal(chooseTile('auto', 32, 98, 1, 32, 3, true), 0);
   assert.equal(chooseTile('direct', 16, 140, 128, 256, 5, true), 0);
+  // batch 1 (latency plans): fewer tiles than a chunk, direct; forced Winograd still runs
+  assert.equal(chooseTile('auto', 1, 140, 128, 256, 5, false), 0);
+  assert.ok(chooseTile('winograd', 1, 140, 128, 256, 5, false) > 0);
   assert.ok(chooseTile('winograd', 32, 98, 1, 32, 3, true) > 0);
 });
