@@ -35,3 +35,4 @@ export * from './kernels/embedding';
 export * from './kernels/regularizers';
 export * from './kernels/peak';
 export * from './kernels/buffers';
+export * from './kernels/winograd';

@@ -1,7 +1,9 @@
 // Conv1D and dense kernels at the sizes of bench/workloads.ts (batch 32): SIMD WASM vs the plain-TS
 // references, measured in the same run. Each row is checked against the reference first.
 // The f32x4 multiply-add peak of this machine (assembly/kernels/peak.ts) is measured in the same run
-// and each row states its share of it (issue 8: large convolutions at >= 80%).
+// and each row states its share of it (issue 8: large convolutions at >= 80%). Stride-1 layers add
+// rows of Winograd F(m, K) for each kept tile size (issue 21), whose GFLOP/s are effective: the
+// direct convolution's FLOPs over the Winograd time, so above the peak means fewer multiplications.
 //   node --import tsx bench/kernels.ts [filter] [--relaxed]   (filter: only rows whose name contains it;
 //   --relaxed: the relaxed-SIMD build, see bench/relaxed.ts)
 import { relaxedArgs } from './relaxed.ts';
@@ -12,6 +14,8 @@ import { Random } from '../src/runtime/random.ts';
 import * as ref from '../src/reference/conv1d.ts';
 import * as dref from '../src/reference/dense.ts';
 import { transposeF32 } from '../src/reference/gemm.ts';
+import { winogradMatrices, winogradBlock } from '../src/reference/winograd.ts';
+import { WINOGRAD_TILES, WINOGRAD_CHUNK } from '../src/layers/conv-winograd.ts';
 
 const rt = runtime();
 const k = rt.direct; // one thread: the kernels themselves (rt.kernels would split them over the cores)
@@ -32,7 +36,7 @@ interface Row {
   name: string;
   flops: number;
   simd: number; // seconds per call
-  ref: number;
+  ref: number; // NaN: not timed (the Winograd rows: the direct row's reference is the same)
 }
 const rows: Row[] = [];
 
@@ -48,7 +52,7 @@ function samplePeak(): void {
 /** Checks `wasm` (writing `out`, n floats) against `reference`, then times both. */
 const filter = relaxedArgs(process.argv.slice(2))[0] ?? '';
 
-function measure(name: string, flops: number, depth: number, out: number, n: number, wasm: () => void, reference: () => Float32Array): void {
+function measure(name: string, flops: number, depth: number, out: number, n: number, wasm: () => void, reference: () => Float32Array, timeReference = true): void {
   if (!name.includes(filter)) return;
   rt.f32(out, n).fill(0);
   wasm();
@@ -56,7 +60,7 @@ function measure(name: string, flops: number, depth: number, out: number, n: num
   const want = reference();
   check(name, got, want, depth);
   samplePeak();
-  rows.push({ name, flops, simd: time(wasm, 9, 50), ref: time(() => void reference(), 3, 0) });
+  rows.push({ name, flops, simd: time(wasm, 9, 50), ref: timeReference ? time(() => void reference(), 3, 0) : NaN });
   process.stderr.write('.');
 }
 
@@ -96,6 +100,34 @@ function conv(name: string, B: number, L: number, C: number, F: number, K: numbe
     ref.conv1dBackwardKernel(xp, dy, dw, B, Lp, C, T, F, K, S, 1);
     return dw;
   });
+  // Winograd F(m, K) of the same layer (stride 1), checked against the same references; its
+  // GFLOP/s are effective: the direct convolution's FLOPs over the Winograd time
+  for (const m of S === 1 ? (WINOGRAD_TILES[K] ?? []) : []) {
+    const a = m + K - 1;
+    const wname = `${name} F(${m},${K})`;
+    const pm = put(winogradBlock(winogradMatrices(m, K)));
+    const rowsMax = Math.min(WINOGRAD_CHUNK, B * Math.ceil(T / m));
+    const [pU, pUT, pMk] = [0, 1, 2].map(() => rt.allocF32(a * C * F));
+    const pV = rt.allocF32(a * rowsMax * Math.max(C, F)), pM = rt.allocF32(a * rowsMax * Math.max(C, F));
+    measure(`${wname} forward`, flops, K * C, py, y.length, () => {
+      k.winograd_kernel_transform(pm, pw, pU, C, F, m, K);
+      k.winograd_forward(pm, pxp, pU, pb, py, pV, pM, B, Lp, C, T, F, m, K, WINOGRAD_CHUNK);
+    }, () => {
+      ref.conv1dForward(xp, w, bias, y, B, Lp, C, T, F, K, S, 1);
+      return y;
+    }, false);
+    measure(`${wname} backward-input`, flops, F * K, pdxp, dxp.length, () => k.winograd_backward_input(pm, pdy, pU, pUT, pdxp, pM, pV, B, Lp, C, T, F, m, K, WINOGRAD_CHUNK), () => {
+      dxp.fill(0);
+      ref.conv1dBackwardInput(dy, wt, dxp, B, Lp, C, T, F, K, S, 1);
+      return dxp;
+    }, false);
+    measure(`${wname} backward-kernel`, flops, B * T, pdw, dw.length, () => k.winograd_backward_kernel(pm, pxp, pdy, pdw, pV, pM, pMk, B, Lp, C, T, F, m, K, WINOGRAD_CHUNK), () => {
+      dw.fill(0);
+      ref.conv1dBackwardKernel(xp, dy, dw, B, Lp, C, T, F, K, S, 1);
+      return dw;
+    }, false);
+    for (const p of [pm, pU, pUT, pMk, pV, pM]) rt.release(p);
+  }
   for (const p of [pxp, pw, pwt, pb, pdy, py, pdxp, pdw]) rt.release(p);
 }
 
@@ -135,6 +167,8 @@ conv('keras-seed conv   B32 L100 C1 F32 K3 valid', 32, 100, 1, 32, 3, 1, 'valid'
 conv('fcn-500 layer 2   B32 L500 C64 F64 K3 same', 32, 500, 64, 64, 3, 1, 'same');
 conv('samplecnn-8k L1   B32 L8000 C1 F32 K3 S3', 32, 8000, 1, 32, 3, 3, 'valid');
 conv('samplecnn-8k mid  B32 L888 C32 F64 K3 same', 32, 888, 32, 64, 3, 1, 'same');
+conv('fcn-ecg layer 2   B16 L140 C128 F256 K5 same', 16, 140, 128, 256, 5, 1, 'same');
+conv('fcn-ecg layer 3   B16 L140 C256 F128 K3 same', 16, 140, 256, 128, 3, 1, 'same');
 dense('keras-seed dense  B32 I1568 U128', 32, 1568, 128);
 process.stderr.write('\n');
 
@@ -142,7 +176,8 @@ const gf = (r: Row, s: number) => (r.flops / s / 1e9).toFixed(2);
 const table = [['kernel', 'MFLOP', 'simd ms', 'simd GFLOP/s', '% peak', 'ref ms', 'ref GFLOP/s', 'ratio']];
 for (const r of rows) {
   const pct = ((100 * r.flops) / r.simd / 1e9 / peak).toFixed(0);
-  table.push([r.name, (r.flops / 1e6).toFixed(1), (r.simd * 1e3).toFixed(3), gf(r, r.simd), pct, (r.ref * 1e3).toFixed(2), gf(r, r.ref), (r.ref / r.simd).toFixed(1) + 'x']);
+  const timed = !Number.isNaN(r.ref);
+  table.push([r.name, (r.flops / 1e6).toFixed(1), (r.simd * 1e3).toFixed(3), gf(r, r.simd), pct, timed ? (r.ref * 1e3).toFixed(2) : '-', timed ? gf(r, r.ref) : '-', timed ? (r.ref / r.simd).toFixed(1) + 'x' : '-']);
 }
 const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
 for (const row of table) console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));

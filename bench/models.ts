@@ -1,6 +1,8 @@
 // npm run bench: whole models of bench/workloads.ts and fcn-ecg on cnn1d, its plain-TS reference,
 // TF.js (cpu, wasm) and PyTorch, outputs checked against cnn1d's first, ratios from the same run.
 //   npm run bench -- [--quick] [--workloads a,b] [--systems a,b] [--rounds N] [--budget S] [--json] [--relaxed]
+// Systems cnn1d-winograd and cnn1d-auto (not in the default list) run cnn1d with Conv1D algorithm
+// 'winograd' (where it can run; elsewhere 'auto') and 'auto' (docs/guides/winograd.md).
 // --relaxed: cnn1d runs its relaxed-SIMD build (bench/relaxed.ts re-runs node with the V8 flag).
 import { loadavg } from 'node:os';
 import { relaxedArgs } from './relaxed.ts';
@@ -12,8 +14,8 @@ import { TorchSystem, torchUnavailable, PYTHON } from './systems/torch.ts';
 import type { System } from './systems/types.ts';
 import { findWorkload, TINY, WORKLOADS } from './workloads.ts';
 
-const SYSTEMS = ['cnn1d', 'cnn1d-2t', 'reference', 'tfjs-cpu', 'tfjs-wasm', 'torch', 'torch-2t'];
-const DEFAULT_SYSTEMS = SYSTEMS.filter((s) => s !== 'torch-2t');
+const SYSTEMS = ['cnn1d', 'cnn1d-2t', 'cnn1d-winograd', 'cnn1d-auto', 'reference', 'tfjs-cpu', 'tfjs-wasm', 'torch', 'torch-2t'];
+const DEFAULT_SYSTEMS = SYSTEMS.filter((s) => !['torch-2t', 'cnn1d-winograd', 'cnn1d-auto'].includes(s));
 
 function parse(argv: string[]): { workloads: string[]; systems: string[]; json: boolean; options: Omit<Options, 'log'> } {
   const flags = new Map<string, string>();
@@ -43,6 +45,7 @@ async function makeSystems(names: string[], log: (s: string) => void): Promise<S
   const out: System[] = [new Cnn1dSystem()]; // always: the baseline every peer is checked against
   for (const name of names) {
     if (name === 'cnn1d-2t') out.push(new Cnn1dSystem(2));
+    if (name === 'cnn1d-winograd' || name === 'cnn1d-auto') out.push(new Cnn1dSystem(1, name === 'cnn1d-winograd' ? 'winograd' : 'auto'));
     if (name === 'reference') out.push(new (await import('./systems/reference.ts')).ReferenceSystem());
     if (name === 'tfjs-cpu' || name === 'tfjs-wasm') out.push(new (await import('./systems/tfjs.ts')).TfjsSystem(name === 'tfjs-cpu' ? 'cpu' : 'wasm'));
     if (name === 'torch' || name === 'torch-2t') {

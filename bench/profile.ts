@@ -3,7 +3,7 @@
 // warm-up, and the table prints each kernel's milliseconds per step, its share, its calls, and the
 // time spent outside any kernel (TypeScript: planning, copies, the optimizer loop, dispatch).
 //
-//   node --import tsx bench/profile.ts [workload=fcn-500] [--threads N] [--steps N] [--infer] [--sizes]
+//   node --import tsx bench/profile.ts [workload=fcn-500] [--threads N] [--steps N] [--infer] [--sizes] [--algorithm direct|winograd|auto]
 //
 // --sizes: one row per kernel and size (its arguments under 65536, i.e. not addresses).
 //
@@ -12,6 +12,7 @@
 // is memory-bound.
 import { runtime } from '../src/index.ts';
 import { buildCnn1d } from './systems/cnn1d.ts';
+import type { ConvAlgorithm } from '../src/layers/conv-winograd.ts';
 import { INFER_BATCH, WORKLOADS, batches } from './workloads.ts';
 
 const argv = process.argv.slice(2);
@@ -19,7 +20,9 @@ const opt = (name: string, dflt: number) => {
   const i = argv.indexOf(name);
   return i >= 0 ? Number(argv[i + 1]) : dflt;
 };
-const id = argv.find((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--threads') && !argv[i - 1]?.startsWith('--steps')) ?? 'fcn-500';
+const id = argv.find((a, i) => !a.startsWith('--') && !['--threads', '--steps', '--algorithm'].includes(argv[i - 1])) ?? 'fcn-500';
+const algorithm = (argv.includes('--algorithm') ? argv[argv.indexOf('--algorithm') + 1] : 'direct') as ConvAlgorithm;
+if (argv.includes('--algorithm') && !['direct', 'winograd', 'auto'].includes(algorithm)) throw new Error(`--algorithm: direct, winograd or auto, got ${algorithm}`);
 const threads = opt('--threads', 1);
 const steps = opt('--steps', 30);
 const infer = argv.includes('--infer');
@@ -62,7 +65,7 @@ function wrap(table: Record<string, unknown>): void {
 wrap(rt.kernels as unknown as Record<string, unknown>);
 wrap(rt.kernelsFor(threads) as unknown as Record<string, unknown>);
 
-const model = buildCnn1d(w, 1, threads);
+const model = buildCnn1d(w, 1, threads, algorithm);
 const d = batches(w); // the bench's batches (labels or regression targets as the loss needs)
 const B = infer ? INFER_BATCH : w.batch;
 const step = () => (infer ? model.forwardBatch(d.xInfer, B, false) : model.trainOnBatch(d.xTrain, d.yTrain, B));

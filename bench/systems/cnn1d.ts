@@ -1,13 +1,14 @@
 // cnn1d itself (SIMD WebAssembly) on 1 thread or more (the model's `threads` option; the workers
 // are started before timing, see docs/guides/threads.md).
 import { layers, optimizers, runtime, sequential, type Layer, type Sequential } from '../../src/index.ts';
+import { winogradRefusal, type ConvAlgorithm } from '../../src/layers/conv-winograd.ts';
 import { ADAM, BN_EPSILON, BN_MOMENTUM, INFER_BATCH, type Batches, type LayerSpec, type Workload } from '../workloads.ts';
 import { timeCalls, timedSteps, type Metric, type Steps, type System } from './types.ts';
 
-function layerOf(l: LayerSpec, inputShape?: [number, number]): Layer {
+function layerOf(l: LayerSpec, inputShape?: [number, number], algorithm: ConvAlgorithm = 'direct'): Layer {
   const first = inputShape ? { inputShape } : {};
   switch (l.kind) {
-    case 'conv': return layers.conv1d({ filters: l.filters, kernelSize: l.kernel, strides: l.stride, padding: l.padding, activation: l.activation, ...first });
+    case 'conv': return layers.conv1d({ filters: l.filters, kernelSize: l.kernel, strides: l.stride, padding: l.padding, activation: l.activation, ...(algorithm === 'direct' ? {} : { algorithm }), ...first });
     case 'bn': return layers.batchNormalization({ momentum: BN_MOMENTUM, epsilon: BN_EPSILON });
     case 'act': return layers.activation({ activation: l.activation });
     case 'maxpool': return layers.maxPooling1d({ poolSize: l.pool });
@@ -18,9 +19,10 @@ function layerOf(l: LayerSpec, inputShape?: [number, number]): Layer {
   }
 }
 
-/** The workload as a cnn1d model, compiled with Adam and the workload's loss. */
-export function buildCnn1d(w: Workload, seed = 1, threads?: number): Sequential {
-  const model = sequential({ seed, threads, name: w.id.replace(/-/g, '_'), layers: w.layers.map((l, i) => layerOf(l, i === 0 ? w.input : undefined)) });
+/** The workload as a cnn1d model, compiled with Adam and the workload's loss; its convolutions
+ *  take `algorithm` ('winograd' only where it can run, else 'auto'). */
+export function buildCnn1d(w: Workload, seed = 1, threads?: number, algorithm: ConvAlgorithm = 'direct'): Sequential {
+  const model = sequential({ seed, threads, name: w.id.replace(/-/g, '_'), layers: w.layers.map((l, i) => layerOf(l, i === 0 ? w.input : undefined, algorithm === 'winograd' && !winogradFits(l) ? 'auto' : algorithm)) });
   model.compile({ optimizer: optimizers.adam(ADAM), loss: w.loss === 'sce' ? 'sparseCategoricalCrossentropy' : 'meanSquaredError' });
   return model;
 }
@@ -33,15 +35,22 @@ export function initialWeights(w: Workload, seed = 1): Float32Array[] {
   return ws;
 }
 
+/** Whether Winograd can run a layer spec (a conv of stride 1 with a kernel size it has tiles for). */
+function winogradFits(l: LayerSpec): boolean {
+  return l.kind === 'conv' && !winogradRefusal(l.kernel, l.stride, 1, 1);
+}
+
 export class Cnn1dSystem implements System {
-  readonly name = 'cnn1d';
+  readonly name: string;
   readonly metrics: Metric[] = ['train', 'infer', 'latency'];
   private model: Sequential | null = null;
   private w!: Workload;
   private weights: Float32Array[] = [];
   private data!: Batches;
 
-  constructor(readonly threads = 1) {}
+  constructor(readonly threads = 1, readonly algorithm: ConvAlgorithm = 'direct') {
+    this.name = algorithm === 'direct' ? 'cnn1d' : `cnn1d-${algorithm}`;
+  }
 
   async load(w: Workload, weights: Float32Array[], data: Batches): Promise<void> {
     [this.w, this.weights, this.data] = [w, weights, data];
@@ -54,7 +63,7 @@ export class Cnn1dSystem implements System {
 
   private reset(): Sequential {
     this.model?.dispose();
-    this.model = buildCnn1d(this.w, 1, this.threads);
+    this.model = buildCnn1d(this.w, 1, this.threads, this.algorithm);
     this.model.setWeights(this.weights);
     return this.model;
   }

@@ -7,8 +7,9 @@
 // derived from each node's input length. With groups > 1 the conv kernels are those of
 // conv-grouped.ts (equations and gradients there); padding, bias and activation are shared.
 
-import { oneOf, positiveInt } from './args.ts';
+import { ConfigError, oneOf, positiveInt } from './args.ts';
 import { GroupedConv, parseGroups } from './conv-grouped.ts';
+import { CONV_ALGORITHMS, chooseTile, planWinograd, winogradOf, winogradRefusal, type ConvAlgorithm } from './conv-winograd.ts';
 import { FusedActivation, type ActivationFn } from './activation-fn.ts';
 import { KERNEL_LAYER_KEYS, parseKernelLayerArgs, parsePenalties, withPenalties, type KernelLayerArgs, type WeightPenalties } from './kernel-args.ts';
 import type { InitializerName } from './initializers.ts';
@@ -53,9 +54,14 @@ export interface Conv1DArgs extends LayerArgs, KernelLayerArgs {
   /** Channel groups G (default 1): filter f sees only the C/G input channels of its group
    *  floor(f / (F/G)); G must divide the input channels and the filters (kernel [K, C/G, F]). */
   groups?: number;
+  /** How the convolution is computed (default 'direct'): 'winograd' forces Winograd F(m, K) tiles
+   *  (strides 1, dilationRate 1, groups 1, kernelSize 3, 5 or 7; docs/guides/winograd.md), 'auto'
+   *  takes them per layer shape where the cost model expects them to pay. Results differ from
+   *  'direct' by float32 rounding only. */
+  algorithm?: ConvAlgorithm;
 }
 
-const KEYS = ['filters', 'kernelSize', 'strides', 'padding', 'dilationRate', 'groups', ...KERNEL_LAYER_KEYS];
+const KEYS = ['filters', 'kernelSize', 'strides', 'padding', 'dilationRate', 'groups', 'algorithm', ...KERNEL_LAYER_KEYS];
 
 /** Output length and padding of a 1D window op (conv or pool) with effective window span W. */
 export function windowGeometry(L: number, span: number, S: number, padding: Conv1DPadding): { T: number; padLeft: number; Lp: number } {
@@ -84,6 +90,7 @@ export class Conv1D extends Layer {
   readonly padding: Conv1DPadding;
   readonly dilationRate: number;
   readonly groups: number;
+  readonly algorithm: ConvAlgorithm;
   readonly activation: ActivationFn;
   readonly useBias: boolean;
   readonly kernelInitializer: InitializerName;
@@ -105,6 +112,9 @@ export class Conv1D extends Layer {
     this.act = new FusedActivation(this.activation);
     this.groups = parseGroups(o, args.groups, this.filters);
     this.grouped = this.groups > 1 ? new GroupedConv(this.kernelSize, this.strides, this.dilationRate, this.groups) : null;
+    this.algorithm = oneOf(o, 'algorithm', args.algorithm, CONV_ALGORITHMS, 'direct');
+    const refusal = winogradRefusal(this.kernelSize, this.strides, this.dilationRate, this.groups);
+    if (this.algorithm === 'winograd' && refusal) throw new ConfigError(`${o}: algorithm "winograd" cannot run ${refusal}; use algorithm "auto" (falls back to direct) or "direct"`);
   }
 
   computeOutputShape(inputShape: number[]): number[] {
@@ -132,14 +142,16 @@ export class Conv1D extends Layer {
   override plan(p: BufferPlanner, io: NodeIO): void {
     this.act.plan(p, io);
     const [L, C] = io.inShapes[0];
-    const { padLeft, Lp } = this.geometry(L);
+    const { T, padLeft, Lp } = this.geometry(L);
     const padded = padLeft > 0 || Lp !== L;
     const dx = io.dxs[0];
     io.s.xp = padded ? p.act(p.capacity * Lp * C) : io.xs[0];
+    const m = winogradRefusal(this.kernelSize, this.strides, this.dilationRate, this.groups) ? 0 : chooseTile(this.algorithm, p.capacity, T, C, this.filters, this.kernelSize, p.training);
+    planWinograd(p, io, m, this.kernelSize, T, C, this.filters, !!dx && p.training);
     if (!p.training) return;
     if (dx) io.s.dxp = padded ? p.grad(p.capacity * Lp * C) : dx;
-    if (dx) io.s.wt = p.scratch(this.kernelSize * C * this.filters);
-    if (!this.grouped && this.geometry(L).T >= KERNEL_GROUPS_MIN_T) io.s.dwGroups = p.scratch(Math.min(p.capacity, KERNEL_GROUPS) * this.kernelSize * C * this.filters);
+    if (dx && !m) io.s.wt = p.scratch(this.kernelSize * C * this.filters);
+    if (!m && !this.grouped && T >= KERNEL_GROUPS_MIN_T) io.s.dwGroups = p.scratch(Math.min(p.capacity, KERNEL_GROUPS) * this.kernelSize * C * this.filters);
   }
 
   /** "causal": the stream starts with (K-1)*D zeros, output t once input t*S arrived; "valid":
@@ -167,19 +179,21 @@ export class Conv1D extends Layer {
     return true;
   }
 
-  forward({ k, batch, training }: StepContext, io: NodeIO): void {
+  forward({ rt, k, batch, training }: StepContext, io: NodeIO): void {
     const [L, C] = io.inShapes[0];
     const { T, padLeft, Lp } = this.geometry(L);
     if (io.s.xp !== io.xs[0]) k.conv1d_pad(io.xs[0].ptr, io.s.xp.ptr, batch, L, C, Lp, padLeft);
     const fold = training ? undefined : folds.get(io);
     fold?.prepare(k, this.ptrOf('kernel'), this.ptrOf('bias'));
     const [w, bias, z] = fold ? [fold.w.ptr, fold.b.ptr, fold.y.ptr] : [this.ptrOf('kernel'), this.ptrOf('bias'), io.s.z.ptr];
-    if (this.grouped) this.grouped.forward(k, io.s.xp.ptr, w, bias, z, batch, Lp, C, T, this.filters);
+    const wg = winogradOf(io);
+    if (wg) wg.forward(rt, k, io.s.xp.ptr, w, bias, z, batch, Lp, C, T, this.filters);
+    else if (this.grouped) this.grouped.forward(k, io.s.xp.ptr, w, bias, z, batch, Lp, C, T, this.filters);
     else k.conv1d_forward(io.s.xp.ptr, w, bias, z, batch, Lp, C, T, this.filters, this.kernelSize, this.strides, this.dilationRate);
     this.act.forward(k, io, batch * T, this.filters);
   }
 
-  backward({ k, batch }: StepContext, io: NodeIO, logitsGradGiven: boolean): void {
+  backward({ rt, k, batch }: StepContext, io: NodeIO, logitsGradGiven: boolean): void {
     const [L, C] = io.inShapes[0];
     const { T, padLeft, Lp } = this.geometry(L);
     const F = this.filters;
@@ -189,7 +203,9 @@ export class Conv1D extends Layer {
     const db = this.gradOf('bias');
     if (db) k.bias_backward(dz, db, batch * T, F);
     const dw = this.gradOf('kernel');
-    if (dw && this.grouped) this.grouped.backwardKernel(k, io.s.xp.ptr, dz, dw, batch, Lp, C, T, F);
+    const wg = winogradOf(io);
+    if (dw && wg) wg.backwardKernel(k, io.s.xp.ptr, dz, dw, batch, Lp, C, T, F);
+    else if (dw && this.grouped) this.grouped.backwardKernel(k, io.s.xp.ptr, dz, dw, batch, Lp, C, T, F);
     else if (dw && io.s.dwGroups && batch > 1) {
       // long signals: per sample group partials, added in group order (threads take whole groups)
       const G = Math.min(batch, KERNEL_GROUPS);
@@ -198,7 +214,8 @@ export class Conv1D extends Layer {
     } else if (dw) k.conv1d_backward_kernel(io.s.xp.ptr, dz, dw, batch, Lp, C, T, F, K, this.strides, this.dilationRate);
     const dx = io.dxs[0];
     if (dx) {
-      if (this.grouped) this.grouped.backwardInput(k, dz, this.ptrOf('kernel'), io.s.wt.ptr, io.s.dxp.ptr, batch, Lp, C, T, F);
+      if (wg) wg.backwardInput(rt, k, dz, this.ptrOf('kernel'), io.s.dxp.ptr, batch, Lp, C, T, F);
+      else if (this.grouped) this.grouped.backwardInput(k, dz, this.ptrOf('kernel'), io.s.wt.ptr, io.s.dxp.ptr, batch, Lp, C, T, F);
       else {
         k.transpose_f32(K * C, F, this.ptrOf('kernel'), io.s.wt.ptr);
         k.conv1d_backward_input(dz, io.s.wt.ptr, io.s.dxp.ptr, batch, Lp, C, T, F, K, this.strides, this.dilationRate);
@@ -221,6 +238,7 @@ export class Conv1D extends Layer {
       data_format: 'channels_last',
       dilation_rate: [this.dilationRate],
       groups: this.groups,
+      ...(this.algorithm === 'direct' ? {} : { algorithm: this.algorithm }),
       ...kernelLayerJson(this),
     };
   }
@@ -235,6 +253,7 @@ export class Conv1D extends Layer {
       padding: config.padding as Conv1DPadding,
       dilationRate: one(config.dilation_rate ?? 1) as number,
       groups: (config.groups ?? 1) as number,
+      ...(config.algorithm === undefined ? {} : { algorithm: config.algorithm as ConvAlgorithm }),
       ...kernelLayerArgs(config),
     });
   }
