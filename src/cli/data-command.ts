@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { data, type DatasetName } from '../index.ts';
 import { UsageError } from './datasets.ts';
 
-export const DATA_USAGE = `usage:
+export const DATA_USAGE = `usage: cnn1d data get NAME | dir | list
   cnn1d data get NAME [--data-dir DIR] [--url URL] [--sha256 HEX] [--force]
       NAME: fsdd (Free Spoken Digit Dataset) or ucr:<name> (a UCR archive dataset, e.g. ucr:ECG200)
       fetches it from its public home into the data directory, where data.loadFSDD() and

@@ -27,8 +27,8 @@ async function captured(run: () => unknown): Promise<string> {
   return lines.join('\n');
 }
 
-test('the command table has train, evaluate and predict, each with help and options', () => {
-  expect(COMMANDS.map((c) => c.name)).toEqual(['train', 'evaluate', 'predict']);
+test('the command table has train, evaluate, predict, data, inspect and convert, each with help', () => {
+  expect(COMMANDS.map((c) => c.name)).toEqual(['train', 'evaluate', 'predict', 'data', 'inspect', 'convert']);
   for (const c of COMMANDS) expect(c.help).toMatch(new RegExp(`^usage: cnn1d ${c.name}`));
 });
 

@@ -97,7 +97,7 @@ test('numeric options are parsed strictly and refused before any data is read', 
   assert.match(wrong.stderr, /^cnn1d: evaluate does not take --epochs \(it takes --model-dir, --data\)\nusage: cnn1d evaluate/);
   const unknown = run('tran');
   assert.equal(unknown.status, 1);
-  assert.match(unknown.stderr, /^cnn1d: unknown command "tran" \(did you mean "train"\?\); the commands are train, evaluate, predict\nusage:/);
+  assert.match(unknown.stderr, /^cnn1d: unknown command "tran" \(did you mean "train"\?\); the commands are train, evaluate, predict, data, inspect, convert\nusage:/);
 });
 
 test('evaluate and predict on a corrupt model folder or meta file: one line, exit 1', () => {
