@@ -34,11 +34,12 @@ const inspectEntry: Command = {
 
 const convertEntry: Command = {
   name: 'convert',
-  summary: 'read a model file in any format loadModel reads and write it as a TF.js folder',
+  summary: 'read a model file in any format loadModel reads; write it as ONNX or a TF.js folder',
   help: `usage: cnn1d convert IN OUT [--overwrite]
 
   IN            any model file or folder loadModel reads (cnn1d inspect IN tells whether it loads)
-  OUT           a folder for a TF.js layers-model (model.json + weights.bin)
+  OUT           a .onnx file (opset 13, input [n, length, channels]), or else a folder for a
+                TF.js layers-model (model.json + weights.bin)
   --overwrite   replace a model already in OUT`,
   options: {},
   run: noOptions,

@@ -113,7 +113,8 @@ registerClass('ThresholdedReLU', { fromConfig: (c) => thresholdedReLU({ ...baseA
 
 /** ELU and Softmax: a fixed activation function as a layer of its own class. */
 abstract class FunctionLayer extends Layer {
-  protected abstract readonly fn: ActivationFn;
+  /** The function the layer applies (public for writers such as the ONNX exporter). */
+  abstract readonly fn: ActivationFn;
 
   computeOutputShape(inputShape: number[]): number[] {
     return inputShape.slice();
@@ -141,7 +142,7 @@ abstract class FunctionLayer extends Layer {
 
 export class ELU extends FunctionLayer {
   readonly className = 'ELU';
-  protected readonly fn: ActivationFn;
+  readonly fn: ActivationFn;
 
   constructor(args: ELUArgs = {}) {
     super(args, ['alpha']);
@@ -160,7 +161,7 @@ registerClass('ELU', ELU);
 
 export class Softmax extends FunctionLayer {
   readonly className = 'Softmax';
-  protected readonly fn = new ActivationFn('softmax', 1);
+  readonly fn = new ActivationFn('softmax', 1);
   /** As given: -1, or the index of the last axis counted with the batch (checked when built). */
   readonly axis: number;
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { inspect } from '../../src/cli/inspect.ts';
 import { convert } from '../../src/cli/convert.ts';
 import { loadModel, Tensor } from '../../src/index.ts';
+import * as ort from 'onnxruntime-node';
 
 const DIR = join(import.meta.dirname, '../fixtures/keras/generated');
 
@@ -26,7 +27,7 @@ test('inspect: format, input, parameters, training and layers of a .keras; the r
   assert.match(refused.join('\n'), /loads:  no\nwhy:    .*layer class "LSTM" \(layer "lstm"\) is not supported: cnn1d is a convolutional library/);
 });
 
-test('convert: a Keras 2 .h5 to a TF.js folder with the same predictions; .keras output refused as not implemented', async () => {
+test('convert: a Keras 2 .h5 to a TF.js folder and to ONNX (run in onnxruntime) with the same predictions; .keras output refused as not implemented', async () => {
   const out = mkdtempSync(join(tmpdir(), 'cnn1d-convert-'));
   try {
     const lines: string[] = [];
@@ -38,6 +39,14 @@ test('convert: a Keras 2 .h5 to a TF.js folder with the same predictions; .keras
     m.dispose();
     ref.outputs['sequential_k2.h5'].forEach((v: number, i: number) => assert.ok(Math.abs(y[i] - v) <= 1e-4, `output ${i}`));
     await assert.rejects(() => convert([join(DIR, 'sequential_k2.h5'), join(out, 'x.keras')]), /writing \.keras files is not implemented/);
+    // .h5 -> .onnx, run by onnxruntime-node: the same predictions
+    const onnxLines: string[] = [];
+    assert.equal(await convert([join(DIR, 'sequential_k2.h5'), join(out, 'm.onnx')], (l) => onnxLines.push(l)), 0);
+    assert.match(onnxLines[0], /wrote .*m\.onnx, \d+ bytes of ONNX \(273 parameters\)/);
+    const session = await ort.InferenceSession.create(join(out, 'm.onnx'));
+    const run = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', Float32Array.from(ref.input), ref.input_shape) });
+    const yo = run[session.outputNames[0]].data as Float32Array;
+    ref.outputs['sequential_k2.h5'].forEach((v: number, i: number) => assert.ok(Math.abs(yo[i] - v) <= 1e-4, `output ${i} of the .onnx in onnxruntime: ${yo[i]} vs ${v}`));
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

@@ -6,6 +6,7 @@
 // One small writer per layer class; a layer without one is refused by name.
 
 import { Activation } from '../../layers/activation.ts';
+import { ELU, ReLU, Softmax } from '../../layers/advanced-activations.ts';
 import type { ActivationFn } from '../../layers/activation-fn.ts';
 import { BatchNormalization } from '../../layers/batchnorm.ts';
 import { Conv1D, windowGeometry } from '../../layers/conv1d.ts';
@@ -207,7 +208,19 @@ function writeLayer(c: Ctx, node: Node, xs: string[]): string {
     }
     return activation(c, d.activation, y, base);
   }
-  if (l instanceof Activation) return activation(c, l.fn, xs[0], base);
+  if (l instanceof Activation || l instanceof ELU || l instanceof Softmax) return activation(c, l.fn, xs[0], base);
+  if (l instanceof ReLU) {
+    // Keras' general ReLU (ReLU, LeakyReLU, ThresholdedReLU classes; src/reference/relu_general.ts):
+    //   y = (x > t ? clamp(x, 0, max) : 0) - s * max(t - x, 0)
+    const { threshold: t, negativeSlope: s, maxValue } = l;
+    if (t === 0 && maxValue === null) return s === 0 ? g.op('Relu', [xs[0]], [], base) : g.op('LeakyRelu', [xs[0]], [float('alpha', s)], base);
+    const T = g.floats(`${base}_t`, [], [t]);
+    const kept = maxValue === null ? xs[0] : g.op('Clip', [xs[0], g.floats(`${base}_min`, [], [0]), g.floats(`${base}_max`, [], [maxValue])], [], `${base}_clip`);
+    const above = g.op('Where', [g.op('Greater', [xs[0], T], [], `${base}_above`), kept, g.floats(`${base}_zero`, [], [0])], [], s === 0 ? base : `${base}_pos`);
+    if (s === 0) return above;
+    const below = g.op('Mul', [g.op('Relu', [g.op('Sub', [T, xs[0]], [], `${base}_tx`)], [], `${base}_neg`), g.floats(`${base}_s`, [], [s])], [], `${base}_slope`);
+    return g.op('Sub', [above, below], [], base);
+  }
   if (l instanceof RReLU) return g.op('LeakyRelu', [xs[0]], [float('alpha', (l.lower + l.upper) / 2)], base);
   if (l instanceof BatchNormalization) {
     const C = node.inputs[0].shape[inRank - 1];
