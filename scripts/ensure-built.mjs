@@ -1,4 +1,4 @@
-// npm start's first step: runs `npm run build` when dist/ is missing or older than its sources
+// npm start's and npm run build:web's first step: runs `npm run build` when dist/ is missing or older than its sources
 // (src/, assembly/), so `npm ci && npm start` works on a fresh clone and costs nothing after.
 import { execSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';

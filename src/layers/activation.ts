@@ -3,7 +3,7 @@
 import { ActivationFn, type ActivationIdentifier } from './activation-fn.ts';
 import { activationJson, activationName, baseArgs } from './keras-config.ts';
 import { registerClass, type KerasConfig } from './registry.ts';
-import { Layer, lastAxis, rowsOf, type BufferPlanner, type LayerArgs, type NodeIO, type StepContext, type StreamSpec } from './layer.ts';
+import { Layer, rowsCols, type BufferPlanner, type LayerArgs, type NodeIO, type StepContext, type StreamSpec } from './layer.ts';
 import { BatchNormalization } from './batchnorm.ts';
 
 /** Nodes whose ReLU runs inside the batch norm before them in training (foldInto). */
@@ -31,12 +31,6 @@ export class Activation extends Layer {
     return inputShape.slice();
   }
 
-  /** [rows, channels] of `batch` samples of the node's input. */
-  private rowsCols(io: NodeIO, batch: number): [number, number] {
-    const x = io.inShapes[0];
-    return [rowsOf(x, batch), lastAxis(x)];
-  }
-
   override streamSpec(): StreamSpec {
     return this.perStep();
   }
@@ -54,14 +48,14 @@ export class Activation extends Layer {
 
   forward({ k, batch, training }: StepContext, io: NodeIO): void {
     if (training && fused.has(io)) return; // the batch norm before wrote y
-    const [R, C] = this.rowsCols(io, batch);
+    const [R, C] = rowsCols(io, batch);
     this.fn.forward(k, io.xs[0].ptr, io.y.ptr, R, C);
   }
 
   backward({ k, batch }: StepContext, io: NodeIO, logitsGradGiven: boolean): void {
     const dx = io.dxs[0];
     if (!dx || logitsGradGiven || fused.has(io)) return; // fused: the batch norm reads dy
-    const [R, C] = this.rowsCols(io, batch);
+    const [R, C] = rowsCols(io, batch);
     this.fn.backward(k, io.xs[0].ptr, io.y.ptr, io.dy.ptr, dx.ptr, R, C);
   }
 

@@ -11,7 +11,7 @@ import { ActivationFn } from './activation-fn.ts';
 import { ConfigError, finiteNumber, showValue } from './args.ts';
 import { baseArgs } from './keras-config.ts';
 import { registerClass, type KerasConfig } from './registry.ts';
-import { Layer, lastAxis, rowsOf, size, type LayerArgs, type NodeIO, type StepContext, type StreamSpec } from './layer.ts';
+import { Layer, rowsCols, size, type LayerArgs, type NodeIO, type StepContext, type StreamSpec } from './layer.ts';
 
 export interface ReLUArgs extends LayerArgs {
   /** Upper clip of the output (default none; 6 gives ReLU6). */
@@ -120,23 +120,17 @@ abstract class FunctionLayer extends Layer {
     return inputShape.slice();
   }
 
-  /** [rows, channels] of `batch` samples of the node's input (shapes from the plan, not the layer). */
-  private rowsCols(io: NodeIO, batch: number): [number, number] {
-    const x = io.inShapes[0];
-    return [rowsOf(x, batch), lastAxis(x)];
-  }
-
   override streamSpec(): StreamSpec {
     return this.perStep();
   }
 
   forward({ k, batch }: StepContext, io: NodeIO): void {
-    this.fn.forward(k, io.xs[0].ptr, io.y.ptr, ...this.rowsCols(io, batch));
+    this.fn.forward(k, io.xs[0].ptr, io.y.ptr, ...rowsCols(io, batch));
   }
 
   backward({ k, batch }: StepContext, io: NodeIO, logitsGradGiven: boolean): void {
     const dx = io.dxs[0];
-    if (dx && !logitsGradGiven) this.fn.backward(k, io.xs[0].ptr, io.y.ptr, io.dy.ptr, dx.ptr, ...this.rowsCols(io, batch));
+    if (dx && !logitsGradGiven) this.fn.backward(k, io.xs[0].ptr, io.y.ptr, io.dy.ptr, dx.ptr, ...rowsCols(io, batch));
   }
 }
 

@@ -85,6 +85,10 @@ export const lastAxis = (shape: readonly number[]): number => shape[shape.length
 /** Rows of `batch` samples of `shape` over its last axis: batch * size(shape) / last axis. */
 export const rowsOf = (shape: readonly number[], batch: number): number => (batch * size(shape)) / lastAxis(shape);
 
+/** [rows, channels] of `batch` samples of a node's first input, from the plan's shapes: the 2-D view
+ *  that row-wise kernels (activations, softmax) take. */
+export const rowsCols = (io: NodeIO, batch: number): [number, number] => [rowsOf(io.inShapes[0], batch), lastAxis(io.inShapes[0])];
+
 /** How layers ask for their per-node buffers (engine/planner.ts implements it). */
 export interface BufferPlanner {
   /** Samples the buffers hold. */
